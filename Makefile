@@ -1,0 +1,34 @@
+# Everything a new user needs: `make demo` runs the whole pipeline on the demo estate,
+# `make test` runs the tests. Both create the local virtualenv (.venv) first, and both are
+# safe to run again.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+.PHONY: install demo test ui bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/customer-unification demo
+
+test: install
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+
+ui: install
+	mkdir -p $(DAGSTER_HOME) && ln -sf $(CURDIR)/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/dagster dev -w workspace.yaml
+
+bench: install
+	$(BIN)/python bench/bench_staging.py
+
+clean:
+	rm -rf data .dagster_home

@@ -1,0 +1,94 @@
+"""Staging: one standardised table + one quarantine table per source, behind blocking gates."""
+
+import datetime as dt
+from collections.abc import Iterator
+
+import dagster as dg
+import pandas as pd
+
+from customer_unification.defs.contracts import current_contracts
+from customer_unification.defs.metadata import counts_markdown, table_metadata
+from customer_unification.lib.sources.canonical import STAGED_COLUMNS
+from customer_unification.lib.sources.contracts import SourceContract
+from customer_unification.lib.staging.gates import GATES, evaluate_gates
+from customer_unification.lib.staging.standardize import LINEAGE_COLUMNS, standardize
+from customer_unification.resources.warehouse import DuckDBWarehouse
+
+PREVIEW_COLUMNS = ["source_record_id", "first_name", "last_name", "email", "phone", "date_of_birth",
+                   "city", "region", "postcode", "event_ts", "event_type", "dq_flags"]
+
+
+def build_staging_asset(contract: SourceContract) -> dg.AssetsDefinition:
+    clean_key = dg.AssetKey(["staging", contract.name])
+    common = {"group_name": "staging", "owners": contract.owners,
+              "tags": {"system": contract.system or contract.name}}
+
+    @dg.multi_asset(
+        name=f"stage_{contract.name}",
+        ins={"raw": dg.AssetIn(key=["sources", contract.name])},
+        outs={
+            "clean": dg.AssetOut(
+                key=clean_key, kinds={"pandas", "duckdb"}, **common,
+                description=f"{contract.name} standardised to the canonical schema (names, emails, "
+                            "E.164 phones, addresses, UTC dates); only rows that passed every hard rule."),
+            "quarantine": dg.AssetOut(
+                key=["quarantine", contract.name], kinds={"pandas", "duckdb"}, **common,
+                description=f"{contract.name} rows that failed a hard rule, with the rule, the reasons "
+                            "and the raw record: nothing is lost."),
+        },
+        check_specs=[dg.AssetCheckSpec(name, asset=clean_key, blocking=True, description=text)
+                     for name, text in GATES.items()],
+    )
+    def stage(context: dg.AssetExecutionContext, raw: pd.DataFrame) -> Iterator:
+        now = dt.datetime.now(dt.timezone.utc)
+        result = standardize(raw, contract, loaded_at=now)
+        gates = evaluate_gates(len(raw), result, contract, now)
+        context.log.info(f"{contract.name}: {len(raw):,} raw -> {len(result.clean):,} staged + "
+                         f"{len(result.quarantine):,} quarantined")
+        yield dg.Output(result.clean, output_name="clean", metadata={
+            **table_metadata(result.clean, PREVIEW_COLUMNS),
+            "raw_rows": len(raw),
+            "quarantined_rows": len(result.quarantine),
+            "field_issues (values set to NULL)": counts_markdown(result.field_issues, ("issue", "rows")),
+        })
+        yield dg.Output(result.quarantine, output_name="quarantine", metadata={
+            **table_metadata(result.quarantine, ["source_record_id", "rule", "reasons", "source_file", "source_line"]),
+            "rejects_by_rule": counts_markdown(result.rejects_by_rule, ("rule", "rows")),
+        })
+        for gate in gates:
+            yield dg.AssetCheckResult(asset_key=clean_key, check_name=gate.name, passed=gate.passed,
+                                      metadata=gate.metadata)
+
+    return stage
+
+
+def build_unified_records(contracts: list[SourceContract]) -> dg.AssetsDefinition:
+    tables = [c.name for c in contracts]
+
+    @dg.asset(
+        key=["staging", "unified_records"],
+        group_name="staging",
+        deps=[dg.AssetKey(["staging", t]) for t in tables],
+        kinds={"duckdb", "sql"},
+        description="Every staged record of every source in one canonical table: the input of "
+                    "identity resolution. Built only when every source's gates passed.",
+    )
+    def unified_records(warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
+        columns = ", ".join(f'"{c}"' for c in STAGED_COLUMNS + LINEAGE_COLUMNS)
+        union = "\nUNION ALL ".join(f'SELECT {columns} FROM staging."{t}"' for t in tables)
+        with warehouse.connect() as con:
+            con.execute(f"CREATE OR REPLACE TABLE staging.unified_records AS {union}")
+            per_source = dict(con.execute(
+                "SELECT source, count(*) FROM staging.unified_records GROUP BY 1").fetchall())
+        return dg.MaterializeResult(metadata={
+            "dagster/row_count": sum(per_source.values()),
+            "rows_by_source": counts_markdown(per_source, ("source", "rows")),
+        })
+
+    return unified_records
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    contracts = current_contracts().sources
+    return dg.Definitions(assets=[*(build_staging_asset(c) for c in contracts), build_unified_records(contracts)])

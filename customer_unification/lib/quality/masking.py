@@ -1,0 +1,42 @@
+"""Mask personal data before it reaches logs, metadata or previews."""
+
+import re
+
+import pandas as pd
+
+PII_COLUMNS = {
+    "first_name", "middle_name", "last_name", "full_name", "first_name_canonical", "email",
+    "email_match_key", "phone", "date_of_birth", "address_line1", "address_line2", "postcode",
+    "social_handle", "crm_id", "loyalty_card", "cookie_id", "device_id", "raw_record", "_raw",
+}
+_PII_HINTS = re.compile(r"name|mail|phone|mobile|dob|birth|address|street|line1|line2|zip|post|handle|card|"
+                        r"cookie|device|ip_?addr|caller", re.IGNORECASE)
+
+
+def mask_value(value) -> str | None:
+    """Keep the shape, hide the content: 'kelly@example.com' -> 'k****@e******.com'."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return None
+    text = str(value)
+    if "@" in text:
+        local, _, domain = text.partition("@")
+        host, dot, tld = domain.rpartition(".")
+        return f"{local[:1]}{'*' * max(len(local) - 1, 1)}@{host[:1]}{'*' * max(len(host) - 1, 1)}{dot}{tld}"
+    if len(text) <= 2:
+        return "*" * len(text)
+    return text[0] + re.sub(r"[^\s\-/.,]", "*", text[1:-2]) + text[-2:] if any(c.isdigit() for c in text) \
+        else text[0] + re.sub(r"[^\s\-]", "*", text[1:])
+
+
+def is_pii_column(name: str) -> bool:
+    return name in PII_COLUMNS or bool(_PII_HINTS.search(name))
+
+
+def masked_preview(frame: pd.DataFrame, rows: int = 5, columns: list[str] | None = None) -> pd.DataFrame:
+    """The first rows with every personal column masked (safe for metadata and logs)."""
+    head = frame.head(rows)[columns] if columns else frame.head(rows)
+    out = head.copy()
+    for col in out.columns:
+        if is_pii_column(col):
+            out[col] = out[col].map(mask_value)
+    return out

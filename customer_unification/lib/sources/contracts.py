@@ -1,0 +1,241 @@
+"""Source contracts: the YAML file that declares every source system.
+
+Adding a source is a YAML change, never a Python one. `load_contracts` validates the whole file
+and raises `ContractError` naming the source and field for anything it cannot accept.
+"""
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from customer_unification.lib.sources.canonical import CHANNELS, INPUT_FIELDS, FieldKind
+
+SourceFormat = Literal["csv", "jsonl", "xlsx", "parquet", "sql"]
+DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "demo" / "sources.yaml"
+_ENV_REF = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?::-(?P<default>[^}]*))?\}")
+
+
+class ContractError(ValueError):
+    """A source contract is invalid; the message names the config file, source and field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldSpec(_Strict):
+    """Where a canonical field comes from and how to read it.
+
+    `column` is a column name or a dotted path into nested records (`customer.email`); a path
+    through an array (`items[].category`) yields every element, joined with `join`.
+    """
+
+    column: str | None = None
+    value: Any = None  # a constant instead of a column (e.g. channel: web)
+    format: str | None = None  # dates/timestamps: strptime pattern, iso, epoch_s, epoch_ms, excel
+    dayfirst: bool | None = None  # for format: auto
+    last_first: bool | None = None  # full_name written "Last, First" (default: detect the comma)
+    map: dict[str, str] | None = None  # raw value -> canonical code (enums)
+    granted: list[str] | None = None  # consent: raw values meaning opt-in
+    denied: list[str] | None = None  # consent: raw values meaning opt-out
+    join: str = "|"
+
+    @model_validator(mode="after")
+    def _one_origin(self) -> "FieldSpec":
+        if (self.column is None) == (self.value is None):
+            raise ValueError("give exactly one of 'column' or 'value'")
+        return self
+
+    @classmethod
+    def coerce(cls, raw: Any) -> Any:
+        return {"column": raw} if isinstance(raw, str) else raw
+
+
+
+
+class Conventions(_Strict):
+    date_format: str = "iso"
+    timestamp_format: str = "iso"
+    dayfirst: bool | None = None
+    phone_region: str = "US"
+    timezone: str = "UTC"
+    country: str | None = None
+    two_digit_year_pivot: int | None = None  # e.g. 30: '29' -> 2029, '31' -> 1931
+
+
+class CsvOptions(_Strict):
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    quotechar: str = '"'
+
+
+class SourceContract(_Strict):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,62}$")
+    description: str = ""
+    system: str | None = None  # the business system, e.g. "loyalty" for members + transactions
+    format: SourceFormat
+    location: str | None = None  # file path or glob, relative to base_dir
+    url: str | None = None  # sql: SQLAlchemy URL ({base_dir} is substituted)
+    query: str | None = None  # sql: the SELECT to run
+    sheet: str | int | None = None  # xlsx: sheet name or index (default: first)
+    options: CsvOptions = CsvOptions()
+    record_key: list[str]
+    kind: Literal["person", "event"] = "person"
+    trust_rank: int = Field(default=5, ge=1, le=100)
+    conventions: Conventions = Conventions()
+    fields: dict[str, FieldSpec]
+    attributes: dict[str, FieldSpec] = {}
+    identifiers: list[str] = []
+    required: list[str] = []
+    max_reject_rate: float = Field(default=0.05, ge=0, le=1)
+    owners: list[str] = []
+
+    @field_validator("record_key", mode="before")
+    @classmethod
+    def _key_as_list(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("fields", "attributes", mode="before")
+    @classmethod
+    def _shorthand(cls, v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: FieldSpec.coerce(spec) for k, spec in v.items()}
+        return v
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, v: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
+        unknown = sorted(set(v) - set(INPUT_FIELDS))
+        if unknown:
+            raise ValueError(
+                f"unknown canonical field(s) {unknown}; expected some of {sorted(INPUT_FIELDS)} "
+                "(put anything else under 'attributes')"
+            )
+        for name, spec in v.items():
+            if spec.value is not None and name == "channel" and spec.value not in CHANNELS:
+                raise ValueError(f"channel '{spec.value}' is not one of {list(CHANNELS)}")
+            if INPUT_FIELDS[name] is FieldKind.CONSENT and spec.column and not (spec.granted or spec.denied):
+                raise ValueError(f"consent field '{name}' needs 'granted' and/or 'denied' values")
+        return v
+
+    @field_validator("attributes")
+    @classmethod
+    def _attribute_names(cls, v: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
+        bad = [k for k in v if not re.fullmatch(r"[a-z][a-z0-9_]*", k)]
+        if bad:
+            raise ValueError(f"attribute names must be snake_case identifiers: {bad}")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "SourceContract":
+        if self.format == "sql":
+            if not (self.url and self.query):
+                raise ValueError("format 'sql' needs both 'url' and 'query'")
+        elif not self.location:
+            raise ValueError(f"format '{self.format}' needs 'location' (a path or glob)")
+        for listed in ("identifiers", "required"):
+            missing = [f for f in getattr(self, listed) if f not in self.fields]
+            if missing:
+                raise ValueError(f"'{listed}' names fields not declared under 'fields': {missing}")
+        if self.kind == "event":
+            missing = [f for f in ("event_ts", "event_type", "channel") if f not in self.fields]
+            if missing:
+                raise ValueError(f"an event source must map {missing}")
+        return self
+
+    @property
+    def source_fields(self) -> dict[str, FieldSpec]:
+        """Every mapped field and attribute (attributes prefixed `attr_`)."""
+        return {**self.fields, **{f"attr_{k}": s for k, s in self.attributes.items()}}
+
+
+class SourcesConfig(_Strict):
+    version: int = 1
+    config_path: Path
+    base_dir: Path
+    sources: list[SourceContract]
+
+    def get(self, name: str) -> SourceContract:
+        for s in self.sources:
+            if s.name == name:
+                return s
+        raise KeyError(f"no source named '{name}' in {self.config_path}")
+
+    def paths(self, source: SourceContract) -> list[Path]:
+        """Files of a file-based source, sorted; an empty glob is an error naming the source."""
+        pattern = source.location or ""
+        base = Path(pattern) if Path(pattern).is_absolute() else self.base_dir / pattern
+        if any(ch in pattern for ch in "*?["):
+            found = sorted(Path(base.anchor).glob(str(base.relative_to(base.anchor))))
+        else:
+            found = [base] if base.exists() else []
+        if not found:
+            raise ContractError(f"source '{source.name}': no file matches location '{base}'")
+        return found
+
+    def sql_url(self, source: SourceContract) -> str:
+        return (source.url or "").replace("{base_dir}", str(self.base_dir))
+
+
+def expand_env(value: Any) -> Any:
+    """Expand `${VAR}` / `${VAR:-default}` in every string of a parsed YAML tree."""
+    if isinstance(value, str):
+        return _ENV_REF.sub(lambda m: os.environ.get(m["name"], m["default"] or ""), value)
+    if isinstance(value, list):
+        return [expand_env(v) for v in value]
+    if isinstance(value, dict):
+        return {k: expand_env(v) for k, v in value.items()}
+    return value
+
+
+def config_path_from_env() -> Path:
+    return Path(os.environ.get("CU_SOURCES_CONFIG") or DEFAULT_CONFIG).expanduser().resolve()
+
+
+def load_contracts(path: str | os.PathLike | None = None) -> SourcesConfig:
+    """Read and validate a sources YAML file (default: `CU_SOURCES_CONFIG`, else the demo)."""
+    config_path = Path(path).expanduser().resolve() if path else config_path_from_env()
+    if not config_path.exists():
+        raise ContractError(f"sources config not found: {config_path}")
+    try:
+        raw = expand_env(yaml.safe_load(config_path.read_text(encoding="utf-8")) or {})
+    except yaml.YAMLError as e:
+        raise ContractError(f"{config_path}: not valid YAML: {e}") from e
+    if not isinstance(raw, dict) or not isinstance(raw.get("sources"), list) or not raw["sources"]:
+        raise ContractError(f"{config_path}: expected a mapping with a non-empty 'sources' list")
+
+    defaults = raw.get("defaults") or {}
+    sources, seen = [], set()
+    for i, entry in enumerate(raw["sources"]):
+        name = entry.get("name", f"#{i + 1}") if isinstance(entry, dict) else f"#{i + 1}"
+        if not isinstance(entry, dict):
+            raise ContractError(f"{config_path}: source {name}: expected a mapping")
+        merged = {**{k: v for k, v in defaults.items() if k != "conventions"}, **entry}
+        merged["conventions"] = {**defaults.get("conventions", {}), **entry.get("conventions", {})}
+        try:
+            contract = SourceContract.model_validate(merged)
+        except ValidationError as e:
+            raise ContractError(_describe(config_path, name, e)) from None
+        if contract.name in seen:
+            raise ContractError(f"{config_path}: source '{contract.name}': field 'name': declared twice")
+        seen.add(contract.name)
+        sources.append(contract)
+
+    base = Path(str(raw.get("base_dir") or "."))
+    base_dir = (base if base.is_absolute() else config_path.parent / base).resolve()
+    return SourcesConfig(
+        version=raw.get("version", 1), config_path=config_path, base_dir=base_dir, sources=sources
+    )
+
+
+def _describe(config_path: Path, name: str, error: ValidationError) -> str:
+    problems = []
+    for err in error.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(source)"
+        msg = err["msg"].removeprefix("Value error, ")
+        problems.append(f"source '{name}', field '{loc}': {msg}")
+    return f"{config_path}: " + "; ".join(problems)

@@ -1,0 +1,277 @@
+"""Read a declared source into a raw table: every value as text, nothing dropped.
+
+The raw table has one row per record found in the source, plus bookkeeping columns:
+`_file` and `_line` (where the record came from), `_error` (why the record could not be
+parsed, if so) and `_raw` (the unparsed text of such a record). Staging quarantines rows
+with an `_error`, so a broken line becomes a quarantine row, never a silent drop.
+"""
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from customer_unification.lib.sources.contracts import ContractError, SourceContract, SourcesConfig
+
+META_COLUMNS = ["_file", "_line", "_error", "_raw"]
+_RAW_PREVIEW_CHARS = 2000
+
+
+def read_source(config: SourcesConfig, contract: SourceContract) -> pd.DataFrame:
+    """All records of a source as a text DataFrame (see module docstring)."""
+    if contract.format == "sql":
+        frames = [_read_sql(config.sql_url(contract), contract.query or "")]
+    else:
+        reader = _FILE_READERS[contract.format]
+        frames = [reader(path, contract) for path in config.paths(contract)]
+    raw = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    for col in META_COLUMNS:
+        if col not in raw.columns:
+            raw[col] = None
+    _check_declared_columns(raw, contract, config)
+    return raw[META_COLUMNS + [c for c in raw.columns if c not in META_COLUMNS]]
+
+
+def _check_declared_columns(raw: pd.DataFrame, contract: SourceContract, config: SourcesConfig) -> None:
+    """Schema drift that loses a declared column is an error naming the source, field and column."""
+    where = config.sql_url(contract) if contract.format == "sql" else contract.location
+    present = set(raw.columns)
+    for field, spec in contract.source_fields.items():
+        if spec.column is None:
+            continue
+        column = spec.column.split("[]", 1)[0]
+        if column not in present:
+            found = sorted(c for c in present if c not in META_COLUMNS)
+            raise ContractError(
+                f"source '{contract.name}': column '{column}' (mapped to field '{field}') "
+                f"not found in {where}; columns found: {found}"
+            )
+    for key in contract.record_key:
+        if key not in present:
+            raise ContractError(f"source '{contract.name}': record_key column '{key}' not found in {where}")
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def _read_csv(path: Path, contract: SourceContract) -> pd.DataFrame:
+    opts = contract.options
+    try:
+        text = path.read_bytes().decode(opts.encoding, errors="surrogateescape")
+    except LookupError as e:
+        raise ContractError(f"source '{contract.name}': unknown encoding '{opts.encoding}'") from e
+    lines = text.splitlines(keepends=True)
+    if not lines:
+        raise ContractError(f"source '{contract.name}': {path} is empty (no header row)")
+    header = next(csv.reader([lines[0]], delimiter=opts.delimiter, quotechar=opts.quotechar))
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    rows, meta = [], []
+    for line_no, fields, error, raw in _csv_records(lines, 1, len(header), opts.delimiter, opts.quotechar):
+        if error is None and any(_has_surrogate(f) for f in fields):
+            error = f"invalid_encoding: bytes not valid {opts.encoding}"
+            raw = opts.delimiter.join(fields)
+        if error:
+            rows.append([None] * len(header))
+            meta.append((path.name, line_no, error, _printable(raw)))
+        else:
+            rows.append([f if f != "" else None for f in fields])
+            meta.append((path.name, line_no, None, None))
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    frame[META_COLUMNS] = pd.DataFrame(meta, columns=META_COLUMNS, dtype=object)
+    return frame
+
+
+def _csv_records(lines: list[str], start: int, width: int, delimiter: str, quotechar: str
+                 ) -> Iterator[tuple[int, list[str], str | None, str | None]]:
+    """Yield (line number, fields, error, raw text) per record, resynchronising after a bad one.
+
+    A stray quote makes the csv module swallow the following lines into one field; when a
+    record spans several physical lines *and* has the wrong width, only its first line is
+    reported as malformed and parsing resumes on the next line, so no good record is lost.
+    """
+    i = start
+    while i < len(lines):
+        cursor = _LineCursor(lines, i)
+        reader = csv.reader(cursor, delimiter=delimiter, quotechar=quotechar, strict=False)
+        while True:
+            first = cursor.pos
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:  # e.g. end of data inside a quoted field
+                fields = None
+            if fields is not None and len(fields) == width:
+                yield first + 1, fields, None, None
+            elif fields is not None and cursor.pos - first == 1:
+                if not any(f.strip() for f in fields):
+                    continue  # blank line: not a record
+                yield first + 1, [], f"malformed_row: expected {width} fields, found {len(fields)}", lines[first]
+            else:  # swallowed the following lines: report the first one, resume after it
+                yield first + 1, [], f"malformed_row: unbalanced quote, expected {width} fields", lines[first]
+                i = first + 1
+                break
+
+
+class _LineCursor:
+    """Feeds lines to csv.reader and remembers how many it has consumed."""
+
+    def __init__(self, lines: list[str], start: int):
+        self.lines, self.pos = lines, start
+
+    def __iter__(self) -> "_LineCursor":
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        self.pos += 1
+        return self.lines[self.pos - 1]
+
+
+def _has_surrogate(value: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in value)
+
+
+def _printable(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    return raw.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")[
+        :_RAW_PREVIEW_CHARS
+    ].rstrip("\r\n")
+
+
+# --- JSON lines --------------------------------------------------------------------------
+
+
+def _read_jsonl(path: Path, contract: SourceContract) -> pd.DataFrame:
+    records = []
+    with path.open("rb") as fh:
+        for line_no, line in enumerate(fh, start=1):
+            text = line.decode(contract.options.encoding, errors="replace").strip()
+            if not text:
+                continue
+            try:
+                obj = json.loads(text)
+                if not isinstance(obj, dict):
+                    raise ValueError("a record must be a JSON object")
+            except ValueError as e:
+                records.append({"_file": path.name, "_line": line_no, "_error": f"invalid_json: {e}",
+                                "_raw": text[:_RAW_PREVIEW_CHARS]})
+                continue
+            flat = {"_file": path.name, "_line": line_no}
+            _flatten(obj, "", flat)
+            records.append(flat)
+    return pd.DataFrame.from_records(records).astype(object)
+
+
+def _flatten(obj: dict, prefix: str, out: dict) -> None:
+    """Nested objects become dotted columns; arrays stay whole, as JSON text."""
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            _flatten(value, f"{name}.", out)
+        elif isinstance(value, list):
+            out[name] = json.dumps(value, ensure_ascii=False)
+        else:
+            out[name] = as_text(value)
+
+
+# --- XLSX, Parquet, SQL: typed cells rendered as text -------------------------------------
+
+
+def _read_xlsx(path: Path, contract: SourceContract) -> pd.DataFrame:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[contract.sheet] if isinstance(contract.sheet, int) or contract.sheet is None \
+            else book[contract.sheet]
+    except (KeyError, IndexError) as e:
+        raise ContractError(f"source '{contract.name}': sheet {contract.sheet!r} not found in {path}") from e
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else f"column_{i + 1}" for i, h in enumerate(next(rows, ()))]
+    data, lines = [], []
+    for line_no, row in enumerate(rows, start=2):
+        if row is None or all(v is None or str(v).strip() == "" for v in row):
+            continue
+        cells = [as_text(v) for v in row[: len(header)]]
+        data.append(cells + [None] * (len(header) - len(cells)))
+        lines.append(line_no)
+    book.close()
+    frame = pd.DataFrame(data, columns=header, dtype=object)
+    frame["_file"], frame["_line"] = path.name, lines
+    return frame
+
+
+def _read_parquet(path: Path, contract: SourceContract) -> pd.DataFrame:
+    frame = pd.read_parquet(path)
+    frame = texts(frame)
+    frame["_file"], frame["_line"] = path.name, range(1, len(frame) + 1)
+    return frame
+
+
+def _read_sql(url: str, query: str) -> pd.DataFrame:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            frame = pd.read_sql_query(sa.text(query), conn)
+    finally:
+        engine.dispose()
+    frame = texts(frame)
+    frame["_file"], frame["_line"] = url.rsplit("/", 1)[-1], range(1, len(frame) + 1)
+    return frame
+
+
+def texts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Render every column as text (distinct values once each: fast on big tables)."""
+    out = {}
+    for col in frame.columns:
+        series = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            out[col] = series.map(as_text, na_action="ignore").astype(object)
+        elif pd.api.types.is_integer_dtype(series) or pd.api.types.is_bool_dtype(series):
+            out[col] = series.astype(str).where(series.notna(), None).astype(object)
+        else:
+            uniques = series.dropna().unique()
+            lookup = {v: as_text(v) for v in uniques} if len(uniques) < len(series) // 2 else None
+            out[col] = (series.map(lookup) if lookup is not None else series.map(as_text)).astype(object)
+        out[col] = out[col].where(series.notna(), None)
+    return pd.DataFrame(out, index=frame.index, dtype=object)
+
+
+def as_text(value: Any) -> str | None:
+    """One cell as text: integral floats without '.0', dates as ISO, booleans lower-case."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, pd.Timestamp):
+        if pd.isna(value):
+            return None
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None and value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    text = str(value)
+    return text if text != "" else None
+
+
+_FILE_READERS = {"csv": _read_csv, "jsonl": _read_jsonl, "xlsx": _read_xlsx, "parquet": _read_parquet}

@@ -1,0 +1,53 @@
+"""The quality gates of a staged table, as plain results the asset turns into blocking checks."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from customer_unification.lib.quality.expectations import SuiteResult, staging_expectations, validate
+from customer_unification.lib.sources.contracts import SourceContract
+from customer_unification.lib.staging.standardize import StagingResult
+
+
+@dataclass(frozen=True)
+class GateResult:
+    name: str
+    passed: bool
+    description: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+GATES = {
+    "great_expectations": "Great Expectations suite for the staged table (keys, formats, ranges, allowed values).",
+    "rows_reconcile": "Every raw record is either staged or quarantined: raw = clean + quarantined.",
+    "reject_rate": "The share of quarantined records stays within the source's max_reject_rate.",
+}
+
+
+def evaluate_gates(raw_rows: int, result: StagingResult, contract: SourceContract,
+                   now: dt.datetime) -> list[GateResult]:
+    clean, quarantined = len(result.clean), len(result.quarantine)
+    suite = validate(result.clean, staging_expectations(contract, now=now), f"staging_{contract.name}")
+    rate = quarantined / raw_rows if raw_rows else 0.0
+    return [
+        _suite_gate(suite),
+        GateResult("rows_reconcile", raw_rows == clean + quarantined, GATES["rows_reconcile"],
+                   {"raw": raw_rows, "clean": clean, "quarantined": quarantined,
+                    "difference": raw_rows - clean - quarantined}),
+        GateResult("reject_rate", rate <= contract.max_reject_rate, GATES["reject_rate"],
+                   {"reject_rate": round(rate, 6), "max_reject_rate": contract.max_reject_rate,
+                    "rejects_by_rule": result.rejects_by_rule}),
+    ]
+
+
+def _suite_gate(suite: SuiteResult) -> GateResult:
+    failed = {r.expectation.label: {"unexpected_count": r.unexpected_count,
+                                    "unexpected_percent": round(r.unexpected_percent, 4),
+                                    **({"observed": r.observed} if r.observed is not None else {})}
+              for r in suite.failed}
+    return GateResult("great_expectations", suite.success, GATES["great_expectations"], {
+        "suite": suite.suite,
+        "expectations": len(suite.results),
+        "failed_expectations": len(failed),
+        "failures": failed,
+    })

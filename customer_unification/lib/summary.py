@@ -1,0 +1,61 @@
+"""What is in the warehouse: rows per layer and table, and quarantine reasons."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+LAYERS = ("sources", "staging", "quarantine", "identity", "profiles", "segments", "activation", "analytics")
+
+
+@dataclass(frozen=True)
+class WarehouseSummary:
+    tables: pd.DataFrame  # layer, table, rows
+    rejects: pd.DataFrame  # source, rule, rows
+
+    def render(self) -> str:
+        if self.tables.empty:
+            return "The warehouse is empty: run the pipeline first."
+        lines = ["Rows per layer:"]
+        for layer, group in self.tables.groupby("layer", sort=False):
+            lines.append(f"  {layer:<11} {group['rows'].sum():>11,} rows in {len(group)} tables")
+        lines.append("")
+        lines.append(f"  {'source':<24}{'raw':>10}{'staged':>10}{'quarantined':>13}")
+        by = {(r.layer, r.table): r.rows for r in self.tables.itertuples()}
+        for (layer, table), raw in by.items():
+            if layer != "sources":
+                continue
+            staged, rejected = by.get(("staging", table), 0), by.get(("quarantine", table), 0)
+            lines.append(f"  {table:<24}{raw:>10,}{staged:>10,}{rejected:>13,}")
+        if not self.rejects.empty:
+            lines.append("")
+            lines.append("Quarantined by rule:")
+            for r in self.rejects.itertuples():
+                lines.append(f"  {r.source:<24}{r.rule:<26}{r.rows:>7,}")
+        return "\n".join(lines)
+
+
+def summarize(warehouse: str | Path) -> WarehouseSummary:
+    if not Path(warehouse).exists():
+        return WarehouseSummary(pd.DataFrame(columns=["layer", "table", "rows"]),
+                                pd.DataFrame(columns=["source", "rule", "rows"]))
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        names = con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_schema IN (SELECT unnest(?)) ORDER BY 1, 2", [list(LAYERS)]).fetchall()
+        rows = [(s, t, con.execute(f'SELECT count(*) FROM "{s}"."{t}"').fetchall()[0][0]) for s, t in names]
+        tables = pd.DataFrame(rows, columns=["layer", "table", "rows"])
+        tables["order"] = tables["layer"].map(LAYERS.index)
+        tables = tables.sort_values(["order", "table"]).drop(columns="order").reset_index(drop=True)
+        quarantine = [t for s, t in names if s == "quarantine"]
+        if quarantine:
+            union = " UNION ALL ".join(f'SELECT source, rule FROM quarantine."{t}"' for t in quarantine)
+            rejects = con.execute(f"SELECT source, rule, count(*) AS rows FROM ({union}) "
+                                  "GROUP BY 1, 2 ORDER BY 1, 3 DESC").df()
+        else:
+            rejects = pd.DataFrame(columns=["source", "rule", "rows"])
+    finally:
+        con.close()
+    return WarehouseSummary(tables, rejects)

@@ -1,0 +1,40 @@
+"""Run the code location's jobs from Python, recorded in the local Dagster instance (so they show in the UI)."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+
+from customer_unification import settings
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    run_id: str
+    success: bool
+    failed_checks: list[str]
+    skipped_steps: list[str]
+
+
+def load_definitions() -> dg.Definitions:
+    settings.apply_local_defaults()
+    return dg.load_from_defs_folder(path_within_project=PACKAGE_DIR)
+
+
+def run_job(job_name: str = "unify_all", selection: str | None = None) -> RunOutcome:
+    """Execute a job in this process against the instance under DAGSTER_HOME."""
+    settings.dagster_home()
+    definitions = load_definitions()
+    with dg.DagsterInstance.get() as instance:
+        if selection:
+            job = dg.define_asset_job("cli_selection", selection=selection)
+            definitions = dg.Definitions.merge(definitions, dg.Definitions(jobs=[job]))
+            job_name = "cli_selection"
+        result = definitions.resolve_job_def(job_name).execute_in_process(instance=instance, raise_on_error=False)
+        failed = [f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}"
+                  for e in result.all_events
+                  if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed]
+        skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
+        return RunOutcome(result.run_id, result.success and not failed, failed, skipped)

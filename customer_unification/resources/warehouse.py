@@ -1,0 +1,30 @@
+"""The warehouse as a resource: SQL on the embedded DuckDB file (schemas are layers)."""
+
+from contextlib import contextmanager
+from collections.abc import Iterator
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+
+class DuckDBWarehouse(dg.ConfigurableResource):
+    """SQL access to the warehouse file that the IO manager writes tables into."""
+
+    path: str
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = duckdb.connect(self.path, read_only=read_only)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        with self.connect() as con:
+            return con.execute(sql, params or []).df()
+
+    def row_count(self, schema: str, table: str) -> int:
+        with self.connect() as con:
+            return con.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchall()[0][0]

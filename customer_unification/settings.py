@@ -1,0 +1,40 @@
+"""Where things live. Every location is an environment variable with a safe local default."""
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+DEFAULTS = {
+    "CU_WAREHOUSE_PATH": REPO_ROOT / "data" / "warehouse.duckdb",  # the embedded DuckDB warehouse
+    "CU_DEMO_DATA_DIR": REPO_ROOT / "data" / "demo",  # where the demo estate is generated
+    "DAGSTER_HOME": REPO_ROOT / ".dagster_home",  # run history, schedules, logs (dagster.yaml inside)
+}
+
+
+def apply_local_defaults() -> None:
+    """Fill unset variables with local defaults, so `dg.EnvVar(...)` always resolves."""
+    for name, default in DEFAULTS.items():
+        os.environ.setdefault(name, str(default))
+    Path(os.environ["CU_WAREHOUSE_PATH"]).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def warehouse_path() -> Path:
+    apply_local_defaults()
+    return Path(os.environ["CU_WAREHOUSE_PATH"]).expanduser()
+
+
+def demo_data_dir() -> Path:
+    apply_local_defaults()
+    return Path(os.environ["CU_DEMO_DATA_DIR"]).expanduser()
+
+
+def dagster_home() -> Path:
+    """A repo-local DAGSTER_HOME holding a link to the repo's dagster.yaml."""
+    apply_local_defaults()
+    home = Path(os.environ["DAGSTER_HOME"]).expanduser()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists() and (REPO_ROOT / "dagster.yaml").exists():
+        config.symlink_to(REPO_ROOT / "dagster.yaml")
+    return home
