@@ -1,17 +1,10 @@
 """The source contracts the code location is built from (`CU_SOURCES_CONFIG`, else the demo)."""
 
-from functools import cache
-from pathlib import Path
-
 from customer_unification import settings
-from customer_unification.lib.sources.contracts import SourcesConfig, config_path_from_env, load_contracts
+from customer_unification.lib.sources.contracts import SourcesConfig, load_contracts
 
 
 def current_contracts() -> SourcesConfig:
+    """Read on every definitions load (milliseconds), so a changed YAML or env var takes effect."""
     settings.apply_local_defaults()
-    return _load(config_path_from_env())
-
-
-@cache
-def _load(path: Path) -> SourcesConfig:
-    return load_contracts(path)
+    return load_contracts()

@@ -191,8 +191,7 @@ def _read_xlsx(path: Path, contract: SourceContract) -> pd.DataFrame:
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        sheet = book.worksheets[contract.sheet] if isinstance(contract.sheet, int) or contract.sheet is None \
-            else book[contract.sheet]
+        sheet = book[contract.sheet] if isinstance(contract.sheet, str) else book.worksheets[contract.sheet or 0]
     except (KeyError, IndexError) as e:
         raise ContractError(f"source '{contract.name}': sheet {contract.sheet!r} not found in {path}") from e
     rows = sheet.iter_rows(values_only=True)

@@ -1,0 +1,125 @@
+"""Materialise sources -> staging for real (DuckDB file, GE gates) and check what landed."""
+
+import textwrap
+
+import dagster as dg
+import duckdb
+import pytest
+
+from customer_unification.pipeline import load_definitions
+
+pytestmark = pytest.mark.slow
+
+
+def run_everything():
+    definitions = load_definitions()
+    return definitions.resolve_job_def("unify_all").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+
+
+def check_results(result) -> dict[tuple[str, str], bool]:
+    return {(e.asset_check_evaluation_data.asset_key.to_user_string(), e.asset_check_evaluation_data.check_name):
+            e.asset_check_evaluation_data.passed
+            for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"}
+
+
+def count(con, table: str) -> int:
+    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+
+
+def test_demo_estate_sources_to_staging(small_estate, isolated_env, monkeypatch):
+    monkeypatch.setenv("CU_DEMO_DATA_DIR", str(small_estate))
+    result = run_everything()
+    assert result.success
+    checks = check_results(result)
+    assert checks and all(checks.values()), [k for k, ok in checks.items() if not ok]
+
+    con = duckdb.connect(str(isolated_env), read_only=True)
+    sources = [t for (t,) in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema='sources'").fetchall()]
+    assert len(sources) >= 10
+    staged_total = 0
+    for name in sources:
+        raw, clean, rejected = (count(con, f'{layer}."{name}"') for layer in ("sources", "staging", "quarantine"))
+        assert raw == clean + rejected, name
+        assert raw > 0
+        staged_total += clean
+        assert (name, "rows_reconcile") in {(k[0].split("/")[1], k[1]) for k in checks}
+    assert count(con, "staging.unified_records") == staged_total
+    # the demo estate carries some deliberately bad rows, and each says why
+    reasons = con.execute("SELECT rule, reasons FROM quarantine.crm_contacts UNION ALL "
+                          "SELECT rule, reasons FROM quarantine.store_signups_sheet").fetchall()
+    assert reasons and all(rule and text for rule, text in reasons)
+
+
+BAD_SOURCE = """
+base_dir: .
+sources:
+  - name: partner_leads   # an eleventh source: YAML only, no Python
+    format: csv
+    location: leads.csv
+    record_key: lead_id
+    max_reject_rate: {max_reject_rate}
+    conventions: {{date_format: "%m/%d/%Y", phone_region: US}}
+    fields:
+      full_name: name
+      email: email
+      phone: phone
+      date_of_birth: dob
+"""
+
+
+def write_leads(tmp_path, max_reject_rate: float) -> None:
+    good = [f"L{i},Person {i},p{i}@example.com,212-736-{5000 + i},01/02/1980" for i in range(8)]
+    bad = ['L90,"Broken quote,x@example.com,,01/02/1980',  # unbalanced quote
+           ",No Key,nokey@example.com,,01/02/1980",           # missing key
+           "L91,Bad Date,bd@example.com,,02/30/1980",         # impossible date
+           "L92,Too,Many,Fields,Here,01/02/1980"]             # broken row
+    body = "lead_id,name,email,phone,dob\n" + "\n".join(good + bad) + "\n"
+    (tmp_path / "leads.csv").write_bytes(body.encode() + "L93,Jos\xe9,j@example.com,,01/02/1980\n".encode("latin-1"))
+    (tmp_path / "sources.yaml").write_text(textwrap.dedent(BAD_SOURCE.format(max_reject_rate=max_reject_rate)))
+
+
+def test_bad_rows_are_quarantined_with_reasons_and_nothing_is_lost(tmp_path, isolated_env, monkeypatch):
+    write_leads(tmp_path, max_reject_rate=0.5)
+    monkeypatch.setenv("CU_SOURCES_CONFIG", str(tmp_path / "sources.yaml"))
+    result = run_everything()
+    assert result.success
+    con = duckdb.connect(str(isolated_env), read_only=True)
+    assert count(con, "sources.partner_leads") == 13
+    assert count(con, "staging.partner_leads") == 8
+    rules = dict(con.execute("SELECT source_line, rule FROM quarantine.partner_leads").fetchall())
+    assert rules == {10: "unparseable_record", 11: "missing_record_key", 12: "invalid_date",
+                     13: "unparseable_record", 14: "unparseable_record"}
+    reasons = " ".join(r for (r,) in con.execute("SELECT reasons FROM quarantine.partner_leads").fetchall())
+    for expected in ("unbalanced quote", "expected 5 fields, found 6", "invalid_encoding",
+                     "record key (lead_id) is empty", "'02/30/1980' is unparseable"):
+        assert expected in reasons
+    assert count(con, "staging.unified_records") == 8
+
+
+def test_failing_gate_blocks_downstream(tmp_path, isolated_env, monkeypatch):
+    write_leads(tmp_path, max_reject_rate=0.1)  # 5 of 13 rejected: over the limit
+    monkeypatch.setenv("CU_SOURCES_CONFIG", str(tmp_path / "sources.yaml"))
+    result = run_everything()
+    checks = check_results(result)
+    assert checks[("staging/partner_leads", "reject_rate")] is False
+    assert checks[("staging/partner_leads", "rows_reconcile")] is True
+    skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
+    assert skipped == ["staging__unified_records"]
+    con = duckdb.connect(str(isolated_env), read_only=True)
+    assert count(con, "quarantine.partner_leads") == 5  # the quarantine itself is still written
+    tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert "unified_records" not in tables
+
+
+def test_schema_drift_fails_the_source_with_a_clear_error(tmp_path, isolated_env, monkeypatch):
+    write_leads(tmp_path, max_reject_rate=0.5)
+    (tmp_path / "leads.csv").write_text("lead_id,name,e_mail,phone,dob\nL1,Ann,a@x.com,,01/02/1980\n")
+    monkeypatch.setenv("CU_SOURCES_CONFIG", str(tmp_path / "sources.yaml"))
+    result = run_everything()
+    assert not result.success
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    message = failure.event_specific_data.error.cause.message if failure.event_specific_data.error.cause \
+        else failure.event_specific_data.error.message
+    assert "column 'email'" in message and "partner_leads" in message and "leads.csv" in message
