@@ -1,0 +1,1 @@
+"""Vocabulary for the demo generator, bundled as Python constants (no data files to package)."""

@@ -1,0 +1,1 @@
+"""One module per demo source system; each `render(pop, seed)` returns its `SourceOutput`s."""

@@ -1,0 +1,82 @@
+"""The e-mail service provider: subscriber list (CSV) and campaign events (Parquet)."""
+
+import numpy as np
+import pandas as pd
+
+from customer_unification.lib.demo.common import (
+    ANCHOR_S, DAY_S, date_s, iso_seconds, none_where, rng_for, uniform_ts,
+)
+from customer_unification.lib.demo.data.places import CATEGORIES
+from customer_unification.lib.demo.noise import case_noise, email_noise, nickname
+from customer_unification.lib.demo.population import Population
+from customer_unification.lib.demo.systems.base import exact_pick, MISSING_KEY, SourceOutput, add_duplicates, mark, members
+
+N_CAMPAIGNS = 120
+
+
+def render(pop: Population, seed: int) -> list[SourceOutput]:
+    rng = rng_for(seed, "email_subscribers")
+    has_email = np.array([e is not None for e in pop.email])
+    persons = members(rng, pop, 0.33, has_email)
+    k = len(persons)
+    sub_ts = uniform_ts(rng, date_s("2016-01-01"), ANCHOR_S - 10 * DAY_S, k)
+    order = np.argsort(sub_ts, kind="stable")
+    persons, sub_ts = persons[order], sub_ts[order]
+    unsub = rng.random(k) < 0.15
+    changed = np.where(unsub, uniform_ts(rng, sub_ts, ANCHOR_S), sub_ts)
+    email, domain_typo = email_noise(pop.email[persons], rng, upper=0.06, title=0.04, spaces=0.05,
+                                     domain_typo=0.015)
+    first = nickname(pop.first[persons], rng, 0.15)
+    first = case_noise(first, rng, 0.05, 0.2)
+    first = none_where(first, (rng.random(k) < 0.3) & ~domain_typo)  # typo addresses keep a name
+    frame = pd.DataFrame({
+        "subscriber_id": np.char.add("ES", np.char.zfill(np.arange(1, k + 1).astype(str), 8)).astype(object),
+        "email": email,
+        "first_name": first,
+        "subscribed_at": (sub_ts * 1000 + rng.integers(0, 1000, k)).astype(str),
+        "status": np.where(unsub, "unsubscribed", "subscribed").astype(object),
+        "status_changed_at": iso_seconds(changed, suffix="Z"),
+    })
+    defect = np.full(k, "", dtype=object)
+    no_key = exact_pick(rng, k, 0.002)
+    frame.loc[no_key, "subscriber_id"] = None
+    mark(defect, no_key, MISSING_KEY)
+    sframe, spersons, sdefect = add_duplicates(frame, persons, defect, rng, 0.002)
+    subs = SourceOutput("email_subscribers", "csv", "esp/subscribers.csv", sframe, spersons,
+                        ["subscriber_id"], sdefect, {"delimiter": ",", "encoding": "utf-8"})
+
+    # campaign events for deliverable, subscribed addresses (mail to typo domains bounces)
+    rng_e = rng_for(seed, "email_events")
+    live = np.flatnonzero(~unsub & ~domain_typo)
+    camp_ts = np.sort(rng_e.integers(date_s("2024-01-01"), ANCHOR_S - DAY_S, N_CAMPAIGNS))
+    camp_cat = np.array(CATEGORIES, dtype=object)[rng_e.integers(0, len(CATEGORIES), N_CAMPAIGNS)]
+    camp_id = np.array([f"CMP-{2024 + i * 3 // N_CAMPAIGNS}-{i:03d}" for i in range(N_CAMPAIGNS)], dtype=object)
+    sends = np.repeat(live, rng_e.poisson(0.6, len(live)))
+    camp = rng_e.integers(0, N_CAMPAIGNS, len(sends))
+    camp = np.maximum(camp, np.searchsorted(camp_ts, sub_ts[sends]))  # only after subscribing
+    keep = camp < N_CAMPAIGNS
+    sends, camp = sends[keep], camp[keep]
+    send_ts = camp_ts[camp] + rng_e.integers(0, 3600, len(sends))
+    opened = rng_e.random(len(sends)) < 0.4
+    clicked = opened & (rng_e.random(len(sends)) < 0.25)
+    open_ts = send_ts + rng_e.integers(60, 3 * DAY_S, len(sends))
+    click_ts = open_ts + rng_e.integers(5, 600, len(sends))
+    rows = np.r_[sends, sends[opened], sends[clicked]]
+    rc = np.r_[camp, camp[opened], camp[clicked]]
+    ev = np.r_[np.full(len(sends), "send"), np.full(int(opened.sum()), "open"), np.full(int(clicked.sum()), "click")]
+    ets = np.r_[send_ts, open_ts[opened], click_ts[clicked]]
+    ets = np.minimum(ets, ANCHOR_S - 1)
+    order = np.lexsort((ev, ets))
+    rows, rc, ev, ets = rows[order], rc[order], ev[order], ets[order]
+    clean = pd.Series(pop.email[persons[rows]]).to_numpy(dtype=object)  # the ESP stores it normalised
+    events = pd.DataFrame({
+        "event_id": np.char.add("EE", np.char.zfill(np.arange(1, len(rows) + 1).astype(str), 9)).astype(object),
+        "email": clean,
+        "campaign_id": camp_id[rc],
+        "event": ev.astype(object),
+        "ts": pd.to_datetime(ets * 1000, unit="ms", utc=True),
+        "product_category": camp_cat[rc],
+    })
+    ev_out = SourceOutput("email_events", "parquet", "esp/email_events.parquet", events, persons[rows],
+                          ["event_id"], np.full(len(rows), "", dtype=object))
+    return [subs, ev_out]
