@@ -74,8 +74,8 @@ def _run(args: argparse.Namespace) -> int:
     _summary(args)
     for check in outcome.failed_checks:
         print(f"FAILED check: {check}")
-    for step in outcome.skipped_steps:
-        print(f"skipped (blocked upstream): {step}")
+    for asset in outcome.not_materialized:
+        print(f"not materialised (blocked upstream): {asset}")
     return 0 if outcome.success else 1
 
 

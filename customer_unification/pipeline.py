@@ -15,7 +15,7 @@ class RunOutcome:
     run_id: str
     success: bool
     failed_checks: list[str]
-    skipped_steps: list[str]
+    not_materialized: list[str]  # blocked by a failed gate or an upstream failure
 
 
 def load_definitions() -> dg.Definitions:
@@ -36,5 +36,8 @@ def run_job(job_name: str = "unify_all", selection: str | None = None) -> RunOut
         failed = [f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}"
                   for e in result.all_events
                   if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed]
-        skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
-        return RunOutcome(result.run_id, result.success and not failed, failed, skipped)
+        job_def = definitions.resolve_job_def(job_name)
+        planned = {k.to_user_string() for k in job_def.asset_layer.executable_asset_keys}
+        done = {e.asset_key.to_user_string() for e in result.all_events
+                if e.event_type_value == "ASSET_MATERIALIZATION"}
+        return RunOutcome(result.run_id, result.success and not failed, failed, sorted(planned - done))

@@ -1,9 +1,9 @@
 """Resources and executor for the code location, configured from environment variables."""
 
 import dagster as dg
-from dagster_duckdb_pandas import DuckDBPandasIOManager
 
 from customer_unification import settings
+from customer_unification.resources.duckdb_io import DuckDBFrameIOManager
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
 
@@ -13,7 +13,7 @@ def resources() -> dg.Definitions:
     warehouse = dg.EnvVar("CU_WAREHOUSE_PATH")
     return dg.Definitions(
         resources={
-            "io_manager": DuckDBPandasIOManager(database=warehouse),
+            "io_manager": DuckDBFrameIOManager(path=warehouse),
             "warehouse": DuckDBWarehouse(path=warehouse),
         },
         # One process for the whole run: per-step processes re-import pandas/GE and cost more

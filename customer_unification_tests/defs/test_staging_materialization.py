@@ -4,6 +4,7 @@ import textwrap
 
 import dagster as dg
 import duckdb
+import pandas as pd
 import pytest
 
 from customer_unification.pipeline import load_definitions
@@ -46,6 +47,11 @@ def test_demo_estate_sources_to_staging(small_estate, isolated_env, monkeypatch)
         staged_total += clean
         assert (name, "rows_reconcile") in {(k[0].split("/")[1], k[1]) for k in checks}
     assert count(con, "staging.unified_records") == staged_total
+    # every deliberately broken record of the demo estate, and nothing else, is quarantined
+    truth = pd.read_parquet(small_estate / "_truth" / "record_person.parquet")
+    expected = truth[truth["defect"] != ""].groupby("source").size().to_dict()
+    union = " UNION ALL ".join(f'SELECT source FROM quarantine."{t}"' for t in sources)
+    assert dict(con.execute(f"SELECT source, count(*) FROM ({union}) GROUP BY 1").fetchall()) == expected
     # the demo estate carries some deliberately bad rows, and each says why
     reasons = con.execute("SELECT rule, reasons FROM quarantine.crm_contacts UNION ALL "
                           "SELECT rule, reasons FROM quarantine.store_signups_sheet").fetchall()
@@ -70,13 +76,13 @@ sources:
 
 
 def write_leads(tmp_path, max_reject_rate: float) -> None:
-    good = [f"L{i},Person {i},p{i}@example.com,212-736-{5000 + i},01/02/1980" for i in range(8)]
-    bad = ['L90,"Broken quote,x@example.com,,01/02/1980',  # unbalanced quote
-           ",No Key,nokey@example.com,,01/02/1980",           # missing key
-           "L91,Bad Date,bd@example.com,,02/30/1980",         # impossible date
+    good = [f"L{i},Person {i},p{i}@acme-mail.com,212-736-{5000 + i},01/02/1980" for i in range(8)]
+    bad = ['L90,"Broken quote,x@acme-mail.com,,01/02/1980',  # unbalanced quote
+           ",No Key,nokey@acme-mail.com,,01/02/1980",           # missing key
+           "L91,Bad Date,bd@acme-mail.com,,02/30/1980",         # impossible date
            "L92,Too,Many,Fields,Here,01/02/1980"]             # broken row
     body = "lead_id,name,email,phone,dob\n" + "\n".join(good + bad) + "\n"
-    (tmp_path / "leads.csv").write_bytes(body.encode() + "L93,Jos\xe9,j@example.com,,01/02/1980\n".encode("latin-1"))
+    (tmp_path / "leads.csv").write_bytes(body.encode() + "L93,Jos\xe9,j@acme-mail.com,,01/02/1980\n".encode("latin-1"))
     (tmp_path / "sources.yaml").write_text(textwrap.dedent(BAD_SOURCE.format(max_reject_rate=max_reject_rate)))
 
 
@@ -105,8 +111,12 @@ def test_failing_gate_blocks_downstream(tmp_path, isolated_env, monkeypatch):
     checks = check_results(result)
     assert checks[("staging/partner_leads", "reject_rate")] is False
     assert checks[("staging/partner_leads", "rows_reconcile")] is True
-    skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
-    assert skipped == ["staging__unified_records"]
+    assert not result.success
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    assert failure.step_key == "stage_partner_leads"
+    assert "staging/partner_leads: reject_rate" in str(failure.event_specific_data.error.message)
+    started = {e.step_key for e in result.all_events if e.event_type_value == "STEP_START"}
+    assert "staging__unified_records" not in started  # blocked downstream
     con = duckdb.connect(str(isolated_env), read_only=True)
     assert count(con, "quarantine.partner_leads") == 5  # the quarantine itself is still written
     tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}

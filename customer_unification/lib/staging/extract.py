@@ -37,6 +37,11 @@ def map_distinct(series: pd.Series, func) -> pd.Series:
     """Apply `func` once per distinct non-null value (values repeat a lot in customer data)."""
     present = series.dropna()
     if present.empty:
-        return pd.Series(None, index=series.index, dtype=object)
+        return nulls(series.index)
     lookup = {value: func(value) for value in present.unique()}
     return series.map(lookup, na_action="ignore").astype(object).where(series.notna(), None)
+
+
+def nulls(index: pd.Index) -> pd.Series:
+    """An all-None object column (`pd.Series(None, dtype=object)` would hold NaN)."""
+    return pd.Series([None] * len(index), index=index, dtype=object)

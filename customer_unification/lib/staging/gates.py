@@ -43,7 +43,8 @@ def evaluate_gates(raw_rows: int, result: StagingResult, contract: SourceContrac
 def _suite_gate(suite: SuiteResult) -> GateResult:
     failed = {r.expectation.label: {"unexpected_count": r.unexpected_count,
                                     "unexpected_percent": round(r.unexpected_percent, 4),
-                                    **({"observed": r.observed} if r.observed is not None else {})}
+                                    **({"observed": r.observed} if r.observed is not None else {}),
+                                    **({"error": r.exception} if r.exception else {})}
               for r in suite.failed}
     return GateResult("great_expectations", suite.success, GATES["great_expectations"], {
         "suite": suite.suite,

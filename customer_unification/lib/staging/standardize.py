@@ -44,7 +44,7 @@ from customer_unification.lib.sources.canonical import (
 )
 from customer_unification.lib.sources.contracts import FieldSpec, SourceContract
 from customer_unification.lib.sources.readers import META_COLUMNS
-from customer_unification.lib.staging.extract import extract_field, map_distinct
+from customer_unification.lib.staging.extract import extract_field, map_distinct, nulls
 
 EARLIEST_BIRTH_DATE = pd.Timestamp("1900-01-01")
 EARLIEST_TIMESTAMP = pd.Timestamp("1970-01-01", tz="UTC")
@@ -59,6 +59,7 @@ RULES = (
     "invalid_timestamp", "timestamp_out_of_range", "unmapped_value", "missing_required",
     "no_identifying_fields", "duplicate_record_key",
 )
+_SEP = "\x1f"  # joins (value, country) into one lookup key
 NAME_PARTS = ("title", "first_name", "middle_name", "last_name", "name_suffix")
 _GENDER_CODES = {"f": "female", "female": "female", "w": "female", "woman": "female",
                  "m": "male", "male": "male", "man": "male", "x": "other", "other": "other",
@@ -93,7 +94,7 @@ class _Problems:
 
     def _texts(self, mask: pd.Series, text) -> pd.Series:
         failing = mask[mask.fillna(False).astype(bool)].index
-        out = pd.Series(None, index=self.index, dtype=object)
+        out = nulls(self.index)
         if len(failing):
             out.loc[failing] = text(failing) if callable(text) else text
         return out
@@ -308,9 +309,9 @@ def _address(out: dict, contract: SourceContract) -> None:
         out["country"] = pd.Series(default, index=index, dtype=object).where(has_address, None)
     country = out.get("country", pd.Series(default, index=index, dtype=object)).fillna(default or "")
     for col, func in (("region", normalize_region), ("postcode", normalize_postcode)):
-        if col in out:
-            pairs = pd.Series(list(zip(out[col], country)), index=index)
-            out[col] = map_distinct(pairs.where(out[col].notna(), None), lambda p, f=func: f(p[0], p[1] or None))
+        if col in out:  # normalise each distinct (value, country) pair once
+            pairs = out[col] + _SEP + country
+            out[col] = map_distinct(pairs, lambda p, f=func: f(*(part or None for part in p.split(_SEP))))
 
 
 def _derive(out: dict, index: pd.Index) -> None:
@@ -328,9 +329,9 @@ def _derive(out: dict, index: pd.Index) -> None:
 def _required_and_evidence(out: dict, contract: SourceContract, problems: _Problems) -> None:
     index = out["source"].index
     for name in contract.required:
-        column = out.get(name)
-        if column is not None:
-            problems.reject("missing_required", column.isna(), f"required field '{name}' is missing or invalid")
+        # a required full name is satisfied by either parsed part ("Madonna" has no surname)
+        present = out["first_name"].notna() | out["last_name"].notna() if name == "full_name" else out[name].notna()
+        problems.reject("missing_required", ~present, f"required field '{name}' is missing or invalid")
     evidence = pd.Series(False, index=index)
     for col in PERSON_EVIDENCE:
         if col in out:
@@ -340,7 +341,7 @@ def _required_and_evidence(out: dict, contract: SourceContract, problems: _Probl
 
 def _join_flags(flags: list[pd.Series], index: pd.Index, sep: str = ";") -> pd.Series:
     """Join per-row texts (only the few rows that have any are touched)."""
-    joined = pd.Series(None, index=index, dtype=object)
+    joined = nulls(index)
     if not flags:
         return joined
     stacked = pd.concat([f.reindex(index) for f in flags], axis=1)
@@ -359,6 +360,10 @@ def _count_flags(flags: pd.Series) -> dict[str, int]:
 
 
 def _set_dtypes(frame: pd.DataFrame) -> None:
+    """Typed columns for dates, amounts and counts; None (never NaN) as the null of text columns."""
+    for col in frame.columns:
+        if frame[col].dtype == object:
+            frame[col] = frame[col].where(frame[col].notna(), None)
     for name, kind in INPUT_FIELDS.items():
         if name not in frame.columns:
             continue
@@ -378,7 +383,7 @@ def _quarantine_rows(raw: pd.DataFrame, frame: pd.DataFrame, rejected: pd.Series
     if not rejected.any():
         return pd.DataFrame({c: pd.Series(dtype=object) for c in QUARANTINE_COLUMNS})
     idx = rejected[rejected].index
-    rule = pd.Series(None, index=idx, dtype=object)
+    rule = nulls(idx)
     reasons: list[pd.Series] = []
     for name in RULES:  # first rule in priority order names the row; all reasons are kept
         for text in problems.hard.get(name, []):

@@ -38,7 +38,7 @@ CRM = SourceContract.model_validate({
 
 
 def crm_row(**overrides) -> dict:
-    row = {"id": "1", "name": "Smith, Bob", "email": " Bob.Smith@Example.COM ", "phone": "(212) 736-5000",
+    row = {"id": "1", "name": "Smith, Bob", "email": " Bob.Smith@Acme-Mail.COM ", "phone": "(212) 736-5000",
            "dob": "03/04/1985", "street": "12 north main street", "city": "new york", "state": "new york",
            "zip": "10001-1234", "opt": "Y", "tier": " gold "}
     return {**row, **overrides}
@@ -50,7 +50,7 @@ def test_clean_row_is_standardised_into_the_canonical_schema():
     assert list(result.clean.columns[: len(STAGED_COLUMNS)]) == STAGED_COLUMNS
     assert (row["source"], row["source_record_id"], row["crm_id"]) == ("crm", "1", "1")
     assert (row["first_name"], row["last_name"], row["first_name_canonical"]) == ("Bob", "Smith", "robert")
-    assert row["email"] == "bob.smith@example.com"
+    assert row["email"] == "bob.smith@acme-mail.com"
     assert row["phone"] == "+12127365000"
     assert row["date_of_birth"] == pd.Timestamp("1985-03-04") and row["birth_year"] == 1985
     assert (row["region"], row["postcode"], row["country"]) == ("NY", "10001", "US")
@@ -67,7 +67,7 @@ def test_every_raw_row_is_either_clean_or_quarantined_with_a_reason():
         crm_row(id="3", dob="02/30/1985"),      # impossible date
         crm_row(id="4", dob="03/04/2031"),      # born in the future
         crm_row(id="1", name="Ann Lee"),        # key seen before
-        {"id": "6"},                            # nothing that identifies a person
+        {"id": "6"},                            # a CRM id alone still identifies a contact
         crm_row(id="7", email="not-an-email", phone="000-000-0000"),  # field issues only: kept
     ]
     raw = raw_frame(rows)
@@ -76,10 +76,10 @@ def test_every_raw_row_is_either_clean_or_quarantined_with_a_reason():
     result = standardize(raw, CRM, loaded_at=NOW)
 
     assert len(result.clean) + len(result.quarantine) == len(raw)
-    assert result.clean["source_record_id"].tolist() == ["1", "7"]
+    assert result.clean["source_record_id"].tolist() == ["1", "6", "7"]
     rules = dict(zip(result.quarantine["source_line"], result.quarantine["rule"]))
     assert rules == {3: "missing_record_key", 4: "invalid_date", 5: "date_out_of_range",
-                     6: "duplicate_record_key", 7: "no_identifying_fields", 99: "unparseable_record"}
+                     6: "duplicate_record_key", 99: "unparseable_record"}
     reasons = dict(zip(result.quarantine["source_line"], result.quarantine["reasons"]))
     assert "date_of_birth: '02/30/1985' is unparseable (format %m/%d/%Y)" in reasons[4]
     assert "2031-03-04 is outside 1900-01-01..2026-11-01" in reasons[5]
@@ -129,8 +129,10 @@ def test_event_source_with_composite_keys_constants_maps_and_arrays():
          "items": items, "total": "$1,234.50"},
         {"session": "s1", "seq": "2", "cookie": "c1", "user.email": "A@X.COM", "ts": "1730000000000",
          "type": "refund", "items": None, "total": None},
-        {"session": "s1", "seq": "3", "cookie": "c1", "user.email": None, "ts": "99999999999999", "type": "atc",
+        {"session": "s1", "seq": "3", "cookie": "c1", "user.email": None, "ts": "4102444800000", "type": "atc",
          "items": None, "total": "abc"},
+        {"session": "s1", "seq": "4", "cookie": None, "user.email": None, "ts": "1730000000000", "type": "pv",
+         "items": None, "total": None},
     ]
     result = standardize(raw_frame(rows), EVENTS, loaded_at=NOW)
     row = result.clean.iloc[0]
@@ -140,7 +142,7 @@ def test_event_source_with_composite_keys_constants_maps_and_arrays():
     assert row["product_category"] == "shoes|bags"
     assert row["amount"] == 1234.5
     assert dict(zip(result.quarantine["source_record_id"], result.quarantine["rule"])) == {
-        "s1|2": "unmapped_value", "s1|3": "timestamp_out_of_range"}
+        "s1|2": "unmapped_value", "s1|3": "timestamp_out_of_range", "s1|4": "no_identifying_fields"}
     assert "event_type: 'refund' is not a declared value" in result.quarantine.loc[0, "reasons"]
 
 
