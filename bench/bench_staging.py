@@ -65,7 +65,7 @@ def main() -> None:
         started = time.perf_counter()
         generate_demo_estate(data_dir, people=args.people, seed=7)
         print(f"generated {args.people:,} people in {time.perf_counter() - started:.1f}s")
-    records = sum(json.loads((data_dir / "manifest.json").read_text())["records"].values())
+    records = sum(s["records"] for s in json.loads((data_dir / "manifest.json").read_text())["sources"].values())
     runs = []
     for i in range(args.repeat):
         Path(env["CU_WAREHOUSE_PATH"]).unlink(missing_ok=True)

@@ -45,7 +45,7 @@ def _demo_data(args: argparse.Namespace) -> int:
     out = args.out or settings.demo_data_dir()
     started = time.perf_counter()
     manifest = generate_demo_estate(out, people=args.people, seed=args.seed)
-    records = manifest.get("records", {})
+    records = {name: info["records"] for name, info in manifest["sources"].items()}
     print(f"Demo estate: {args.people:,} people, {sum(records.values()):,} source records in {out} "
           f"({time.perf_counter() - started:.1f}s)")
     for source, count in records.items():

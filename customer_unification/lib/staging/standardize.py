@@ -166,7 +166,7 @@ def standardize(raw: pd.DataFrame, contract: SourceContract, *,
 
 
 def _record_key(raw: pd.DataFrame, contract: SourceContract, problems: _Problems) -> pd.Series:
-    parts = [raw[k].map(clean_text, na_action="ignore") for k in contract.record_key]
+    parts = [_trimmed(raw[k]) for k in contract.record_key]
     missing = pd.concat([p.isna() for p in parts], axis=1).any(axis=1) & raw["_error"].isna()
     key = parts[0].astype(object)
     for p in parts[1:]:
@@ -177,6 +177,12 @@ def _record_key(raw: pd.DataFrame, contract: SourceContract, problems: _Problems
 
 
 # --- field kinds -----------------------------------------------------------------------------
+
+
+def _trimmed(values: pd.Series) -> pd.Series:
+    """Identifiers: whitespace trimmed, empty -> None (vectorised: keys are mostly distinct)."""
+    text = values.astype(object).where(values.isna(), values.astype(str).str.strip())
+    return text.where(text.notna() & (text != ""), None)
 
 
 def _full_name(values: pd.Series, spec: FieldSpec, contract: SourceContract) -> dict:
@@ -342,12 +348,12 @@ def _required_and_evidence(out: dict, contract: SourceContract, problems: _Probl
 def _join_flags(flags: list[pd.Series], index: pd.Index, sep: str = ";") -> pd.Series:
     """Join per-row texts (only the few rows that have any are touched)."""
     joined = nulls(index)
-    if not flags:
-        return joined
-    stacked = pd.concat([f.reindex(index) for f in flags], axis=1)
-    rows = stacked.notna().any(axis=1)
-    if rows.any():
-        joined[rows] = stacked[rows].apply(lambda r: sep.join(str(v) for v in r.dropna()), axis=1)
+    for texts in flags:
+        texts = texts.reindex(index)
+        both = joined.notna() & texts.notna()
+        previous, joined = joined, joined.where(texts.isna(), texts)
+        if both.any():
+            joined[both] = previous[both].str.cat(texts[both], sep=sep)
     return joined
 
 
