@@ -23,7 +23,7 @@ def load_definitions() -> dg.Definitions:
     return dg.load_from_defs_folder(path_within_project=PACKAGE_DIR)
 
 
-def run_job(job_name: str = "unify_all", selection: str | None = None) -> RunOutcome:
+def run_job(job_name: str = "unify_all", selection: str | None = None, log_level: str = "INFO") -> RunOutcome:
     """Execute a job in this process against the instance under DAGSTER_HOME."""
     settings.dagster_home()
     definitions = load_definitions()
@@ -32,7 +32,9 @@ def run_job(job_name: str = "unify_all", selection: str | None = None) -> RunOut
             job = dg.define_asset_job("cli_selection", selection=selection)
             definitions = dg.Definitions.merge(definitions, dg.Definitions(jobs=[job]))
             job_name = "cli_selection"
-        result = definitions.resolve_job_def(job_name).execute_in_process(instance=instance, raise_on_error=False)
+        result = definitions.resolve_job_def(job_name).execute_in_process(
+            instance=instance, raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}})
         failed = [f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}"
                   for e in result.all_events
                   if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed]

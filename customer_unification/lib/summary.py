@@ -17,17 +17,19 @@ class WarehouseSummary:
     def render(self) -> str:
         if self.tables.empty:
             return "The warehouse is empty: run the pipeline first."
-        lines = ["Rows per layer:"]
-        for layer, group in self.tables.groupby("layer", sort=False):
+        by = {(r.layer, r.table): r.rows for r in self.tables.itertuples()}
+        sources = [t for (layer, t) in by if layer == "sources"]
+        per_source = self.tables["table"].isin(sources)
+        lines = ["Rows per layer (per-source tables):"]
+        for layer, group in self.tables[per_source].groupby("layer", sort=False):
             lines.append(f"  {layer:<11} {group['rows'].sum():>11,} rows in {len(group)} tables")
+        for r in self.tables[~per_source].itertuples():
+            lines.append(f"  {r.layer + '.' + r.table:<23} {r.rows:>,} rows")
         lines.append("")
         lines.append(f"  {'source':<24}{'raw':>10}{'staged':>10}{'quarantined':>13}")
-        by = {(r.layer, r.table): r.rows for r in self.tables.itertuples()}
-        for (layer, table), raw in by.items():
-            if layer != "sources":
-                continue
+        for table in sources:
             staged, rejected = by.get(("staging", table), 0), by.get(("quarantine", table), 0)
-            lines.append(f"  {table:<24}{raw:>10,}{staged:>10,}{rejected:>13,}")
+            lines.append(f"  {table:<24}{by[('sources', table)]:>10,}{staged:>10,}{rejected:>13,}")
         if not self.rejects.empty:
             lines.append("")
             lines.append("Quarantined by rule:")

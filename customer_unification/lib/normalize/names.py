@@ -165,6 +165,43 @@ def _positional_split(text: str) -> ParsedName | None:
     )
 
 
+# Titles that may lead a name on the fast path; nameparser knows each of them, with or without a dot.
+_FAST_PATH_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "mx", "prof"})
+
+
+def _is_plain_word(word: str) -> bool:
+    return _PLAIN_LATIN_WORD_RE.fullmatch(word) is not None and word.lower() not in _SPECIAL_WORDS
+
+
+def _comma_split(text: str) -> ParsedName | None:
+    """Parse "Last, First [Middle]" without nameparser when nameparser's answer is predictable."""
+    surname, comma, given = text.partition(",")
+    if not comma or "," in given:
+        return None
+    surname_words = surname.split()
+    given_words = given.split()
+    if len(surname_words) != 1 or not 1 <= len(given_words) <= 2:
+        return None
+    if not all(_is_plain_word(word) for word in (*surname_words, *given_words)):
+        return None
+    return ParsedName(
+        None,
+        _normalize_name_part_text(given_words[0]),
+        _normalize_name_part_text(given_words[1]) if len(given_words) == 2 else None,
+        _normalize_name_part_text(surname_words[0]),
+        None,
+    )
+
+
+def _titled_split(text: str) -> ParsedName | None:
+    """Parse "Mr First [Middle] Last" (any case, optional dot) without nameparser."""
+    title, space, rest = text.partition(" ")
+    if not space or title.rstrip(".").lower() not in _FAST_PATH_TITLES or title.count(".") > 1:
+        return None
+    parsed = _positional_split(rest)
+    return None if parsed is None else parsed._replace(title=_normalize_title(title))
+
+
 def _with_surname_comma(text: str) -> str:
     """"SMITH ROBERT J" -> "SMITH, ROBERT J"; leading particles stay with the surname ("de la Cruz Maria")."""
     words = text.split(" ")
@@ -195,11 +232,11 @@ def _parse_cleaned_name(text: str, last_first: bool | None) -> ParsedName:
         if " " not in text:
             return ParsedName(None, None, None, _normalize_name_part_text(text), None)
         text = _with_surname_comma(text)
-    if "," not in text:
-        fast = _positional_split(text)
-        if fast is not None:
-            return fast
-    return _from_human_name(text)
+    if "," in text:
+        fast = _comma_split(text)
+    else:
+        fast = _positional_split(text) or _titled_split(text)
+    return fast if fast is not None else _from_human_name(text)
 
 
 def parse_full_name(value: Any, last_first: bool | None = None) -> ParsedName:
