@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 
 from collections.abc import Callable
+from functools import partial
 from operator import itemgetter
 
 import pandas as pd
@@ -186,7 +187,7 @@ def _trimmed(values: pd.Series) -> pd.Series:
 
 
 def _full_name(values: pd.Series, spec: FieldSpec, contract: SourceContract) -> dict:
-    parsed = map_distinct(values, lambda v: parse_full_name(v, last_first=spec.last_first))
+    parsed = map_distinct(values, partial(parse_full_name, last_first=spec.last_first))
     parts = {}
     for i, part in enumerate(NAME_PARTS):
         # An explicitly mapped column wins; the full name only fills its gaps (see _derive).
@@ -204,7 +205,7 @@ def _email(values: pd.Series, problems: _Problems) -> dict:
 
 
 def _phone(values: pd.Series, region: str, problems: _Problems) -> dict:
-    results = map_distinct(values, lambda v: normalize_phone(v, default_region=region))
+    results = map_distinct(values, partial(normalize_phone, default_region=region))
     get = lambda i: results.map(itemgetter(i), na_action="ignore").astype(object)  # noqa: E731
     error = get(2)
     problems.flag(error.notna(), lambda i: "phone:" + error[i])
@@ -268,7 +269,7 @@ def _simple(name: str, kind: FieldKind, values: pd.Series, spec: FieldSpec, prob
 
 
 def _enum(name: str, values: pd.Series, spec: FieldSpec, problems: _Problems) -> pd.Series:
-    cleaned = map_distinct(values, lambda v: (clean_text(v) or "").lower() or None)
+    cleaned = map_distinct(values, _lower_code)
     if spec.map:
         codes = {str(k).strip().lower(): v for k, v in spec.map.items()}
     elif name == "gender":
@@ -294,7 +295,21 @@ def _consent_codes(spec: FieldSpec) -> dict[str, str]:
 
 
 def _coded(values: pd.Series, codes: dict[str, str]) -> pd.Series:
-    return map_distinct(values, lambda v: codes.get((clean_text(v) or "").lower()))
+    return map_distinct(values, partial(_code_of, codes))
+
+
+# Small helpers for map_distinct (named, so profiles and tracebacks say what ran).
+def _lower_code(value: str) -> str | None:
+    return (clean_text(value) or "").lower() or None
+
+
+def _code_of(codes: dict[str, str], value: str) -> str | None:
+    return codes.get(_lower_code(value) or "")
+
+
+def _with_country(func, pair: str):
+    value, country = pair.split(_SEP)
+    return func(value or None, country or None)
 
 
 # --- address, derived columns, row-level rules ----------------------------------------------
@@ -317,7 +332,7 @@ def _address(out: dict, contract: SourceContract) -> None:
     for col, func in (("region", normalize_region), ("postcode", normalize_postcode)):
         if col in out:  # normalise each distinct (value, country) pair once
             pairs = out[col] + _SEP + country
-            out[col] = map_distinct(pairs, lambda p, f=func: f(*(part or None for part in p.split(_SEP))))
+            out[col] = map_distinct(pairs, partial(_with_country, func))
 
 
 def _derive(out: dict, index: pd.Index) -> None:
