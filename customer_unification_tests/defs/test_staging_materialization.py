@@ -7,6 +7,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from customer_unification.lib.demo.staging_accuracy import staging_accuracy
 from customer_unification.pipeline import load_definitions
 
 pytestmark = pytest.mark.slow
@@ -52,6 +53,14 @@ def test_demo_estate_sources_to_staging(small_estate, isolated_env, monkeypatch)
     expected = truth[truth["defect"] != ""].groupby("source").size().to_dict()
     union = " UNION ALL ".join(f'SELECT source FROM quarantine."{t}"' for t in sources)
     assert dict(con.execute(f"SELECT source, count(*) FROM ({union}) GROUP BY 1").fetchall()) == expected
+    con.close()
+
+    # standardised values agree with the people behind them (sources' own typos aside)
+    accuracy = staging_accuracy(isolated_env, small_estate).set_index("column")["accuracy"].to_dict()
+    for column in ("email", "phone", "date_of_birth", "postcode", "region"):
+        assert accuracy[column] >= 0.99, (column, accuracy)
+    for column in ("address_line1", "first_name", "last_name"):
+        assert accuracy[column] >= 0.93, (column, accuracy)
     # the demo estate carries some deliberately bad rows, and each says why
     reasons = con.execute("SELECT rule, reasons FROM quarantine.crm_contacts UNION ALL "
                           "SELECT rule, reasons FROM quarantine.store_signups_sheet").fetchall()
