@@ -1,8 +1,10 @@
 """Person names: one name part, a whole name parsed into parts, and keys for matching.
 
-Whole names are parsed with nameparser's ``HumanName``. Its parse costs ~0.2 ms, so plain
-"First [Middle] Last" strings that contain no word nameparser treats specially (titles, suffixes,
-particles, conjunctions) take an equivalent fast path, and every parse is cached.
+Whole names are parsed with nameparser's ``HumanName``. Its parse costs ~0.2-0.4 ms, so the common
+shapes whose words nameparser treats plainly (no titles, suffixes, particles or conjunctions) take
+equivalent fast paths: "First [Middle] Last", "Last, First [Middle]", a common title ("Mr", "Mrs",
+"Ms", "Miss", "Dr", "Mx", "Prof") before "First [Middle] Last", and "First L."; every parse is
+cached. Tests compare the fast paths with nameparser over a generated corpus.
 
 Nicknames (``canonical_first_name``) come from ``data/nicknames.csv``; ambiguous nicknames map to
 the most common canonical (chris -> christopher, alex -> alexander, pat -> patricia,
@@ -202,6 +204,17 @@ def _titled_split(text: str) -> ParsedName | None:
     return None if parsed is None else parsed._replace(title=_normalize_title(title))
 
 
+_INITIAL_WITH_DOT_RE = re.compile(r"[A-Za-z]\.")
+
+
+def _surname_initial_split(text: str) -> ParsedName | None:
+    """Parse "First L." (a surname abbreviated to its initial) without nameparser."""
+    first, space, initial = text.partition(" ")
+    if not space or not _INITIAL_WITH_DOT_RE.fullmatch(initial) or not _is_plain_word(first):
+        return None
+    return ParsedName(None, _normalize_name_part_text(first), None, _normalize_name_part_text(initial), None)
+
+
 def _with_surname_comma(text: str) -> str:
     """"SMITH ROBERT J" -> "SMITH, ROBERT J"; leading particles stay with the surname ("de la Cruz Maria")."""
     words = text.split(" ")
@@ -235,7 +248,7 @@ def _parse_cleaned_name(text: str, last_first: bool | None) -> ParsedName:
     if "," in text:
         fast = _comma_split(text)
     else:
-        fast = _positional_split(text) or _titled_split(text)
+        fast = _positional_split(text) or _titled_split(text) or _surname_initial_split(text)
     return fast if fast is not None else _from_human_name(text)
 
 

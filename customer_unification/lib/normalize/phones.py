@@ -4,15 +4,16 @@ Parsing costs ~20 µs and typing a +1 number ~10 µs, and the same number arrive
 ("(212) 736-5000", "212.736.5000", "+1 212 736 5000"), so:
 - text made only of ASCII digits, spaces and ``()-./`` (with at most a leading "+") is reduced to a
   key, "+" and digits, which libphonenumber provably reads the same way (it drops exactly those
-  characters, and none of them can start an extension or a second number), and results are cached
-  per key;
+  characters, and none of them can start an extension or a second number), and parse results are
+  cached per key;
 - a NANP key ("+1" / "1" / "" + ten digits starting 2-9, the last two only in a NANP default
-  region) is turned into its PhoneNumber directly: that is what parse() returns for those shapes,
-  since no NANP region strips a national prefix or carrier code from such numbers;
+  region) is not parsed at all: parse() returns PhoneNumber(country_code=1, national_number=those
+  ten digits) for those shapes, since no NANP region strips a national prefix or carrier code from
+  such numbers, so its E.164 form is "+1" and the digits;
 - the type of a number whose calling code spans several regions is first computed against the
-  calling code's main region (US for +1); number_type() resolves the region by trying that region
-  first anyway, so when the number is valid there the answer is identical and the walk over the
-  other ~24 territories is skipped.
+  calling code's main region (US for +1), with that region's patterns compiled once; number_type()
+  resolves the region by trying that region first anyway, so when the number is valid there the
+  answer is identical and the walk over the other ~24 territories is skipped.
 Tests compare all of this with the plain parse()/number_type() path.
 """
 
@@ -26,11 +27,6 @@ from typing import Any, NamedTuple
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumber, PhoneNumberFormat, PhoneNumberType
 from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
-
-try:  # private, so optional: without it validity and type come from phonenumbers.number_type() alone
-    from phonenumbers.phonenumberutil import _number_type_helper
-except ImportError:  # pragma: no cover - depends on the phonenumbers version
-    _number_type_helper = None
 
 from .text import clean_text
 
@@ -80,7 +76,9 @@ def _is_placeholder_digits(digits: str) -> bool:
     """All one digit (000-000-0000) or a run like 1234567890 / 0123456789 / 9876543210."""
     if len(digits) < 6:
         return False
-    return len(set(digits)) == 1 or (len(digits) >= 7 and (digits in _ASCENDING or digits in _DESCENDING))
+    return digits.count(digits[0]) == len(digits) or (
+        len(digits) >= 7 and (digits in _ASCENDING or digits in _DESCENDING)
+    )
 
 
 def _looks_like_placeholder(text: str) -> bool:
@@ -97,25 +95,89 @@ _NANP_KEY_RE = re.compile(r"(?:\+1|1)?([2-9][0-9]{9})")
 _NANP_REGIONS = frozenset(COUNTRY_CODE_TO_REGION_CODE.get(1, ()))
 
 
-def _main_region_metadata(country_code: int) -> Any:
-    """Metadata of the region number_type() tries first for this calling code, when trying it is a full check."""
+# The order in which number_type() tries the number-type descriptions of a region's metadata.
+_TYPE_ORDER = (
+    ("premium_rate", PhoneNumberType.PREMIUM_RATE),
+    ("toll_free", PhoneNumberType.TOLL_FREE),
+    ("shared_cost", PhoneNumberType.SHARED_COST),
+    ("voip", PhoneNumberType.VOIP),
+    ("personal_number", PhoneNumberType.PERSONAL_NUMBER),
+    ("pager", PhoneNumberType.PAGER),
+    ("uan", PhoneNumberType.UAN),
+    ("voicemail", PhoneNumberType.VOICEMAIL),
+)
+
+
+def _desc_matcher(desc: Any) -> tuple[frozenset[int], Any] | None:
+    """(allowed lengths, or empty for any; compiled fullmatch) for a PhoneNumberDesc; None if it matches nothing.
+
+    Mirrors phonenumbers' _is_number_matching_desc(): no description or no pattern never matches, a
+    length outside a non-empty possible_length list does not match, otherwise the pattern decides
+    (its match-then-fullmatch test is a fullmatch).
+    """
+    if desc is None or not desc.national_number_pattern:
+        return None
+    return frozenset(desc.possible_length), re.compile(desc.national_number_pattern).fullmatch
+
+
+def _matches(matcher: tuple[frozenset[int], Any] | None, nsn: str) -> bool:
+    if matcher is None:
+        return False
+    lengths, fullmatch = matcher
+    return (not lengths or len(nsn) in lengths) and fullmatch(nsn) is not None
+
+
+class _RegionTyper:
+    """phonenumbers' number-type check (_number_type_helper) for one region, its patterns compiled once."""
+
+    def __init__(self, metadata: Any) -> None:
+        self.general = _desc_matcher(metadata.general_desc)
+        # Descriptions that match nothing are left out: the first one that matches decides.
+        matchers = ((_desc_matcher(getattr(metadata, name)), number_type) for name, number_type in _TYPE_ORDER)
+        self.types = [(*matcher, number_type) for matcher, number_type in matchers if matcher is not None]
+        self.fixed_line = _desc_matcher(metadata.fixed_line)
+        self.mobile = _desc_matcher(metadata.mobile)
+        self.same_mobile_and_fixed_line = bool(metadata.same_mobile_and_fixed_line_pattern)
+
+    def __call__(self, nsn: str) -> int:
+        if not _matches(self.general, nsn):
+            return PhoneNumberType.UNKNOWN
+        length = len(nsn)
+        for lengths, fullmatch, number_type in self.types:
+            if (not lengths or length in lengths) and fullmatch(nsn) is not None:
+                return number_type
+        if _matches(self.fixed_line, nsn):
+            if self.same_mobile_and_fixed_line or _matches(self.mobile, nsn):
+                return PhoneNumberType.FIXED_LINE_OR_MOBILE
+            return PhoneNumberType.FIXED_LINE
+        if not self.same_mobile_and_fixed_line and _matches(self.mobile, nsn):
+            return PhoneNumberType.MOBILE
+        return PhoneNumberType.UNKNOWN
+
+
+@lru_cache(maxsize=None)
+def _main_region_typer(country_code: int) -> _RegionTyper | None:
+    """Type check for the region number_type() tries first for this calling code, if that try is a full check.
+
+    For a calling code shared by several regions (+1: US, CA, 23 Caribbean territories ...),
+    region_code_for_number() tries them in a fixed order, the first (US for +1) by a full type
+    check when it has no leading-digits rule; number_type() then repeats that check for the region
+    found. So when the first region's check succeeds, its answer is number_type()'s answer.
+    """
     regions = COUNTRY_CODE_TO_REGION_CODE.get(country_code)
-    if _number_type_helper is None or not regions or len(regions) < 2:
+    if not regions or len(regions) < 2:
         return None
     metadata = PhoneMetadata.metadata_for_region(regions[0].upper(), None)
-    return metadata if metadata is not None and metadata.leading_digits is None else None
+    if metadata is None or metadata.leading_digits is not None:
+        return None
+    return _RegionTyper(metadata)
 
 
-_MAIN_REGION_METADATA = {code: _main_region_metadata(code) for code in COUNTRY_CODE_TO_REGION_CODE}
-
-
-def _number_type(number: PhoneNumber) -> int:
-    """phonenumbers.number_type(), skipping the region walk when the main region of the code matches."""
-    metadata = _MAIN_REGION_METADATA.get(number.country_code)
-    if metadata is not None:
-        # region_code_for_number() returns this region exactly when this check passes, and
-        # number_type() then repeats the very same check.
-        number_type = _number_type_helper(phonenumbers.national_significant_number(number), metadata)
+def _number_type(number: PhoneNumber, nsn: str) -> int:
+    """phonenumbers.number_type(number), skipping the region walk when the code's main region matches."""
+    typer = _main_region_typer(number.country_code)
+    if typer is not None:
+        number_type = typer(nsn)
         if number_type != PhoneNumberType.UNKNOWN:
             return number_type
     return phonenumbers.number_type(number)
@@ -127,16 +189,28 @@ def _classify(number: PhoneNumber) -> PhoneResult | None:
         return _PLACEHOLDER
     # number_type() is UNKNOWN exactly when is_valid_number() is False (both resolve the region and
     # match the same metadata), so one call gives validity and type.
-    number_type = _number_type(number)
+    number_type = _number_type(number, phonenumbers.national_significant_number(number))
     if number_type == PhoneNumberType.UNKNOWN:
         return None
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
     return PhoneResult(e164, _PHONE_TYPES.get(number_type, "unknown"), None)
 
 
-@lru_cache(maxsize=262144)
-def _classify_nanp(national_number: int) -> PhoneResult | None:
-    return _classify(PhoneNumber(country_code=1, national_number=national_number))
+def _classify_nanp(national_number: str) -> PhoneResult | None:
+    """_classify(PhoneNumber(country_code=1, national_number=int(national_number))) for ten digits starting 2-9.
+
+    Such a number has no leading zeros, so its national significant number is the digits themselves
+    and its E.164 form is "+1" and the digits; the PhoneNumber is only built if the region walk is needed.
+    """
+    if _is_placeholder_digits(national_number):
+        return _PLACEHOLDER
+    typer = _main_region_typer(1)
+    number_type = typer(national_number) if typer is not None else PhoneNumberType.UNKNOWN
+    if number_type == PhoneNumberType.UNKNOWN:
+        number_type = phonenumbers.number_type(PhoneNumber(country_code=1, national_number=int(national_number)))
+        if number_type == PhoneNumberType.UNKNOWN:
+            return None
+    return PhoneResult("+1" + national_number, _PHONE_TYPES.get(number_type, "unknown"), None)
 
 
 def _parse(text: str, region: str | None) -> PhoneNumber | None:
@@ -146,7 +220,7 @@ def _parse(text: str, region: str | None) -> PhoneNumber | None:
         return None
 
 
-def _result(text: str, number: PhoneNumber | None, classified: PhoneResult | None) -> PhoneResult:
+def _result(text: str, classified: PhoneResult | None) -> PhoneResult:
     if classified is not None:
         return classified
     # The raw-digit check only runs off the happy path: it is what catches "000-000-0000",
@@ -156,15 +230,18 @@ def _result(text: str, number: PhoneNumber | None, classified: PhoneResult | Non
 
 def _normalize_phone_text(text: str, region: str | None) -> PhoneResult:
     number = _parse(text, region)
-    return _result(text, number, None if number is None else _classify(number))
+    return _result(text, None if number is None else _classify(number))
 
 
-@lru_cache(maxsize=262144)
+# Parsing is the expensive step, so it runs once per key rather than once per spelling.
+_normalize_phone_key_parsed = lru_cache(maxsize=131072)(_normalize_phone_text)
+
+
 def _normalize_phone_key(key: str, region: str | None) -> PhoneResult:
     nanp = _NANP_KEY_RE.fullmatch(key)
     if nanp is not None and (key.startswith("+") or region in _NANP_REGIONS):
-        return _result(key, None, _classify_nanp(int(nanp.group(1))))
-    return _normalize_phone_text(key, region)
+        return _result(key, _classify_nanp(nanp.group(1)))  # a couple of µs: not worth caching
+    return _normalize_phone_key_parsed(key, region)
 
 
 def _phone_key(text: str) -> str | None:

@@ -33,8 +33,30 @@ _FOLD_EXTRA = str.maketrans(
 _DIACRITIC_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
+_FILLER_CHARS = frozenset("-?._*/\\")
+_LONGEST_PLACEHOLDER = max(map(len, PLACEHOLDERS))
+
+
+def _is_placeholder_text(text: str) -> bool:
+    return text.casefold() in PLACEHOLDERS or _FILLER_ONLY_RE.fullmatch(text) is not None
+
+
 def clean_text(value: Any) -> str | None:
     """NFKC, drop invisible characters, trim, collapse whitespace; None for missing/blank/placeholder."""
+    if type(value) is str and value.isascii() and value.isprintable():
+        # The common case, with the same result as below: ASCII has nothing for NFKC or the
+        # invisible-character rule to change, printable ASCII has no control character and no
+        # whitespace but " ", and the placeholder tests are skipped when they cannot match.
+        text = value
+        if "  " in text or text[:1] == " " or text[-1:] == " ":
+            text = " ".join(text.split())
+        if not text:
+            return None
+        if len(text) <= _LONGEST_PLACEHOLDER and text.casefold() in PLACEHOLDERS:
+            return None
+        if text[0] in _FILLER_CHARS and _FILLER_ONLY_RE.fullmatch(text):
+            return None
+        return text
     text = as_text(value)
     if text is None:
         return None
@@ -44,7 +66,7 @@ def clean_text(value: Any) -> str | None:
     text = _CONTROL_RE.sub(" ", text)
     # str.split() with no argument splits on all Unicode whitespace, including NBSP and U+2028.
     text = " ".join(text.split())
-    if not text or text.casefold() in PLACEHOLDERS or _FILLER_ONLY_RE.fullmatch(text):
+    if not text or _is_placeholder_text(text):
         return None
     return text
 

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import random
+
 import pytest
 
+from customer_unification.lib.normalize import emails
 from customer_unification.lib.normalize.emails import DOMAIN_TYPOS, EmailResult, email_match_key, normalize_email
 
 
@@ -112,3 +115,77 @@ def test_email_match_key_non_string():
 def test_match_key_makes_gmail_variants_meet():
     keys = {normalize_email(v).match_key for v in ["john.smith@gmail.com", "JohnSmith+x@googlemail.com", "j.ohnsmith@gmial.com"]}
     assert keys == {"johnsmith@gmail.com"}
+
+
+# --- the fast syntax check agrees with email_validator ---------------------------------------------
+
+_ATEXT = "abcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+/=?^_`{|}~-"
+
+
+def _email_corpus():
+    rng = random.Random(5)
+
+    def word(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", low=1, high=12):
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(low, high)))
+
+    locals_ = [
+        "john", "john.smith", "j", "a.b.c", "o'neil", "x+tag", "first_last", "1234", "a-b", "{weird}|~", "#!$%&*",
+        "john..smith", ".john", "john.", "jo hn", '"john smith"', '"john"', "jöhn", "jo@hn", "jo\\hn", "jo,hn",
+        "jo(hn)", "jo[hn]", "jo;hn", "jo:hn", "jo<hn>", "x" * 64, "x" * 65, "a" * 63 + ".b", "JOHN", "info", "Ünï",
+        "δοκιμή", "用户", "jo\u200bhn", "", ".", "a.", "-", "a..b", "postmaster",
+    ]
+    locals_ += [word(_ATEXT, 1, 20) for _ in range(150)]
+    locals_ += [word() + "." + word() for _ in range(100)]
+    labels = ["gmail", "acme", "a", "x1", "mail-server", "sub", "123", "0", "my-co", "xn--bcher-kva", "ab--cd",
+              "xn--", "-acme", "acme-", "a_b", "bücher", "例え", "ACME", "a" * 63, "a" * 64, "", "ﬁ"]
+    tlds = ["com", "org", "co", "uk", "io", "museum", "x", "c1", "123", "1com", "local", "localhost", "onion", "test",
+            "invalid", "arpa", "example", "xn--p1ai", "рф", "COM", "a" * 63, "a" * 64, "com-", "co-m"]
+    domains = [
+        "gmail.com", "example.co.uk", "in-addr.arpa", "10.in-addr.arpa", "mail.local", "foo.test", "[1.2.3.4]",
+        "[IPv6:::1]", "1.2.3.4", "acme", "acme.com.", ".acme.com", "acme..com", "acme.com.local", "localhost",
+        "a.b.c.d.e.f.g", "acme.c", "acme.-com", "acme.com-", "-acme.com", "acme-.com", "ac me.com", "acme.com ",
+        "acme,com", "acme.com:25", "acme_x.com", "bücher.de", "xn--bcher-kva.de", "xn--ls8h.la",
+        ("a" * 60 + ".") * 4 + "com",
+        ("abc." * 60) + "com", "sub.domain.museum", "x.yz", "ab--cd.com", "xn--abc.com", "123.456", "acme.123",
+    ]
+    for _ in range(1500):
+        labels_count = rng.randint(1, 4)
+        parts = [rng.choice(labels) if rng.random() < 0.3 else word("abcdefghijklmnopqrstuvwxyz0123456789-", 1, 15)
+                 for _ in range(labels_count)]
+        tld = rng.choice(tlds) if rng.random() < 0.5 else word("abcdefghijklmnopqrstuvwxyz", 2, 6)
+        domains.append(".".join([*parts, tld]))
+    pairs = set()
+    for _ in range(6000):
+        pairs.add((rng.choice(locals_), rng.choice(domains)))
+    # Length edges around 254 characters in all.
+    for total in (252, 253, 254, 255, 256):
+        domain = "d" * 60 + "." + "e" * 60 + "." + "f" * 60 + ".com"
+        pairs.add(("l" * (total - 1 - len(domain)), domain))
+        pairs.add(("x", "a" * 63 + "." + "b" * 63 + "." + "c" * 63 + "." + "d" * (total - 2 - 3 * 64)))
+    return sorted(pairs)
+
+
+def test_fast_validation_agrees_with_email_validator():
+    corpus = _email_corpus()
+    assert len(corpus) > 5000
+    accepted = rejected = 0
+    for local, domain in corpus:
+        expected = emails._validate_with_library(local, domain)
+        fast = emails._fast_validate(local, domain)
+        if fast is not None:
+            accepted += 1
+            assert fast == expected, (local, domain)
+        elif expected is None:
+            rejected += 1
+        assert emails._validate(local, domain) == expected, (local, domain)
+    assert accepted > 1000 and rejected > 1000, (accepted, rejected)  # both sides of the check were exercised
+
+
+def test_fast_validation_leaves_the_unusual_to_email_validator():
+    assert emails._fast_validate("john.smith", "acme.co.uk") == ("john.smith@acme.co.uk", "acme.co.uk")
+    for local, domain in [
+        ("jöhn", "acme.com"), ('"john smith"', "acme.com"), ("john", "[1.2.3.4]"), ("john", "acme.123"),
+        ("john", "printer.local"), ("john", "xn--bcher-kva.de"), ("john", "bücher.de"), ("x" * 65, "acme.com"),
+        ("john..smith", "acme.com"), ("john", "acme.com."), ("john", "-acme.com"), ("john", "a" * 64 + ".com"),
+    ]:
+        assert emails._fast_validate(local, domain) is None, (local, domain)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 
 import pytest
 from nameparser import HumanName
@@ -195,3 +196,101 @@ def test_name_key(value, expected):
 @pytest.mark.parametrize("value", [None, "", "123", "--", "n/a", float("nan")])
 def test_name_key_empty(value):
     assert name_key(value) is None
+
+
+# --- the nameparser-free fast paths agree with nameparser ------------------------------------------
+
+def _reference_parse_cleaned_name(text, last_first):
+    """_parse_cleaned_name before the comma/title/initial fast paths: only "First [Middle] Last" skipped nameparser."""
+    text = text.translate(names._APOSTROPHES_AND_DASHES)
+    text = names._ORDINAL_SUFFIX_RE.sub(lambda m: names._ORDINAL_TO_ROMAN[m.group(1).lower()], text)
+    if last_first is False:
+        text = " ".join(text.replace(",", " ").split())
+    elif last_first is True and "," not in text:
+        if " " not in text:
+            return ParsedName(None, None, None, names._normalize_name_part_text(text), None)
+        text = names._with_surname_comma(text)
+    if "," not in text:
+        fast = names._positional_split(text)
+        if fast is not None:
+            return fast
+    return names._from_human_name(text)
+
+
+CORPUS_FIRSTS = [
+    "Robert", "Maria", "JOHN", "anne-marie", "José", "Kim", "O'Neil", "Dean", "Major", "Jo", "E", "Y", "J", "Mary",
+    "Bob", "Jean-Luc", "ÉMILE", "Sir", "Van", "Miss", "Lee", "Chris", "d'angelo", "Bishop", "King", "Le",
+    "Linda", "Kenneth", "Patricia", "Wei", "Zoë", "François", "Ana", "Luis", "TAMARA", "spencer", "Beatrice",
+]
+CORPUS_MIDDLES = ["J", "Ann", "E", "V", "Lee", "MARIE", "q", "De", "Jr", "Del", "R", "I"]
+CORPUS_LASTS = [
+    "Smith", "Van", "Del", "ROSE", "Nguyen", "McDonald", "St", "Jr", "Ng", "Y", "Ortiz-López", "O'Neil", "MACDONALD",
+    "King", "Bishop", "Le", "Esq", "Phd", "III", "Dean", "Brown-", "'Smith", "mcfarland", "DE",
+    "Garcia", "JOHNSON", "williams", "Lopez", "Kowalski", "Müller", "Brown", "DAVIS", "Hernández", "o'brien",
+]
+CORPUS_TITLES = [
+    "Mr", "mr", "MR", "Mr.", "MR.", "Mrs", "mrs.", "MRS", "Ms", "MS.", "ms", "Miss", "MISS", "miss.", "Dr", "dr.",
+    "DR", "Mx", "MX.", "Prof", "prof.", "PROF", "Sir", "Rev", "Mr..",
+]
+
+
+def _case_variant(rng, text):
+    return rng.choice([text, text.upper(), text.lower(), text.title()])
+
+
+def _name_corpus():
+    rng = random.Random(3)
+    corpus = set()
+    for _ in range(1000):
+        first, middle, last = rng.choice(CORPUS_FIRSTS), rng.choice(CORPUS_MIDDLES), rng.choice(CORPUS_LASTS)
+        title = rng.choice(CORPUS_TITLES)
+        forms = [
+            f"{last}, {first}", f"{last}, {first} {middle}", f"{last},{first}", f"{last} , {first} {middle}",
+            f"{last}, {first} {middle} {middle}", f"{last} {last}, {first}", f"{last}, {first}, {middle}",
+            f"{title} {first} {last}", f"{title} {first} {middle} {last}", f"{title} {last}",
+            f"{title} {first} {middle} {middle} {last}", f"{first} {middle[0]}.", f"{first} {last}",
+            f"{last} {first} {middle}", f"{last}, {title} {first}",
+        ]
+        corpus.update(_case_variant(rng, form) for form in rng.sample(forms, 5))
+    for first in CORPUS_FIRSTS:  # "First L." for every letter
+        for letter in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
+            corpus.add(f"{first} {letter}.")
+    return sorted(corpus)
+
+
+def test_comma_title_and_initial_fast_paths_agree_with_nameparser():
+    corpus = _name_corpus()
+    assert len(corpus) > 3000
+    taken = dict.fromkeys(("comma", "titled", "initial"), 0)
+    for text in corpus:
+        expected = names._from_human_name(text)
+        for kind, fast_path in (
+            ("comma", names._comma_split),
+            ("titled", names._titled_split),
+            ("initial", names._surname_initial_split),
+        ):
+            fast = fast_path(text)
+            if fast is not None:
+                taken[kind] += 1
+                assert fast == expected, (kind, text)
+    assert all(count > 200 for count in taken.values()), taken  # each fast path was really exercised
+
+
+@pytest.mark.parametrize("last_first", [None, True, False])
+def test_parse_cleaned_name_agrees_with_the_nameparser_path(last_first):
+    """Whole-name results, including the last_first=True no-comma route, are what they were before."""
+    parse = names._parse_cleaned_name.__wrapped__  # uncached
+    for text in _name_corpus()[::2]:
+        assert parse(text, last_first) == _reference_parse_cleaned_name(text, last_first), (text, last_first)
+
+
+def test_new_fast_paths_are_taken_for_the_common_shapes_only():
+    assert names._comma_split("SMITH, Robert J") == ParsedName(None, "Robert", "J", "Smith", None)
+    assert names._comma_split("Smith, Jr") is None  # suffix
+    assert names._comma_split("de la Cruz, Maria") is None  # particles
+    assert names._comma_split("Smith, Robert, Jr.") is None  # two commas
+    assert names._titled_split("MR ROBERT J SMITH") == ParsedName("Mr", "Robert", "J", "Smith", None)
+    assert names._titled_split("Mrs. Jane Doe") == ParsedName("Mrs", "Jane", None, "Doe", None)
+    assert names._titled_split("Mr Smith") is None  # nameparser makes a lone word the surname
+    assert names._titled_split("Rev John Smith") is None  # only the common titles
+    assert names._surname_initial_split("Jason M.") == ParsedName(None, "Jason", None, "M", None)
