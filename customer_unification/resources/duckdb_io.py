@@ -6,9 +6,38 @@ skips empty frames (so an empty quarantine leaves no table). This one replaces t
 atomically, whatever its new shape, and writes empty tables too.
 """
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import dagster as dg
 import duckdb
 import pandas as pd
+
+LOCK_WAIT_SECONDS = 300.0
+
+
+@contextmanager
+def connect(path: str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse, waiting while another process holds DuckDB's single-writer lock.
+
+    Steps that run in parallel processes hold the file only while they read or write a table,
+    so waiting a moment is enough; a real problem still surfaces after LOCK_WAIT_SECONDS.
+    """
+    deadline, pause = time.monotonic() + LOCK_WAIT_SECONDS, 0.05
+    while True:
+        try:
+            con = duckdb.connect(path, read_only=read_only)
+            break
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 class DuckDBFrameIOManager(dg.ConfigurableIOManager):
@@ -20,22 +49,16 @@ class DuckDBFrameIOManager(dg.ConfigurableIOManager):
         if obj is None:  # assets that write SQL themselves return nothing
             return
         schema, table = self._table(context.asset_key)
-        con = duckdb.connect(self.path)
-        try:
+        with connect(self.path) as con:
             con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
             con.register("frame", obj)
             con.execute(f'CREATE OR REPLACE TABLE "{schema}"."{table}" AS SELECT * FROM frame')
             con.unregister("frame")
-        finally:
-            con.close()
 
     def load_input(self, context: dg.InputContext) -> pd.DataFrame:
         schema, table = self._table(context.asset_key)
-        con = duckdb.connect(self.path, read_only=False)
-        try:
+        with connect(self.path) as con:
             return con.execute(f'SELECT * FROM "{schema}"."{table}"').df()
-        finally:
-            con.close()
 
     @staticmethod
     def _table(key: dg.AssetKey) -> tuple[str, str]:

@@ -7,6 +7,8 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from customer_unification.resources.duckdb_io import connect
+
 
 class DuckDBWarehouse(dg.ConfigurableResource):
     """SQL access to the warehouse file that the IO manager writes tables into."""
@@ -15,11 +17,8 @@ class DuckDBWarehouse(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = duckdb.connect(self.path, read_only=read_only)
-        try:
+        with connect(self.path, read_only=read_only) as con:
             yield con
-        finally:
-            con.close()
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         with self.connect() as con:

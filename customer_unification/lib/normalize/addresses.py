@@ -235,7 +235,7 @@ def _find_unit_start(words: list[str]) -> int:
     return len(words)
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=1 << 19)
 def _normalize_street_text(text: str) -> str | None:
     text = _STREET_PUNCT_RE.sub(" ", text)
     text = _HASH_RE.sub(" # ", text)

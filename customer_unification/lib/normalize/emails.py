@@ -177,7 +177,7 @@ def _validate(local: str, domain: str) -> tuple[str, str] | None:
     return fast if fast is not None else _validate_with_library(local, domain)
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=1 << 20)  # large: the same addresses recur across sources
 def _normalize_cleaned_email(text: str) -> EmailResult:
     candidate = _extract_address(text).lower()
     if not candidate:

@@ -235,7 +235,7 @@ def _from_human_name(text: str) -> ParsedName:
     )
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=1 << 19)
 def _parse_cleaned_name(text: str, last_first: bool | None) -> ParsedName:
     text = text.translate(_APOSTROPHES_AND_DASHES)
     text = _ORDINAL_SUFFIX_RE.sub(lambda m: _ORDINAL_TO_ROMAN[m.group(1).lower()], text)

@@ -234,7 +234,7 @@ def _normalize_phone_text(text: str, region: str | None) -> PhoneResult:
 
 
 # Parsing is the expensive step, so it runs once per key rather than once per spelling.
-_normalize_phone_key_parsed = lru_cache(maxsize=131072)(_normalize_phone_text)
+_normalize_phone_key_parsed = lru_cache(maxsize=1 << 20)(_normalize_phone_text)
 
 
 def _normalize_phone_key(key: str, region: str | None) -> PhoneResult:

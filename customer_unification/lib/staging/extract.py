@@ -7,29 +7,49 @@ import pandas as pd
 from customer_unification.lib.sources.contracts import FieldSpec
 
 
-def extract_field(raw: pd.DataFrame, spec: FieldSpec) -> pd.Series:
-    """The raw text values of one field: a column, a constant, or every element of an array path."""
-    if spec.value is not None:
-        return pd.Series(str(spec.value), index=raw.index, dtype=object)
-    column = spec.column or ""
-    if "[]" not in column:
-        return raw[column]
-    array_column, _, item_path = column.partition("[].")
-    return raw[array_column].map(lambda text: _join_items(text, item_path, spec.join), na_action="ignore")
+class FieldExtractor:
+    """The raw text values of declared fields: a column, a constant, or every element of an array path.
+
+    JSON arrays (e.g. an order's items) are parsed once per column, however many fields read them.
+    """
+
+    def __init__(self, raw: pd.DataFrame):
+        self.raw = raw
+        self._arrays: dict[str, pd.Series] = {}
+
+    def values(self, spec: FieldSpec) -> pd.Series:
+        if spec.value is not None:
+            return pd.Series(str(spec.value), index=self.raw.index, dtype=object)
+        column = spec.column or ""
+        if "[]" not in column:
+            return self.raw[column]
+        array_column, _, item_path = column.partition("[].")
+        items = self._array(array_column)
+        path = item_path.split(".") if item_path else []
+        return items.map(lambda elements: _join_items(elements, path, spec.join), na_action="ignore")
+
+    def _array(self, column: str) -> pd.Series:
+        if column not in self._arrays:
+            self._arrays[column] = self.raw[column].map(_json_list, na_action="ignore")
+        return self._arrays[column]
 
 
-def _join_items(text: str, item_path: str, sep: str) -> str | None:
-    """Distinct values (first-seen order) of `item_path` over a JSON array's elements."""
+def _json_list(text: str) -> list | None:
     try:
         items = json.loads(text)
     except ValueError:
         return None
-    values: dict[str, None] = {}
-    for item in items if isinstance(items, list) else []:
-        for part in item_path.split(".") if item_path else []:
+    return items if isinstance(items, list) else None
+
+
+def _join_items(items: list | None, path: list[str], sep: str) -> str | None:
+    """Every element's value at `path`, in order, joined with `sep`."""
+    values = []
+    for item in items or []:
+        for part in path:
             item = item.get(part) if isinstance(item, dict) else None
         if item is not None and str(item).strip():
-            values.setdefault(str(item).strip(), None)
+            values.append(str(item).strip())
     return sep.join(values) if values else None
 
 

@@ -45,7 +45,7 @@ from customer_unification.lib.sources.canonical import (
 )
 from customer_unification.lib.sources.contracts import FieldSpec, SourceContract
 from customer_unification.lib.sources.readers import META_COLUMNS
-from customer_unification.lib.staging.extract import extract_field, map_distinct, nulls
+from customer_unification.lib.staging.extract import FieldExtractor, map_distinct, nulls
 
 EARLIEST_BIRTH_DATE = pd.Timestamp("1900-01-01")
 EARLIEST_TIMESTAMP = pd.Timestamp("1970-01-01", tz="UTC")
@@ -120,8 +120,9 @@ def standardize(raw: pd.DataFrame, contract: SourceContract, *,
     out: dict[str, pd.Series] = {"source": pd.Series(contract.name, index=raw.index, dtype=object)}
     out["source_record_id"] = _record_key(raw, contract, problems)
 
+    fields = FieldExtractor(raw)
     for name, spec in contract.fields.items():
-        values = extract_field(raw, spec)
+        values = fields.values(spec)
         kind = INPUT_FIELDS[name]
         if kind is FieldKind.FULL_NAME:
             out.update(_full_name(values, spec, contract))
@@ -137,7 +138,7 @@ def standardize(raw: pd.DataFrame, contract: SourceContract, *,
             out[name] = _simple(name, kind, values, spec, problems)
 
     for name, spec in contract.attributes.items():
-        out[f"attr_{name}"] = map_distinct(extract_field(raw, spec), clean_text)
+        out[f"attr_{name}"] = map_distinct(fields.values(spec), clean_text)
 
     _address(out, contract)
     _derive(out, raw.index)

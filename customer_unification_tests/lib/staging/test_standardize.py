@@ -139,7 +139,7 @@ def test_event_source_with_composite_keys_constants_maps_and_arrays():
     assert row["source_record_id"] == "s1|1"
     assert row["event_type"] == "page_view" and row["channel"] == "web"
     assert row["event_ts"] == pd.Timestamp(1730000000000, unit="ms", tz="UTC")
-    assert row["product_category"] == "shoes|bags"
+    assert row["product_category"] == "shoes|bags|shoes"  # every item, in order
     assert row["amount"] == 1234.5
     assert dict(zip(result.quarantine["source_record_id"], result.quarantine["rule"])) == {
         "s1|2": "unmapped_value", "s1|3": "timestamp_out_of_range", "s1|4": "no_identifying_fields"}
