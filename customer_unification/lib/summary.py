@@ -46,7 +46,7 @@ def summarize(warehouse: str | Path) -> WarehouseSummary:
     try:
         names = con.execute(
             "SELECT table_schema, table_name FROM information_schema.tables "
-            "WHERE table_schema IN (SELECT unnest(?)) ORDER BY 1, 2", [list(LAYERS)]).fetchall()
+            "WHERE table_schema IN (SELECT unnest(?)) ORDER BY 1, 2", [list(LAYERS)]).fetchall()  # views too
         rows = [(s, t, con.execute(f'SELECT count(*) FROM "{s}"."{t}"').fetchall()[0][0]) for s, t in names]
         tables = pd.DataFrame(rows, columns=["layer", "table", "rows"])
         tables["order"] = tables["layer"].map(LAYERS.index)

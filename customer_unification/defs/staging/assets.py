@@ -70,14 +70,16 @@ def build_unified_records(contracts: list[SourceContract]) -> dg.AssetsDefinitio
         group_name="staging",
         deps=[dg.AssetKey(["staging", t]) for t in tables],
         kinds={"duckdb", "sql"},
-        description="Every staged record of every source in one canonical table: the input of "
-                    "identity resolution. Built only when every source's gates passed.",
+        description="Every staged record of every source in the canonical schema (a view over the "
+                    "staging tables): the input of identity resolution. Rebuilt only when every "
+                    "source's gates passed, so nothing downstream runs on a failed delivery.",
     )
     def unified_records(warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
         columns = ", ".join(f'"{c}"' for c in STAGED_COLUMNS + LINEAGE_COLUMNS)
         union = "\nUNION ALL ".join(f'SELECT {columns} FROM staging."{t}"' for t in tables)
         with warehouse.connect() as con:
-            con.execute(f"CREATE OR REPLACE TABLE staging.unified_records AS {union}")
+            # A view: instant, and never out of step with the staging tables it unions.
+            con.execute(f"CREATE OR REPLACE VIEW staging.unified_records AS {union}")
             per_source = dict(con.execute(
                 "SELECT source, count(*) FROM staging.unified_records GROUP BY 1").fetchall())
         return dg.MaterializeResult(metadata={

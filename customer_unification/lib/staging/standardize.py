@@ -384,7 +384,7 @@ def _count_flags(flags: pd.Series) -> dict[str, int]:
 def _set_dtypes(frame: pd.DataFrame) -> None:
     """Typed columns for dates, amounts and counts; None (never NaN) as the null of text columns."""
     for col in frame.columns:
-        if frame[col].dtype == object:
+        if frame[col].dtype == object and frame[col].hasnans:
             frame[col] = frame[col].where(frame[col].notna(), None)
     for name, kind in INPUT_FIELDS.items():
         if name not in frame.columns:
