@@ -384,14 +384,19 @@ def _count_flags(flags: pd.Series) -> dict[str, int]:
 def _set_dtypes(frame: pd.DataFrame) -> None:
     """Typed columns for dates, amounts and counts; None (never NaN) as the null of text columns."""
     for col in frame.columns:
-        if frame[col].dtype == object and frame[col].hasnans:
-            frame[col] = frame[col].where(frame[col].notna(), None)
+        if frame[col].dtype == object:
+            values = frame[col].to_numpy()
+            missing = pd.isna(values)
+            if missing.any():  # NaN and None alike -> None (numpy: much cheaper than Series.where)
+                values = values.copy()
+                values[missing] = None
+                frame[col] = values
     for name, kind in INPUT_FIELDS.items():
         if name not in frame.columns:
             continue
-        if kind is FieldKind.DATE:
+        if kind is FieldKind.DATE and frame[name].dtype != "datetime64[ns]":
             frame[name] = pd.to_datetime(frame[name]).astype("datetime64[ns]")
-        elif kind is FieldKind.TIMESTAMP:
+        elif kind is FieldKind.TIMESTAMP and frame[name].dtype != "datetime64[ns, UTC]":
             frame[name] = pd.to_datetime(frame[name], utc=True)
         elif kind is FieldKind.AMOUNT:
             frame[name] = pd.to_numeric(frame[name]).astype("float64")
