@@ -140,7 +140,10 @@ _EMAIL_MAX_LENGTH = 254
 
 def _is_special_use_domain(domain: str) -> bool:
     # Read at call time, as email_validator does, so a changed list is honoured by both paths.
-    return any(domain == name or domain.endswith("." + name) for name in email_validator.SPECIAL_USE_DOMAIN_NAMES)
+    # "a.b.test" is special when any label-suffix ("test", "b.test", "a.b.test") is listed.
+    names = email_validator.SPECIAL_USE_DOMAIN_NAMES
+    labels = domain.split(".")
+    return any(".".join(labels[i:]) in names for i in range(len(labels)))
 
 
 def _fast_validate(local: str, domain: str) -> tuple[str, str] | None:
