@@ -22,7 +22,7 @@ def mask_value(value) -> str | None:
         local, _, domain = text.partition("@")
         host, dot, tld = domain.rpartition(".")
         return f"{local[:1]}{'*' * max(len(local) - 1, 1)}@{host[:1]}{'*' * max(len(host) - 1, 1)}{dot}{tld}"
-    if len(text) <= 2:
+    if len(text) <= 4:  # short values (initials, birth years) have nothing safe to show
         return "*" * len(text)
     return text[0] + re.sub(r"[^\s\-/.,]", "*", text[1:-2]) + text[-2:] if any(c.isdigit() for c in text) \
         else text[0] + re.sub(r"[^\s\-]", "*", text[1:])

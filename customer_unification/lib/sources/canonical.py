@@ -106,3 +106,23 @@ PERSON_EVIDENCE = (
     "crm_id", "loyalty_card", "cookie_id", "device_id", "social_handle",
     "email", "phone", "last_name", "first_name",
 )
+
+_KEY_DESCRIPTIONS = {
+    "source": "the source system this record came from (its contract name)",
+    "source_record_id": "the source's record key as text (composite keys joined by '|')",
+    "source_file": "file (or database) the record was read from",
+    "source_line": "line / row number of the record in that file",
+}
+
+
+def column_description(name: str) -> str:
+    """One line for the UI's column list."""
+    if name in _KEY_DESCRIPTIONS:
+        return _KEY_DESCRIPTIONS[name]
+    if name in DERIVED_COLUMNS:
+        return DERIVED_COLUMNS[name]
+    if name in INPUT_FIELDS:
+        return f"canonical {INPUT_FIELDS[name].value} field"
+    if name.startswith("attr_"):
+        return "source-specific attribute, kept as text"
+    return ""
