@@ -51,4 +51,6 @@ def _suite_gate(suite: SuiteResult) -> GateResult:
         "expectations": len(suite.results),
         "failed_expectations": len(failed),
         "failures": failed,
+        "results": {r.expectation.label: "passed" if r.success else f"FAILED ({r.unexpected_count} unexpected)"
+                    for r in suite.results},
     })
