@@ -18,6 +18,7 @@ from customer_unification.lib.sources.contracts import SourceContract
 E164 = r"^\+[1-9][0-9]{6,14}$"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 ISO_COUNTRY = r"^[A-Z]{2}$"
+RESULT_FORMAT = "BASIC"  # counts + a few examples; SUMMARY costs ~35% more for nothing we report
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def validate(frame: pd.DataFrame, expectations: list[Expectation], suite_name: s
     # columns the suite reads (measured on 247k x 45: 6.2 s for the whole frame, 2.6 s trimmed).
     needed = list(dict.fromkeys(e.column for e in expectations if e.column in frame.columns)) or list(frame.columns[:1])
     run = _batch_definition().get_batch(batch_parameters={"dataframe": frame[needed]}).validate(
-        suite, result_format={"result_format": "SUMMARY"}
+        suite, result_format={"result_format": RESULT_FORMAT}
     )
     # GE returns results in its own order: match them back by type + column.
     by_key: dict[tuple[str, Any], list] = {}

@@ -8,6 +8,7 @@ with an `_error`, so a broken line becomes a quarantine row, never a silent drop
 
 import csv
 import datetime as dt
+import io
 import itertools
 import json
 import math
@@ -74,6 +75,11 @@ def _read_csv(path: Path, contract: SourceContract) -> pd.DataFrame:
     header = next(csv.reader([lines[0]], delimiter=opts.delimiter, quotechar=opts.quotechar))
     header = [h.strip().lstrip("\ufeff") for h in header]
     check_encoding = _SURROGATE.search(text) is not None  # undecodable bytes anywhere at all?
+    if not check_encoding:
+        frame = _read_clean_csv(text, lines, header, opts)
+        if frame is not None:
+            frame["_file"] = path.name
+            return frame
     rows, line_numbers, errors = [], [], {}
     for line_no, fields, error, raw in _csv_records(lines, 1, len(header), opts.delimiter, opts.quotechar):
         if error is None and check_encoding and _SURROGATE.search(opts.delimiter.join(fields)):
@@ -89,6 +95,34 @@ def _read_csv(path: Path, contract: SourceContract) -> pd.DataFrame:
     for i, (error, raw) in errors.items():
         error_column[i], raw_column[i] = error, raw
     frame["_error"], frame["_raw"] = error_column, raw_column
+    return frame
+
+
+def _read_clean_csv(text: str, lines: list[str], header: list[str], opts) -> pd.DataFrame | None:
+    """pandas' C parser for the common, well-formed file (~5x faster); None means "use the careful path".
+
+    It is only trusted when its records map one-to-one onto the non-blank physical lines: then no
+    record spans lines, so none swallowed its neighbours, and line numbers are exact.
+    """
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=opts.delimiter, quotechar=opts.quotechar, header=None,
+                            skiprows=1, names=header, dtype=str, keep_default_na=False, na_filter=False,
+                            engine="c", skip_blank_lines=True)
+    except (pd.errors.ParserError, ValueError):
+        return None
+    record_lines = [i for i in range(1, len(lines)) if lines[i].strip()]
+    if len(record_lines) != len(frame) or len(frame.columns) != len(header):
+        return None
+    # pandas pads short rows silently; the careful path calls them malformed, so check widths.
+    width, delimiter, quote = len(header), opts.delimiter, opts.quotechar
+    for i in record_lines:
+        line = lines[i]
+        fields = len(next(csv.reader([line], delimiter=delimiter, quotechar=quote))) if quote in line \
+            else line.count(delimiter) + 1
+        if fields != width:
+            return None
+    frame = frame.astype(object).replace("", None)
+    frame["_line"], frame["_error"], frame["_raw"] = [i + 1 for i in record_lines], None, None
     return frame
 
 

@@ -150,3 +150,54 @@ def test_several_files_by_glob_are_concatenated(tmp_path):
     raw = read_source(config, config.get("crm"))
     assert raw["_file"].tolist() == ["crm_01.csv", "crm_02.csv"]
     assert raw["id"].tolist() == ["01", "02"]
+
+
+CLEAN_CSVS = {
+    "plain": "id,name,email\n1,Ann,a@x.com\n2,,b@x.com\n\n3,Cy,\n",
+    "quoted": 'id,name,email\n1,"Lee, Ann",a@x.com\n2,"Say ""hi""",b@x.com\n',
+    "bom_crlf": "\ufeffid,name,email\r\n1,Ann,a@x.com\r\n2,Bo,b@x.com\r\n",
+    "short_row": "id,name,email\n1,Ann,a@x.com\n2,Bo\n",
+    "multiline": 'id,name,email\n1,"Ann\nLee",a@x.com\n2,Bo,b@x.com\n',
+    "stray_quote": 'id,name,email\n1,"Ann,a@x.com\n2,Bo,b@x.com\n3,"Cy",c@x.com\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLEAN_CSVS))
+def test_fast_csv_path_agrees_with_the_careful_one(tmp_path, monkeypatch, name):
+    """pandas' C parser is used for well-formed files; anything else must give the careful result."""
+    from customer_unification.lib.sources import readers
+
+    (tmp_path / "f.csv").write_text(CLEAN_CSVS[name], newline="")
+    config = contract_file(tmp_path, """
+        - name: f
+          format: csv
+          location: f.csv
+          record_key: id
+          fields: {crm_id: id, email: email}
+    """)
+    fast = read_source(config, config.get("f"))
+    monkeypatch.setattr(readers, "_read_clean_csv", lambda *args: None)
+    careful = read_source(config, config.get("f"))
+    pd.testing.assert_frame_equal(fast, careful)
+    if name == "short_row":
+        assert careful["_error"].tolist() == [None, "malformed_row: expected 3 fields, found 2"]
+
+
+@pytest.mark.parametrize(("name", "fast"), [("plain", True), ("quoted", True), ("bom_crlf", True),
+                                            ("short_row", False), ("multiline", False), ("stray_quote", False)])
+def test_fast_csv_path_is_taken_only_for_well_formed_files(tmp_path, monkeypatch, name, fast):
+    from customer_unification.lib.sources import readers
+
+    taken = []
+    original = readers._read_clean_csv
+    monkeypatch.setattr(readers, "_read_clean_csv", lambda *a: taken.append(r := original(*a)) or r)
+    (tmp_path / "f.csv").write_text(CLEAN_CSVS[name], newline="")
+    config = contract_file(tmp_path, """
+        - name: f
+          format: csv
+          location: f.csv
+          record_key: id
+          fields: {crm_id: id}
+    """)
+    read_source(config, config.get("f"))
+    assert (taken[0] is not None) is fast
