@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -54,10 +55,11 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    if args.out:  # the demo sources config reads the estate from CU_DEMO_DATA_DIR
+        os.environ["CU_DEMO_DATA_DIR"] = str(args.out)
     manifest = settings.demo_data_dir() / "manifest.json"
-    fresh = manifest.exists() and json.loads(manifest.read_text()).get("people") == args.people \
-        and json.loads(manifest.read_text()).get("seed") == args.seed
-    if args.regenerate or args.out or not fresh:
+    existing = json.loads(manifest.read_text()) if manifest.exists() else {}
+    if args.regenerate or (existing.get("people"), existing.get("seed")) != (args.people, args.seed):
         _demo_data(args)
     else:
         print(f"Demo estate already in {manifest.parent} (use --regenerate to rebuild it)")

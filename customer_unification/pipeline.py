@@ -32,14 +32,14 @@ def run_job(job_name: str = "unify_all", selection: str | None = None, log_level
             job = dg.define_asset_job("cli_selection", selection=selection)
             definitions = dg.Definitions.merge(definitions, dg.Definitions(jobs=[job]))
             job_name = "cli_selection"
-        result = definitions.resolve_job_def(job_name).execute_in_process(
+        job = definitions.resolve_job_def(job_name)
+        result = job.execute_in_process(
             instance=instance, raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}})
-        failed = [f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}"
-                  for e in result.all_events
-                  if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed]
-        job_def = definitions.resolve_job_def(job_name)
-        planned = {k.to_user_string() for k in job_def.asset_layer.executable_asset_keys}
-        done = {e.asset_key.to_user_string() for e in result.all_events
-                if e.event_type_value == "ASSET_MATERIALIZATION"}
-        return RunOutcome(result.run_id, result.success and not failed, failed, sorted(planned - done))
+    events = result.all_events
+    failed = [f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}"
+              for e in events
+              if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed]
+    planned = {k.to_user_string() for k in job.asset_layer.executable_asset_keys}
+    done = {e.asset_key.to_user_string() for e in events if e.event_type_value == "ASSET_MATERIALIZATION"}
+    return RunOutcome(result.run_id, result.success and not failed, failed, sorted(planned - done))

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from customer_unification.lib.sources.contracts import ContractError, SourceContract, SourcesConfig
+from customer_unification.lib.sources.contracts import ContractError, CsvOptions, SourceContract, SourcesConfig
 
 META_COLUMNS = ["_file", "_line", "_error", "_raw"]
 _SURROGATE = re.compile("[\udc80-\udcff]")  # bytes that did not decode (surrogateescape)
@@ -98,7 +98,7 @@ def _read_csv(path: Path, contract: SourceContract) -> pd.DataFrame:
     return frame
 
 
-def _read_clean_csv(text: str, lines: list[str], header: list[str], opts) -> pd.DataFrame | None:
+def _read_clean_csv(text: str, lines: list[str], header: list[str], opts: CsvOptions) -> pd.DataFrame | None:
     """pandas' C parser for the common, well-formed file (~5x faster); None means "use the careful path".
 
     It is only trusted when its records map one-to-one onto the non-blank physical lines: then no

@@ -162,19 +162,23 @@ CLEAN_CSVS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(CLEAN_CSVS))
-def test_fast_csv_path_agrees_with_the_careful_one(tmp_path, monkeypatch, name):
-    """pandas' C parser is used for well-formed files; anything else must give the careful result."""
-    from customer_unification.lib.sources import readers
-
-    (tmp_path / "f.csv").write_text(CLEAN_CSVS[name], newline="")
-    config = contract_file(tmp_path, """
+def one_csv_source(tmp_path, text: str):
+    (tmp_path / "f.csv").write_text(text, newline="")
+    return contract_file(tmp_path, """
         - name: f
           format: csv
           location: f.csv
           record_key: id
           fields: {crm_id: id, email: email}
     """)
+
+
+@pytest.mark.parametrize("name", sorted(CLEAN_CSVS))
+def test_fast_csv_path_agrees_with_the_careful_one(tmp_path, monkeypatch, name):
+    """pandas' C parser is used for well-formed files; anything else must give the careful result."""
+    from customer_unification.lib.sources import readers
+
+    config = one_csv_source(tmp_path, CLEAN_CSVS[name])
     fast = read_source(config, config.get("f"))
     monkeypatch.setattr(readers, "_read_clean_csv", lambda *args: None)
     careful = read_source(config, config.get("f"))
@@ -191,13 +195,6 @@ def test_fast_csv_path_is_taken_only_for_well_formed_files(tmp_path, monkeypatch
     taken = []
     original = readers._read_clean_csv
     monkeypatch.setattr(readers, "_read_clean_csv", lambda *a: taken.append(r := original(*a)) or r)
-    (tmp_path / "f.csv").write_text(CLEAN_CSVS[name], newline="")
-    config = contract_file(tmp_path, """
-        - name: f
-          format: csv
-          location: f.csv
-          record_key: id
-          fields: {crm_id: id}
-    """)
+    config = one_csv_source(tmp_path, CLEAN_CSVS[name])
     read_source(config, config.get("f"))
     assert (taken[0] is not None) is fast
