@@ -10,8 +10,9 @@ from customer_unification.defs.contracts import current_contracts
 from customer_unification.defs.metadata import counts_markdown, table_metadata
 from customer_unification.lib.sources.canonical import STAGED_COLUMNS
 from customer_unification.lib.sources.contracts import SourceContract
-from customer_unification.lib.staging.gates import GATES, evaluate_gates
+from customer_unification.lib.staging.gates import GATES, evaluate_gates, staging_suite
 from customer_unification.lib.staging.standardize import LINEAGE_COLUMNS, standardize
+from customer_unification.resources.quality import GreatExpectationsRunner
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
 PREVIEW_COLUMNS = ["source_record_id", "first_name", "last_name", "email", "phone", "date_of_birth",
@@ -39,10 +40,10 @@ def build_staging_asset(contract: SourceContract) -> dg.AssetsDefinition:
         check_specs=[dg.AssetCheckSpec(name, asset=clean_key, blocking=True, description=text)
                      for name, text in GATES.items()],
     )
-    def stage(context: dg.AssetExecutionContext, raw: pd.DataFrame) -> Iterator:
+    def stage(context: dg.AssetExecutionContext, raw: pd.DataFrame, quality: GreatExpectationsRunner) -> Iterator:
         now = dt.datetime.now(dt.timezone.utc)
         result = standardize(raw, contract, loaded_at=now)
-        gates = evaluate_gates(len(raw), result, contract, now)
+        suite = quality.submit(result.clean, *staging_suite(contract, now))  # runs while we write
         context.log.info(f"{contract.name}: {len(raw):,} raw -> {len(result.clean):,} staged + "
                          f"{len(result.quarantine):,} quarantined")
         yield dg.Output(result.clean, output_name="clean", metadata={
@@ -55,7 +56,7 @@ def build_staging_asset(contract: SourceContract) -> dg.AssetsDefinition:
             **table_metadata(result.quarantine, ["source_record_id", "rule", "reasons", "source_file", "source_line"]),
             "rejects_by_rule": counts_markdown(result.rejects_by_rule, ("rule", "rows")),
         })
-        for gate in gates:
+        for gate in evaluate_gates(len(raw), result, contract, now, suite=suite.result()):
             yield dg.AssetCheckResult(asset_key=clean_key, check_name=gate.name, passed=gate.passed,
                                       metadata=gate.metadata)
 

@@ -24,10 +24,16 @@ GATES = {
 }
 
 
-def evaluate_gates(raw_rows: int, result: StagingResult, contract: SourceContract,
-                   now: dt.datetime) -> list[GateResult]:
+def staging_suite(contract: SourceContract, now: dt.datetime) -> tuple[list, str]:
+    """The expectations and suite name that gate `staging.<source>`."""
+    return staging_expectations(contract, now=now), f"staging_{contract.name}"
+
+
+def evaluate_gates(raw_rows: int, result: StagingResult, contract: SourceContract, now: dt.datetime,
+                   suite: SuiteResult | None = None) -> list[GateResult]:
+    """All gates; `suite` is the GE result if it was validated elsewhere (e.g. in the helper process)."""
     clean, quarantined = len(result.clean), len(result.quarantine)
-    suite = validate(result.clean, staging_expectations(contract, now=now), f"staging_{contract.name}")
+    suite = suite or validate(result.clean, *staging_suite(contract, now))
     rate = quarantined / raw_rows if raw_rows else 0.0
     return [
         _suite_gate(suite),
