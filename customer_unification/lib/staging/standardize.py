@@ -407,8 +407,9 @@ def _set_dtypes(frame: pd.DataFrame) -> None:
 
 def _quarantine_rows(raw: pd.DataFrame, frame: pd.DataFrame, rejected: pd.Series, problems: _Problems,
                      contract: SourceContract, loaded_at: dt.datetime) -> pd.DataFrame:
-    if not rejected.any():
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in QUARANTINE_COLUMNS})
+    if not rejected.any():  # typed, so an empty quarantine table has the same column types as a full one
+        types = {"source_line": "int64", "quarantined_at": "datetime64[ns, UTC]"}
+        return pd.DataFrame({c: pd.Series(dtype=types.get(c, "string")) for c in QUARANTINE_COLUMNS})
     idx = rejected[rejected].index
     rule = nulls(idx)
     reasons: list[pd.Series] = []
