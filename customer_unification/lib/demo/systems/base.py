@@ -105,6 +105,18 @@ def mark(defect: np.ndarray, mask: np.ndarray, code: str) -> None:
     defect[mask & (defect == "")] = code
 
 
+def plant(rng: np.random.Generator, defect: np.ndarray, rate: float, code: str,
+          eligible: np.ndarray | None = None) -> np.ndarray:
+    """Choose exactly `rate` of the still-clean rows (among `eligible`) to carry defect `code`.
+
+    Returns the mask; the caller breaks those rows the way the defect says.
+    """
+    clean = defect == ""
+    mask = exact_pick(rng, len(defect), rate, clean if eligible is None else clean & eligible)
+    mark(defect, mask, code)
+    return mask
+
+
 def impossible_dates(n: int, rng: np.random.Generator, pattern: str, years: np.ndarray) -> np.ndarray:
     """Dates that cannot exist (Feb 30/31, Apr 31, Jun 31) in a %m/%d/%Y-like pattern."""
     md = np.array([(2, 30), (2, 31), (4, 31), (6, 31), (9, 31), (11, 31)])

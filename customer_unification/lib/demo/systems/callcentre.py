@@ -8,7 +8,7 @@ from customer_unification.lib.demo.formats import format_phone
 from customer_unification.lib.demo.noise import nickname, typo
 from customer_unification.lib.demo.population import Population
 from customer_unification.lib.demo.systems.base import (
-    exact_pick, IMPOSSIBLE_DATE, SourceOutput, add_duplicates, impossible_dates, mark, members, repeat_counts,
+    IMPOSSIBLE_DATE, add_duplicates, impossible_dates, members, plant, repeat_counts, SourceOutput,
 )
 
 ISSUES = ["delivery", "refund", "product_fault", "billing", "account"]
@@ -53,10 +53,9 @@ def render(pop: Population, seed: int) -> list[SourceOutput]:
     })
     frame.loc[sat == 0, "satisfaction"] = None
     defect = np.full(k, "", dtype=object)
-    bad = exact_pick(rng, k, 0.003)
+    bad = plant(rng, defect, 0.003, IMPOSSIBLE_DATE)
     frame.loc[bad, "opened"] = impossible_dates(int(bad.sum()), rng, "%m/%d/%y",
                                                 (ts[bad] // DAY_S).astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1970)
-    mark(defect, bad, IMPOSSIBLE_DATE)
     frame, persons, defect = add_duplicates(frame, persons, defect, rng, 0.002)
     return [SourceOutput("call_centre_tickets", "sqlite", "callcentre/tickets.db", frame, persons, ["ticket_id"],
                          defect, {"table": "tickets"})]

@@ -10,8 +10,8 @@ from customer_unification.lib.demo.formats import format_phone, street_line, zip
 from customer_unification.lib.demo.noise import case_noise, email_noise, fold_some, nickname, typo
 from customer_unification.lib.demo.population import CITY_NAME, CITY_STATE, Population
 from customer_unification.lib.demo.systems.base import (
-    IMPOSSIBLE_DATE, MISSING_KEY, SourceOutput, add_duplicates, adult_since_s, exact_pick, impossible_dates, mark,
-    members, seq_ids,
+    IMPOSSIBLE_DATE, MISSING_KEY, add_duplicates, adult_since_s, impossible_dates, members, plant, seq_ids,
+    SourceOutput,
 )
 
 
@@ -74,13 +74,10 @@ def render(pop: Population, seed: int) -> list[SourceOutput]:
         "updated_at": iso_seconds(updated, suffix="Z"),
     })
     defect = np.full(k, "", dtype=object)
-    bad_date = exact_pick(rng, k, 0.003, has_dob & ((email != None) | (phone != None)))  # noqa: E711
+    bad_date = plant(rng, defect, 0.003, IMPOSSIBLE_DATE, has_dob & ((email != None) | (phone != None)))  # noqa: E711
     frame.loc[bad_date, "birth_date"] = impossible_dates(int(bad_date.sum()), rng, "%m/%d/%Y",
                                                          pop.dob[persons[bad_date]].astype("datetime64[Y]").astype(int) + 1970)
-    mark(defect, bad_date, IMPOSSIBLE_DATE)
-    no_key = exact_pick(rng, k, 0.003, defect == "")
-    frame.loc[no_key, "contact_id"] = None
-    mark(defect, no_key, MISSING_KEY)
+    frame.loc[plant(rng, defect, 0.003, MISSING_KEY), "contact_id"] = None
     frame, persons, defect = add_duplicates(frame, persons, defect, rng, 0.002)
     return [SourceOutput("crm_contacts", "csv", "crm/contacts.csv", frame, persons, ["contact_id"], defect,
                          {"delimiter": ",", "encoding": "utf-8"})]

@@ -9,7 +9,9 @@ from customer_unification.lib.demo.common import (
 from customer_unification.lib.demo.data.places import CATEGORIES
 from customer_unification.lib.demo.noise import case_noise, email_noise, nickname
 from customer_unification.lib.demo.population import Population
-from customer_unification.lib.demo.systems.base import exact_pick, MISSING_KEY, SourceOutput, add_duplicates, mark, members
+from customer_unification.lib.demo.systems.base import (
+    MISSING_KEY, add_duplicates, members, plant, SourceOutput,
+)
 
 N_CAMPAIGNS = 120
 
@@ -38,9 +40,7 @@ def render(pop: Population, seed: int) -> list[SourceOutput]:
         "status_changed_at": iso_seconds(changed, suffix="Z"),
     })
     defect = np.full(k, "", dtype=object)
-    no_key = exact_pick(rng, k, 0.002)
-    frame.loc[no_key, "subscriber_id"] = None
-    mark(defect, no_key, MISSING_KEY)
+    frame.loc[plant(rng, defect, 0.002, MISSING_KEY), "subscriber_id"] = None
     sframe, spersons, sdefect = add_duplicates(frame, persons, defect, rng, 0.002)
     subs = SourceOutput("email_subscribers", "csv", "esp/subscribers.csv", sframe, spersons,
                         ["subscriber_id"], sdefect, {"delimiter": ",", "encoding": "utf-8"})

@@ -11,8 +11,8 @@ from customer_unification.lib.demo.formats import format_phone, zip5
 from customer_unification.lib.demo.noise import email_noise, fold_some, typo
 from customer_unification.lib.demo.population import Population
 from customer_unification.lib.demo.systems.base import (
-    exact_pick, IMPOSSIBLE_DATE, MISSING_KEY, NO_IDENTIFIERS, SourceOutput, add_duplicates, adult_since_s,
-    impossible_dates, mark, members,
+    IMPOSSIBLE_DATE, MISSING_KEY, NO_IDENTIFIERS, add_duplicates, adult_since_s, impossible_dates, members,
+    plant, SourceOutput,
 )
 
 
@@ -56,13 +56,11 @@ def render(pop: Population, seed: int) -> list[SourceOutput]:
         "tier": choice_w(rng, ["Bronze", "Silver", "Gold", "Platinum"], [60, 25, 12, 3], k),
     })
     defect = np.full(k, "", dtype=object)
-    bad_date = exact_pick(rng, k, 0.003)
+    bad_date = plant(rng, defect, 0.003, IMPOSSIBLE_DATE)
     frame.loc[bad_date, "birth_date"] = impossible_dates(int(bad_date.sum()), rng, "%d/%m/%Y",
                                                          pop.dob[persons[bad_date]].astype("datetime64[Y]").astype(int) + 1970)
-    mark(defect, bad_date, IMPOSSIBLE_DATE)
-    no_key = exact_pick(rng, k, 0.003, defect == "")
+    no_key = plant(rng, defect, 0.003, MISSING_KEY)
     frame.loc[no_key, "card_number"] = None
-    mark(defect, no_key, MISSING_KEY)
     mframe, mpersons, mdefect = add_duplicates(frame, persons, defect, rng, 0.002)
     members_out = SourceOutput("loyalty_members", "csv", "loyalty/members.csv", mframe, mpersons,
                                ["card_number"], mdefect, {"delimiter": ";", "encoding": "latin-1"})
@@ -81,9 +79,7 @@ def render(pop: Population, seed: int) -> list[SourceOutput]:
     amount = np.round(base * rng_t.uniform(0.3, 3.0, t), 2)
     txn_card = card[owners].copy()
     tdefect = np.full(t, "", dtype=object)
-    anon = exact_pick(rng_t, t, 0.003)  # card not captured at the till: no person evidence at all
-    txn_card[anon] = None
-    mark(tdefect, anon, NO_IDENTIFIERS)
+    txn_card[plant(rng_t, tdefect, 0.003, NO_IDENTIFIERS)] = None  # card not captured at the till
     pos = pd.DataFrame({
         "txn_id": np.char.add("TX", np.char.zfill(np.arange(1, t + 1).astype(str), 10)).astype(object),
         "card_number": txn_card,

@@ -15,7 +15,7 @@ from customer_unification.lib.demo.formats import format_phone
 from customer_unification.lib.demo.noise import case_noise, email_noise, typo
 from customer_unification.lib.demo.population import Population
 from customer_unification.lib.demo.systems.base import (
-    exact_pick, AMBIGUOUS_DATE, NO_IDENTIFIERS, SourceOutput, add_duplicates, mark, members,
+    AMBIGUOUS_DATE, NO_IDENTIFIERS, add_duplicates, exact_pick, mark, members, plant, SourceOutput,
 )
 
 STORES = ["Downtown", "Mall of the Valley", "Airport", "Riverside", "Northgate", "Harbor Point", "Eastfield"]
@@ -72,9 +72,8 @@ def render(pop: Population, seed: int) -> list[SourceOutput]:
     defect = np.full(k, "", dtype=object)
     ambiguous = (kind == 2) & (d <= 12) & (m != d) & np.array([v is not None for v in dob])
     mark(defect, ambiguous, AMBIGUOUS_DATE)
-    blank_id = exact_pick(rng, k, 0.004, defect == "")  # someone started a row and gave up: no name, e-mail, phone, DOB
-    frame.loc[blank_id, ["Name", "Email", "Phone", "DOB"]] = None
-    mark(defect, blank_id, NO_IDENTIFIERS)
+    # someone started a row and gave up: no name, e-mail, phone, DOB
+    frame.loc[plant(rng, defect, 0.004, NO_IDENTIFIERS), ["Name", "Email", "Phone", "DOB"]] = None
     frame, persons, defect = add_duplicates(frame, persons, defect, rng, 0.005)
     # blank rows (not records): person -1
     n = len(frame)

@@ -10,7 +10,7 @@ from customer_unification.lib.demo.common import ANCHOR_S, DAY_S, date_s, rng_fo
 from customer_unification.lib.demo.data.places import CATEGORIES
 from customer_unification.lib.demo.noise import case_noise
 from customer_unification.lib.demo.population import Population
-from customer_unification.lib.demo.systems.base import exact_pick, NO_IDENTIFIERS, SourceOutput, mark, members
+from customer_unification.lib.demo.systems.base import NO_IDENTIFIERS, members, plant, SourceOutput
 
 HEX = np.array(list("0123456789abcdef"))
 
@@ -69,7 +69,6 @@ def render(pop: Population, seed: int) -> list[SourceOutput]:
     })
     persons = persons[order]
     defect = np.full(k, "", dtype=object)
-    anon = exact_pick(rng, k, 0.002, (frame["event"] != "login").to_numpy())
-    frame.loc[anon, ["cookie_id", "device_id"]] = None
-    mark(defect, anon, NO_IDENTIFIERS)
+    frame.loc[plant(rng, defect, 0.002, NO_IDENTIFIERS, (frame["event"] != "login").to_numpy()),
+              ["cookie_id", "device_id"]] = None
     return [SourceOutput("web_events", "parquet", "web/events.parquet", frame, persons, ["event_id"], defect)]

@@ -11,7 +11,7 @@ from customer_unification.lib.demo.formats import format_phone, street_line, uni
 from customer_unification.lib.demo.noise import case_noise, email_noise, nickname, typo
 from customer_unification.lib.demo.population import CITY_NAME, CITY_OFFSET, CITY_STATE, Population
 from customer_unification.lib.demo.systems.base import (
-    exact_pick, IMPOSSIBLE_DATE, MISSING_KEY, SourceOutput, add_duplicates, mark, members, repeat_counts,
+    IMPOSSIBLE_DATE, MISSING_KEY, add_duplicates, members, plant, repeat_counts, SourceOutput,
 )
 
 CAT = np.array(CATEGORIES, dtype=object)
@@ -68,14 +68,11 @@ def render(pop: Population, seed: int) -> list[SourceOutput]:
 
     order_id = np.char.add("WS-", (100_000 + np.arange(k)).astype(str)).astype(object)
     defect = np.full(k, "", dtype=object)
-    no_key = exact_pick(rng, k, 0.003)
-    order_id[no_key] = None
-    mark(defect, no_key, MISSING_KEY)
-    bad_ts = exact_pick(rng, k, 0.002, ~no_key)
+    order_id[plant(rng, defect, 0.003, MISSING_KEY)] = None
+    bad_ts = plant(rng, defect, 0.002, IMPOSSIBLE_DATE)
     created = created.astype(object)
     for i in np.flatnonzero(bad_ts):
         created[i] = created[i][:4] + "-02-30" + created[i][10:]
-    mark(defect, bad_ts, IMPOSSIBLE_DATE)
 
     lines = []
     cat_l, sku_l, price_l, qty_l = CAT[cat_i].tolist(), sku.tolist(), price.tolist(), qty.tolist()
