@@ -1,0 +1,1 @@
+"""Identity resolution: deterministic rules, probabilistic (Fellegi-Sunter) matching, clustering, stable ids."""

@@ -1,0 +1,137 @@
+"""Comparison levels: how alike two records are on one field, as an ordered list of SQL conditions.
+
+A comparison yields a level (gamma) per candidate pair: -1 when either side lacks the value (no
+evidence either way), 0 when the values disagree, and 1..n for ever closer agreement (n = exact).
+The levels are plain SQL over features of the left (`l.`) and right (`r.`) record, so the same
+definitions run on DuckDB here and would run on any SQL engine.
+"""
+
+from dataclasses import dataclass
+
+from customer_unification.lib.matching.config import Comparison
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str
+    sql: str
+
+
+@dataclass(frozen=True)
+class ComparisonSpec:
+    name: str
+    null_sql: str
+    levels: tuple[Level, ...]  # best first: the first level has gamma n, the last gamma 1
+    tf_feature: str | None = None  # term-frequency adjust the best (exact) level on this feature
+
+    @property
+    def top(self) -> int:
+        return len(self.levels)
+
+    def gamma_sql(self) -> str:
+        whens = " ".join(f"WHEN {lv.sql} THEN {self.top - i}" for i, lv in enumerate(self.levels))
+        return f"CAST(CASE WHEN {self.null_sql} THEN -1 {whens} ELSE 0 END AS TINYINT)"
+
+    def label(self, gamma: int) -> str:
+        if gamma < 0:
+            return "missing on one side"
+        return "disagree" if gamma == 0 else self.levels[self.top - gamma].label
+
+
+def _nulls(*features: str) -> str:
+    return " OR ".join(f"l.{f} IS NULL OR r.{f} IS NULL" for f in features)
+
+
+def _jw(feature: str) -> str:
+    return f"jaro_winkler_similarity(l.{feature}, r.{feature})"
+
+
+def _handle_stem_matches(h: str, n: str) -> str:
+    """The handle on side `h` spells the name on side `n`: kneal <- Kelly Neal, robertrodriguez, ..."""
+    return (f"{h}.handle_stem IN ({n}.fn || {n}.ln, left({n}.fn, 1) || {n}.ln, {n}.fn_canon || {n}.ln, "
+            f"{n}.ln || {n}.fn, {n}.fn || left({n}.ln, 1), left({n}.fn_canon, 1) || {n}.ln)")
+
+
+def _handle_year_ok(h: str, n: str) -> str:
+    return f"({h}.handle_year IS NULL OR {n}.byear IS NULL OR {h}.handle_year = {n}.byear)"
+
+
+def _handle_year_agrees(h: str, n: str) -> str:
+    return f"{h}.handle_year = {n}.byear"
+
+
+def build_spec(comparison: Comparison) -> ComparisonSpec:
+    """The levels for one configured comparison."""
+    name, kind = comparison.name, comparison.kind
+    tf = None
+    if kind == "first_name":
+        null = _nulls("fn")
+        levels = [Level("exact", "l.fn = r.fn"),
+                  Level("same name after nicknames (Bob = Robert)", "l.fn_canon = r.fn_canon"),
+                  Level("Jaro-Winkler >= 0.92", f"{_jw('fn')} >= 0.92"),
+                  Level("Jaro-Winkler >= 0.80 or an initial", f"{_jw('fn')} >= 0.80 OR ((length(l.fn) = 1 OR length(r.fn) = 1) AND left(l.fn, 1) = left(r.fn, 1))")]
+        tf = "fn" if comparison.term_frequency else None
+    elif kind == "last_name":
+        null = _nulls("ln")
+        levels = [Level("exact", "l.ln = r.ln"),
+                  Level("one typo, or first and last names swapped",
+                        "damerau_levenshtein(l.ln, r.ln) <= 1 OR (l.ln = r.fn AND l.fn = r.ln)"),
+                  Level("Jaro-Winkler >= 0.88", f"{_jw('ln')} >= 0.88")]
+        tf = "ln" if comparison.term_frequency else None
+    elif kind == "date_of_birth":
+        null = _nulls("byear")
+        swapped = ("left(l.dob, 4) = left(r.dob, 4) AND substr(l.dob, 5, 2) = substr(r.dob, 7, 2) "
+                   "AND substr(l.dob, 7, 2) = substr(r.dob, 5, 2)")
+        levels = [Level("exact", "l.dob = r.dob"),
+                  Level("day and month swapped", swapped),
+                  Level("one digit differs or two swapped", "damerau_levenshtein(l.dob, r.dob) <= 1"),
+                  Level("same birth year (one side has only the year)",
+                        "(l.dob IS NULL OR r.dob IS NULL) AND l.byear = r.byear")]
+    elif kind == "email":
+        null = _nulls("email")
+        levels = [Level("exact", "l.email = r.email"),
+                  Level("same local part, other domain", "l.email_local = r.email_local"),
+                  Level("local parts Jaro-Winkler >= 0.88", f"{_jw('email_local')} >= 0.88")]
+    elif kind == "phone":
+        null = _nulls("phone")
+        levels = [Level("exact", "l.phone = r.phone"),
+                  Level("one digit differs or two swapped", "damerau_levenshtein(l.phone, r.phone) <= 1")]
+    elif kind == "postcode":
+        null = _nulls("postcode")
+        levels = [Level("exact", "l.postcode = r.postcode"),
+                  Level("same district (first 3 characters)", "left(l.postcode, 3) = left(r.postcode, 3)")]
+    elif kind == "city":
+        null = _nulls("city")
+        levels = [Level("exact", "l.city = r.city"),
+                  Level("Jaro-Winkler >= 0.90", f"{_jw('city')} >= 0.90")]
+        tf = "city" if comparison.term_frequency else None
+    elif kind == "address":
+        null = _nulls("addr")
+        levels = [Level("exact", "l.addr = r.addr AND l.house IS NOT DISTINCT FROM r.house"),
+                  Level("same house number, street Jaro-Winkler >= 0.90",
+                        f"l.house IS NOT DISTINCT FROM r.house AND {_jw('addr')} >= 0.90"),
+                  Level("Jaro-Winkler >= 0.80", f"{_jw('addr')} >= 0.80")]
+    elif kind == "handle":
+        # Cross-field: a handle on one side against the name and birth year on the other.
+        null = ("(l.handle IS NULL OR r.handle IS NULL) AND (l.handle_stem IS NULL OR r.fn IS NULL OR r.ln IS NULL)"
+                " AND (r.handle_stem IS NULL OR l.fn IS NULL OR l.ln IS NULL)")
+        levels = [Level("same handle", "l.handle = r.handle"),
+                  Level("handle spells the name and the birth year (@kneal1985 = Kelly Neal, 1985)",
+                        f"({_handle_stem_matches('l', 'r')} AND {_handle_year_agrees('l', 'r')}) OR "
+                        f"({_handle_stem_matches('r', 'l')} AND {_handle_year_agrees('r', 'l')})"),
+                  Level("handle spells the name",
+                        f"({_handle_stem_matches('l', 'r')} AND {_handle_year_ok('l', 'r')}) OR "
+                        f"({_handle_stem_matches('r', 'l')} AND {_handle_year_ok('r', 'l')})")]
+    elif kind == "identifier":
+        x = f"x_{name}"
+        null = _nulls(x)
+        levels = [Level("exact", f"l.{x} = r.{x}"),
+                  Level("one character differs or two swapped", f"damerau_levenshtein(l.{x}, r.{x}) <= 1")]
+    elif kind == "exact":
+        x = f"x_{name}"
+        null = _nulls(x)
+        levels = [Level("exact", f"l.{x} = r.{x}")]
+        tf = x if comparison.term_frequency else None
+    else:  # pragma: no cover - the config's Literal type rejects other kinds
+        raise ValueError(f"unknown comparison kind {kind!r}")
+    return ComparisonSpec(name=name, null_sql=null, levels=tuple(levels), tf_feature=tf)

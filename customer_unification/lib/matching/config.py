@@ -1,0 +1,157 @@
+"""Match configuration: which columns play which role, the rules, blocking, comparisons, thresholds.
+
+One YAML file describes how to resolve any table of person records; the pipeline uses the bundled
+`default_match.yaml` and `customer-unification match --config` takes a user's own. Columns are
+addressed by *role* (first_name, email, ...) so rules and comparisons read the same on any table.
+"""
+
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+# Roles the engine understands, and what feature it derives from each (see features.py).
+ROLES = (
+    "first_name", "first_name_canonical", "last_name", "date_of_birth", "birth_year",
+    "email", "phone", "address", "house_number", "city", "postcode", "region", "handle",
+)
+
+ComparisonKind = Literal[
+    "first_name", "last_name", "date_of_birth", "email", "phone", "postcode", "city", "address",
+    "handle", "identifier", "exact",
+]
+
+
+class ConfigError(ValueError):
+    """A match configuration that cannot be used; the message names the file and the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Rule(_Strict):
+    """Deterministic rule: records sharing a value of `column` are the same person, within limits."""
+
+    name: str
+    column: str  # a role or an input column
+    # A value shared by more records than this is a shared identifier, not a person's.
+    max_records: int = Field(default=1000, ge=2)
+    # Compatible people per value: more distinct (conflicting) first names or birth dates than this
+    # means a household phone or family email - it stops being a link on its own.
+    max_people: int = Field(default=1, ge=1)
+    blocked_values: list[str] = Field(default_factory=list)
+    blocked_patterns: list[str] = Field(default_factory=list)  # SQL regular expressions
+
+
+class Comparison(_Strict):
+    """One field compared between two records, scored in levels (see comparisons.py)."""
+
+    name: str
+    kind: ComparisonKind
+    column: str | None = None  # role or input column; defaults to the role named like the kind
+    term_frequency: bool = False  # adjust the exact-match weight by how common the value is
+
+
+class BlockingRule(_Strict):
+    """Candidate pairs: records equal on every listed feature (or a `left`/`right` cross pair).
+
+    In YAML a plain list is shorthand for `same:` - `[ln, dob]` pairs records with equal surname
+    and birth date.
+    """
+
+    same: list[str] = Field(default_factory=list)
+    left: list[str] = Field(default_factory=list)  # asymmetric: left features = right features
+    right: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data):
+        return {"same": data} if isinstance(data, list) else data
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> "BlockingRule":
+        if bool(self.same) == bool(self.left or self.right):
+            raise ValueError("a blocking rule has either `same` or `left` + `right`")
+        if len(self.left) != len(self.right):
+            raise ValueError("`left` and `right` must list the same number of features")
+        return self
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        return [(c, c) for c in self.same] if self.same else list(zip(self.left, self.right))
+
+
+class Clustering(_Strict):
+    threshold: float = Field(default=0.95, gt=0, lt=1)  # match probability to accept a link
+    max_cluster_size: int = Field(default=500, ge=2)
+    # Anti-chaining: two records whose first names are less similar than this (Jaro-Winkler, after
+    # nicknames) are different people, whatever links them.
+    first_name_conflict_below: float = Field(default=0.7, ge=0, le=1)
+    # ... unless their own fields favour a match by at least this many bits (log2 Bayes factor,
+    # prior excluded): then the model has weighed the contradiction (a typo, a replaced value).
+    conflict_tolerance_bits: float = 4.0
+
+
+class Training(_Strict):
+    max_iterations: int = Field(default=100, ge=1)
+    tolerance: float = Field(default=1e-6, gt=0)
+    initial_match_share: float = Field(default=0.3, gt=0, lt=1)
+    random_pairs: int = Field(default=300_000, ge=1000)  # sampled to estimate u probabilities
+    seed: int = 42
+
+
+class MatchConfig(_Strict):
+    key: list[str] = Field(min_length=1)  # columns that identify an input record
+    columns: dict[str, str] = Field(default_factory=dict)  # role -> input column
+    rules: list[Rule] = Field(default_factory=list)
+    blocking: list[BlockingRule] = Field(min_length=1)
+    comparisons: list[Comparison] = Field(min_length=1)
+    clustering: Clustering = Field(default_factory=Clustering)
+    training: Training = Field(default_factory=Training)
+
+    @field_validator("columns")
+    @classmethod
+    def _known_roles(cls, columns: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(columns) - set(ROLES))
+        if unknown:
+            raise ValueError(f"unknown role(s) {unknown}; roles are {list(ROLES)}")
+        return columns
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> "MatchConfig":
+        for what, names in (("rule", [r.name for r in self.rules]),
+                            ("comparison", [c.name for c in self.comparisons])):
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                raise ValueError(f"duplicate {what} name(s): {dupes}")
+        return self
+
+    def input_column(self, role_or_column: str) -> str:
+        """The input column behind a role (or the name itself when it is a plain column)."""
+        return self.columns.get(role_or_column, role_or_column)
+
+
+def load_match_config(path: str | Path | None = None) -> MatchConfig:
+    """Read a match YAML (default: the bundled one); errors name the file and the offending field."""
+    if path is None:
+        source = resources.files(__package__).joinpath("default_match.yaml")
+        text, label = source.read_text(encoding="utf-8"), "default_match.yaml"
+    else:
+        label = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{label}: cannot read match config ({exc.strerror})") from exc
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{label}: not valid YAML: {exc}") from exc
+    try:
+        return MatchConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '(top level)'}: {err['msg']}" for err in exc.errors())
+        raise ConfigError(f"{label}: invalid match config: {problems}") from exc

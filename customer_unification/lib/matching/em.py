@@ -1,0 +1,96 @@
+"""Fellegi-Sunter model fitted without labels: expectation-maximisation on agreement patterns.
+
+Candidate pairs are summarised as distinct agreement patterns (one gamma per comparison) with a
+count, so EM costs the same for a thousand pairs or fifty million. Both classes are estimated on the
+candidate set, which makes the weights the evidence *given that blocking proposed the pair* - the
+question the scorer actually answers.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+_FLOOR = 1e-6
+
+
+@dataclass
+class FittedModel:
+    """m/u probabilities per comparison level (index = gamma) and the share of matches (lambda)."""
+
+    names: list[str]
+    m: list[np.ndarray]
+    u: list[np.ndarray]
+    match_share: float
+    iterations: int = 0
+    converged: bool = False
+    history: list[float] = field(default_factory=list)  # match share per iteration
+
+    def weights(self) -> list[np.ndarray]:
+        """log2 Bayes factor per level: positive = evidence for a match."""
+        return [np.log2(np.maximum(m, _FLOOR) / np.maximum(u, _FLOOR)) for m, u in zip(self.m, self.u)]
+
+    @property
+    def prior_weight(self) -> float:
+        return float(np.log2(self.match_share / (1 - self.match_share)))
+
+    def to_dict(self) -> dict:
+        return {"names": self.names, "m": [a.tolist() for a in self.m], "u": [a.tolist() for a in self.u],
+                "match_share": self.match_share, "iterations": self.iterations, "converged": self.converged}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "FittedModel":
+        return cls(names=list(data["names"]), m=[np.asarray(a) for a in data["m"]],
+                   u=[np.asarray(a) for a in data["u"]], match_share=float(data["match_share"]),
+                   iterations=int(data.get("iterations", 0)), converged=bool(data.get("converged", False)))
+
+
+def _initial(top: int, agreeing: bool) -> np.ndarray:
+    """Starting m (agreeing=True) or u: matches mostly agree exactly, non-matches mostly disagree."""
+    if top == 0:
+        return np.ones(1)
+    if agreeing:
+        probs = np.array([0.05] + [0.1 * 0.5 ** (top - g) for g in range(1, top)] + [0.8])
+    else:
+        probs = np.array([0.8] + [0.1 * 0.5 ** (g - 1) for g in range(1, top)] + [0.05])
+    return probs / probs.sum()
+
+
+def fit_em(patterns: np.ndarray, counts: np.ndarray, tops: list[int], names: list[str], *,
+           initial_match_share: float = 0.3, max_iterations: int = 100, tolerance: float = 1e-6) -> FittedModel:
+    """Fit m, u and lambda. `patterns`: (P, C) int gammas (-1 = missing); `counts`: (P,) pairs each."""
+    patterns = np.asarray(patterns, dtype=np.int64)
+    counts = np.asarray(counts, dtype=np.float64)
+    m = [_initial(t, True) for t in tops]
+    u = [_initial(t, False) for t in tops]
+    share = initial_match_share
+    model = FittedModel(names=names, m=m, u=u, match_share=share)
+    present = patterns >= 0
+    index = np.where(present, patterns, 0)
+    for iteration in range(1, max_iterations + 1):
+        log_m = np.zeros(len(counts))
+        log_u = np.zeros(len(counts))
+        for c in range(len(tops)):
+            log_m += np.where(present[:, c], np.log(np.maximum(m[c][index[:, c]], _FLOOR)), 0.0)
+            log_u += np.where(present[:, c], np.log(np.maximum(u[c][index[:, c]], _FLOOR)), 0.0)
+        # posterior P(match | pattern), computed in log space for stability
+        a = np.log(share) + log_m
+        b = np.log(1 - share) + log_u
+        posterior = 1.0 / (1.0 + np.exp(np.clip(b - a, -700, 700)))
+        w_match = counts * posterior
+        w_non = counts * (1 - posterior)
+        new_share = float(np.clip(w_match.sum() / counts.sum(), _FLOOR, 1 - _FLOOR))
+        new_m, new_u = [], []
+        for c, top in enumerate(tops):
+            levels = index[present[:, c], c]
+            wm = np.bincount(levels, weights=w_match[present[:, c]], minlength=top + 1)
+            wu = np.bincount(levels, weights=w_non[present[:, c]], minlength=top + 1)
+            new_m.append(np.maximum(wm / max(wm.sum(), _FLOOR), _FLOOR))
+            new_u.append(np.maximum(wu / max(wu.sum(), _FLOOR), _FLOOR))
+        delta = max(float(np.max(np.abs(a_new - a_old))) for a_new, a_old in zip(new_m + new_u, m + u))
+        m, u, share = new_m, new_u, new_share
+        model.history.append(share)
+        if delta < tolerance:
+            model.converged = True
+            break
+    model.m, model.u, model.match_share, model.iterations = m, u, share, iteration
+    return model

@@ -1,0 +1,261 @@
+"""The matching engine: records in, one cluster per person out, with the evidence for every link.
+
+    features -> nodes -> deterministic links (with limits) -> blocking -> comparison levels
+    -> EM (Fellegi-Sunter m/u) -> match weights -> constrained clustering -> record assignments
+
+All set work runs in SQL on one DuckDB connection; Python only fits EM on pattern counts and
+rebuilds the few components that hold contradicting evidence. Dagster-free: the identity assets
+and `customer-unification match` both call `match_records`.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from customer_unification.lib.matching import blocking, clustering, features, rules, scoring
+from customer_unification.lib.matching.comparisons import ComparisonSpec, build_spec
+from customer_unification.lib.matching.config import MatchConfig
+from customer_unification.lib.matching.em import FittedModel, fit_em
+
+Progress = Callable[[str], None]
+KEY_SEPARATOR = "|"
+
+
+@dataclass
+class MatchResult:
+    """Record assignments plus everything needed to explain and audit them."""
+
+    assignments: pd.DataFrame  # record_key, cluster, match_confidence, matched_by
+    model: FittedModel
+    limited: pd.DataFrame  # identifier values that stopped being links, masked
+    refused: pd.DataFrame  # links the anti-chaining guard did not follow
+    stats: dict = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class _Timer:
+    def __init__(self, progress: Progress | None):
+        self.progress, self.timings, self._last = progress, {}, time.perf_counter()
+
+    def step(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = round(now - self._last, 3)
+        self._last = now
+        if self.progress:
+            self.progress(f"{name}: {self.timings[name]:.1f}s")
+
+
+def comparison_specs(config: MatchConfig) -> list[ComparisonSpec]:
+    return [build_spec(c) for c in config.comparisons]
+
+
+def record_key_sql(config: MatchConfig) -> str:
+    parts = [f'coalesce("{k}", \'\')' for k in config.key]
+    return parts[0] if len(parts) == 1 else f"concat_ws('{KEY_SEPARATOR}', {', '.join(parts)})"
+
+
+def _overrides_to_nodes(con: duckdb.DuckDBPyConnection, config: MatchConfig,
+                        overrides: pd.DataFrame | None) -> tuple[pd.DataFrame, set[tuple[int, int]]]:
+    """Steward decisions (left/right record keys) as node pairs: must-link edges, must-not-link set."""
+    if overrides is None or overrides.empty:
+        return pd.DataFrame(columns=["l", "r"]), set()
+    con.register("cu_overrides_in", overrides[["left", "right", "decision"]].astype(str))
+    pairs = con.sql(f"""
+        WITH k AS (SELECT {record_key_sql(config)} AS record_key, rid FROM cu_features)
+        SELECT least(a.nid, b.nid) AS l, greatest(a.nid, b.nid) AS r, o.decision
+        FROM cu_overrides_in o
+        JOIN k ka ON ka.record_key = o."left" JOIN cu_record_node a ON a.rid = ka.rid
+        JOIN k kb ON kb.record_key = o."right" JOIN cu_record_node b ON b.rid = kb.rid
+        WHERE a.nid <> b.nid""").df()
+    con.unregister("cu_overrides_in")
+    must = pairs[pairs["decision"] == "must_link"][["l", "r"]]
+    cannot = {(int(l), int(r)) for l, r in pairs[pairs["decision"] == "must_not_link"][["l", "r"]].itertuples(index=False)}
+    return must, cannot
+
+
+def fit_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[ComparisonSpec]) -> FittedModel:
+    """m from EM on the candidate pairs; u and the prior from the population of all pairs.
+
+    EM on candidates alone would learn that unrelated candidates often share a first name - true
+    only because blocking chose them for it. Using u from random pairs (and the prior scaled to all
+    pairs) makes each weight the evidence a field gives about any pair, as Fellegi-Sunter intends.
+    """
+    patterns, counts = scoring.pattern_counts(con, specs)
+    if len(counts) == 0:
+        raise ValueError("blocking proposed no candidate pairs: nothing to train the model on")
+    t = config.training
+    tops = [s.top for s in specs]
+    model = fit_em(patterns, counts, tops, [s.name for s in specs],
+                   initial_match_share=t.initial_match_share, max_iterations=t.max_iterations,
+                   tolerance=t.tolerance)
+    scoring.random_pairs(con, t.random_pairs, t.seed)
+    scoring.build_gammas(con, specs, candidates="cu_random_pairs", out="cu_random_gammas")
+    random_patterns, random_counts = scoring.pattern_counts(con, specs, gammas="cu_random_gammas")
+    con.execute("DROP TABLE cu_random_gammas; DROP TABLE cu_random_pairs")
+    nodes = con.sql("SELECT count(*) FROM cu_nodes").fetchall()[0][0]
+    all_pairs = nodes * (nodes - 1) / 2
+    model.u = scoring.level_frequencies(random_patterns, random_counts, tops)
+    model.match_share = float(min(0.5, max(model.match_share * counts.sum() / all_pairs, 1e-12)))
+    return model
+
+
+def _collect_edges(con: duckdb.DuckDBPyConnection, config: MatchConfig, must_link: pd.DataFrame,
+                   cannot_link: set[tuple[int, int]]) -> None:
+    """`cu_edges (l, r, weight, probability, link)`: rule links, accepted scores, must-links."""
+    threshold = config.clustering.threshold
+    rule_rank = {r.name: i for i, r in enumerate(config.rules)}
+    rank_case = " ".join(f"WHEN '{name}' THEN {1000 - i}" for name, i in rule_rank.items()) or "WHEN '' THEN 0"
+    con.register("cu_must_link", must_link.astype("int64"))
+    con.register("cu_cannot_link", pd.DataFrame(sorted(cannot_link), columns=["l", "r"], dtype="int64"))
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE cu_edges AS
+        SELECT least(l, r) AS l, greatest(l, r) AS r, CAST(CASE rule {rank_case} END AS DOUBLE) AS weight,
+               1.0 AS probability, 'rule:' || rule AS link FROM cu_rule_edges
+        UNION ALL
+        SELECT l, r, match_weight, match_probability, 'probabilistic' FROM cu_scores
+        WHERE match_probability >= {threshold}
+        UNION ALL
+        SELECT l, r, 'inf'::DOUBLE, 1.0, 'override:must_link' FROM cu_must_link""")
+    con.execute("DELETE FROM cu_edges e USING cu_cannot_link c WHERE e.l = c.l AND e.r = c.r")
+    con.unregister("cu_must_link")
+    con.unregister("cu_cannot_link")
+
+
+def _supported_pairs(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec], model: FittedModel,
+                     pairs: set[tuple[int, int]], tolerance_bits: float) -> set[tuple[int, int]]:
+    """Score record pairs blocking never proposed; return those the model thinks may match."""
+    con.register("cu_extra_in", pd.DataFrame(sorted(pairs), columns=["l", "r"], dtype="int64"))
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_extra_pairs AS SELECT * FROM cu_extra_in")
+    con.unregister("cu_extra_in")
+    scoring.build_gammas(con, specs, candidates="cu_extra_pairs", out="cu_extra_gammas")
+    scoring.score_pairs(con, specs, model, gammas="cu_extra_gammas", out="cu_extra_scores")
+    found = {tuple(p) for p in con.sql(
+        f"SELECT l, r FROM cu_extra_scores WHERE match_weight >= {model.prior_weight + tolerance_bits}").fetchall()}
+    con.execute("DROP TABLE cu_extra_pairs; DROP TABLE cu_extra_gammas; DROP TABLE cu_extra_scores")
+    return found
+
+
+def _cluster(con: duckdb.DuckDBPyConnection, config: MatchConfig, cannot_link: set[tuple[int, int]],
+             specs: list[ComparisonSpec], model: FittedModel) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Labels per node (`cu_labels`), refused links, and how many components were rebuilt."""
+    nids = con.sql("SELECT nid FROM cu_nodes ORDER BY nid").fetchnumpy()["nid"]
+    edges = con.sql("SELECT l, r FROM cu_edges").fetchnumpy()
+    comp = clustering.connected(nids, edges["l"], edges["r"])
+    con.register("cu_comp_in", pd.DataFrame({"nid": nids, "comp": comp}))
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_comp AS SELECT * FROM cu_comp_in")
+    con.unregister("cu_comp_in")
+    flagged = {n for pair in cannot_link for n in pair}
+    con.register("cu_flagged", pd.DataFrame({"nid": sorted(flagged)}, dtype="int64"))
+    suspects = con.sql(f"""
+        SELECT c.comp FROM cu_comp c JOIN cu_nodes n USING (nid)
+        GROUP BY c.comp
+        HAVING count(*) > 1 AND (count(DISTINCT n.fn_canon) > 1 OR count(DISTINCT n.dob) > 1
+            OR count(DISTINCT n.byear) > 1 OR count(*) > {config.clustering.max_cluster_size}
+            OR bool_or(n.nid IN (SELECT nid FROM cu_flagged)))""").fetchnumpy()["comp"]
+    con.unregister("cu_flagged")
+    labels = pd.DataFrame({"nid": nids, "cluster": nids[np.unique(comp, return_index=True)[1]][comp]})
+    refused = pd.DataFrame(columns=["l", "r", "link", "reason"])
+    if len(suspects):
+        con.register("cu_suspects", pd.DataFrame({"comp": suspects}))
+        nodes = con.sql("""SELECT n.nid, n.fn, n.fn_canon, n.ln, n.dob, n.byear FROM cu_nodes n
+                           JOIN cu_comp c USING (nid) WHERE c.comp IN (SELECT comp FROM cu_suspects)
+                           ORDER BY n.nid""").df()
+        
+        nodes = nodes.astype(object).where(nodes.notna(), None)
+        sub_edges = con.sql("""SELECT e.l, e.r, e.weight, e.link FROM cu_edges e JOIN cu_comp c ON c.nid = e.l
+                               WHERE c.comp IN (SELECT comp FROM cu_suspects)""").df()
+        supported = {tuple(p) for p in con.sql(f"""
+            SELECT s.l, s.r FROM cu_scores s JOIN cu_comp c ON c.nid = s.l
+            WHERE c.comp IN (SELECT comp FROM cu_suspects)
+              AND s.match_weight >= {model.prior_weight + config.clustering.conflict_tolerance_bits}""").fetchall()}
+        con.unregister("cu_suspects")
+        compared: set[tuple[int, int]] = set()
+        for _ in range(3):  # compare the contradicting records the guard asked about, then retry
+            mapping, refused_rows, unsupported = clustering.rebuild(
+                nodes, sub_edges, cannot_link, supported, max_size=config.clustering.max_cluster_size,
+                first_name_below=config.clustering.first_name_conflict_below)
+            fresh = unsupported - compared
+            if not fresh or model is None:
+                break
+            compared |= fresh
+            supported |= _supported_pairs(con, specs, model, fresh, config.clustering.conflict_tolerance_bits)
+        rebuilt = labels["nid"].map(mapping)
+        labels["cluster"] = rebuilt.fillna(labels["cluster"]).astype("int64")
+        refused = pd.DataFrame(refused_rows, columns=["l", "r", "link", "reason"])
+    # first-seen order of min nid per component is already the smallest nid (nids sorted)
+    con.register("cu_labels_in", labels)
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_labels AS SELECT * FROM cu_labels_in")
+    con.unregister("cu_labels_in")
+    return labels, refused, len(suspects)
+
+
+def _assignments(con: duckdb.DuckDBPyConnection, config: MatchConfig) -> pd.DataFrame:
+    """Per record: cluster, confidence (strongest link holding it in, or certainty of standing alone)
+    and what matched it (the strongest link's rule / probabilistic / identical record / unmatched)."""
+    return con.sql(f"""
+        WITH inside AS (
+          SELECT e.*, row_number() OVER (PARTITION BY node ORDER BY e.weight DESC, e.probability DESC) AS k
+          FROM (SELECT l AS node, * FROM cu_edges UNION ALL SELECT r AS node, * FROM cu_edges) e
+          JOIN cu_labels a ON a.nid = e.l JOIN cu_labels b ON b.nid = e.r
+          WHERE a.cluster = b.cluster),
+        best AS (SELECT node, probability, link FROM inside WHERE k = 1),
+        doubt AS (
+          SELECT node, max(match_probability) AS p FROM (
+            SELECT l AS node, match_probability FROM cu_scores UNION ALL SELECT r, match_probability FROM cu_scores)
+          GROUP BY node)
+        SELECT {record_key_sql(config)} AS record_key, lb.cluster,
+          CAST(round(coalesce(best.probability, 1 - coalesce(doubt.p, 0)), 4) AS DOUBLE) AS match_confidence,
+          coalesce(best.link, CASE WHEN n.records > 1 THEN 'identical record' ELSE 'unmatched' END) AS matched_by
+        FROM cu_features f JOIN cu_record_node rn USING (rid) JOIN cu_labels lb ON lb.nid = rn.nid
+        JOIN cu_nodes n ON n.nid = rn.nid
+        LEFT JOIN best ON best.node = rn.nid LEFT JOIN doubt ON doubt.node = rn.nid
+        ORDER BY f.rid""").df()
+
+
+def match_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConfig, *,
+                  overrides: pd.DataFrame | None = None, model: FittedModel | None = None,
+                  progress: Progress | None = None) -> MatchResult:
+    """Resolve the records in table/view `source` (on `con`) into clusters.
+
+    `model`: reuse fitted m/u (skip EM), e.g. to score with a model trained on a bigger run.
+    `overrides`: steward decisions with columns left, right (record keys), decision
+    (`must_link` / `must_not_link`).
+    """
+    timer = _Timer(progress)
+    specs = comparison_specs(config)
+    feature_cols = features.build_features(con, config, source)
+    features.build_nodes(con, feature_cols)
+    timer.step("features")
+    limited = rules.deterministic_links(con, config)
+    timer.step("deterministic rules")
+    proposed = blocking.build_candidates(con, config.blocking)
+    timer.step("blocking")
+    scoring.build_term_frequencies(con, specs)
+    scoring.build_gammas(con, specs)
+    timer.step("comparisons")
+    if model is None:
+        model = fit_model(con, config, specs)
+        timer.step("EM training")
+    scoring.score_pairs(con, specs, model)
+    timer.step("scoring")
+    must_link, cannot_link = _overrides_to_nodes(con, config, overrides)
+    _collect_edges(con, config, must_link, cannot_link)
+    labels, refused, rebuilt = _cluster(con, config, cannot_link, specs, model)
+    timer.step("clustering")
+    assignments = _assignments(con, config)
+    timer.step("assignments")
+    stats = con.sql("""SELECT (SELECT count(*) FROM cu_features) AS records,
+                              (SELECT count(*) FROM cu_nodes) AS distinct_records,
+                              (SELECT count(*) FROM cu_candidates) AS candidate_pairs,
+                              (SELECT count(*) FROM cu_rule_edges) AS rule_links,
+                              (SELECT count(*) FROM cu_edges WHERE link = 'probabilistic') AS probabilistic_links
+                    """).df().iloc[0].to_dict()
+    stats = {k: int(v) for k, v in stats.items()}
+    stats.update(clusters=int(labels["cluster"].nunique()), rebuilt_components=rebuilt,
+                 refused_links=len(refused), limited_values=len(limited), pairs_by_blocking_rule=proposed)
+    return MatchResult(assignments=assignments, model=model, limited=limited, refused=refused,
+                       stats=stats, timings=timer.timings)

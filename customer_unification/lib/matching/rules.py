@@ -1,0 +1,73 @@
+"""Deterministic rules: records sharing an identifier value are one person - within limits.
+
+An identifier stops being a link on its own when it is blocked (configured junk such as
+`info@...` or `000-000-0000`), shared by too many records, or shared by records that contradict
+each other (different first names or birth dates: a household landline, a family email). Such
+values are reported, and the pair is left to the probabilistic model, which weighs the names too.
+"""
+
+import duckdb
+import pandas as pd
+
+from customer_unification.lib.matching.config import MatchConfig, Rule
+from customer_unification.lib.matching.conflicts import conflict_sql
+from customer_unification.lib.quality.masking import mask_value
+
+# Groups with more named records than this are not searched pairwise for conflicts; they are
+# limited for size alone (no person has this many differently-spelled records).
+_MAX_NAMED_PER_VALUE = 200
+
+LIMIT_COLUMNS = ["rule", "value_masked", "reason", "records"]
+
+
+def _blocked_sql(rule: Rule) -> str:
+    conditions = []
+    if rule.blocked_values:
+        values = ", ".join("'" + v.lower().replace("'", "''") + "'" for v in rule.blocked_values)
+        conditions.append(f"lower(value) IN ({values})")
+    for pattern in rule.blocked_patterns:
+        conditions.append("regexp_matches(lower(value), '" + pattern.replace("'", "''") + "')")
+    return " OR ".join(conditions) if conditions else "false"
+
+
+def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig) -> pd.DataFrame:
+    """Create `cu_rule_edges (l, r, rule)`; return the limited values (masked) with reasons."""
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_edges (l BIGINT, r BIGINT, rule VARCHAR)")
+    limited = []
+    below = config.clustering.first_name_conflict_below
+    for rule in config.rules:
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE cu_rule_nodes AS
+            SELECT r_{rule.name} AS value, nid, records, fn, fn_canon, ln, dob, byear
+            FROM cu_nodes WHERE r_{rule.name} IS NOT NULL""")
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE cu_rule_values AS
+            WITH stats AS (
+              SELECT value, sum(records) AS records, count(*) AS nodes,
+                     count(*) FILTER (WHERE fn IS NOT NULL OR byear IS NOT NULL) AS named
+              FROM cu_rule_nodes GROUP BY value),
+            conflicting AS (
+              SELECT DISTINCT a.value FROM cu_rule_nodes a
+              JOIN cu_rule_nodes b ON a.value = b.value AND a.nid < b.nid
+              WHERE a.value IN (SELECT value FROM stats WHERE named BETWEEN 2 AND {_MAX_NAMED_PER_VALUE})
+                AND {conflict_sql('a', 'b', below)})
+            SELECT s.value, s.records, s.nodes,
+              CASE WHEN {_blocked_sql(rule)} THEN 'blocked value'
+                   WHEN s.records > {rule.max_records} OR s.named > {_MAX_NAMED_PER_VALUE}
+                     THEN 'shared by too many records'
+                   WHEN s.value IN (SELECT value FROM conflicting)
+                     THEN 'shared by records of different people (names or birth dates conflict)'
+              END AS limited
+            FROM stats s""")
+        con.execute(f"""
+            INSERT INTO cu_rule_edges
+            SELECT l, nid, '{rule.name}' FROM (
+              SELECT n.nid, min(n.nid) OVER (PARTITION BY n.value) AS l
+              FROM cu_rule_nodes n JOIN cu_rule_values v USING (value) WHERE v.limited IS NULL)
+            WHERE nid <> l""")
+        for value, records, reason in con.sql(
+                "SELECT value, records, limited FROM cu_rule_values WHERE limited IS NOT NULL "
+                "ORDER BY records DESC, value").fetchall():
+            limited.append((rule.name, mask_value(value), reason, records))
+    con.execute("DROP TABLE IF EXISTS cu_rule_nodes; DROP TABLE IF EXISTS cu_rule_values")
+    return pd.DataFrame(limited, columns=LIMIT_COLUMNS)

@@ -1,0 +1,112 @@
+"""Score candidate pairs: agreement levels in SQL, EM on their patterns, match weights in SQL."""
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from customer_unification.lib.matching.comparisons import ComparisonSpec
+from customer_unification.lib.matching.em import FittedModel
+
+# Term-frequency adjustments are capped: one rare surname is strong evidence, not proof.
+TF_CAP = 5.0
+
+
+def build_term_frequencies(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec]) -> None:
+    """`cu_tf_<feature>` (value, tf) per term-frequency feature, and its sum of squares in `cu_tf_norm`.
+
+    The chance that two unrelated records share value v is tf(v)^2; over all values it is sum(tf^2).
+    Agreeing on v is therefore log2(sum(tf^2) / tf(v)) bits stronger than the average agreement.
+    """
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_tf_norm (feature VARCHAR, sum_sq DOUBLE)")
+    for feature in sorted({s.tf_feature for s in specs if s.tf_feature}):
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE cu_tf_{feature} AS
+            SELECT {feature} AS value, count(*) / sum(count(*)) OVER () AS tf
+            FROM cu_nodes WHERE {feature} IS NOT NULL GROUP BY 1""")
+        con.execute(f"INSERT INTO cu_tf_norm SELECT '{feature}', coalesce(sum(tf * tf), 1) FROM cu_tf_{feature}")
+
+
+def build_gammas(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec],
+                 candidates: str = "cu_candidates", out: str = "cu_gammas") -> None:
+    """`out` (l, r, g_<comparison>..., tfa_<comparison>...) for every candidate pair."""
+    gammas = ",\n  ".join(f"{s.gamma_sql()} AS g_{s.name}" for s in specs)
+    tf_joins, tf_cols = [], []
+    for s in specs:
+        if s.tf_feature:
+            alias = f"t_{s.name}"
+            tf_joins.append(f"LEFT JOIN cu_tf_{s.tf_feature} {alias} ON {alias}.value = l.{s.tf_feature}")
+            tf_cols.append(f"{alias}.tf AS tf_{s.name}")
+    select_tf = "".join(f", {c}" for c in tf_cols)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {out} AS
+        SELECT c.l, c.r,
+          {gammas}{select_tf}
+        FROM {candidates} c JOIN cu_nodes l ON l.nid = c.l JOIN cu_nodes r ON r.nid = c.r
+        {" ".join(tf_joins)}""")
+
+
+def random_pairs(con: duckdb.DuckDBPyConnection, max_pairs: int, seed: int) -> int:
+    """`cu_random_pairs (l, r)`: node pairs drawn uniformly at random - almost all non-matches.
+
+    Their agreement rates are the u probabilities of the whole population of pairs, which do not
+    depend on which pairs blocking happened to propose.
+    """
+    nids = con.sql("SELECT nid FROM cu_nodes").fetchnumpy()["nid"]
+    rng = np.random.default_rng(seed)
+    left, right = nids[rng.integers(0, len(nids), max_pairs)], nids[rng.integers(0, len(nids), max_pairs)]
+    keep = left != right
+    con.register("cu_random_in", pd.DataFrame({"l": left[keep], "r": right[keep]}))
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_random_pairs AS SELECT * FROM cu_random_in")
+    con.unregister("cu_random_in")
+    return int(keep.sum())
+
+
+def level_frequencies(patterns: np.ndarray, counts: np.ndarray, tops: list[int]) -> list[np.ndarray]:
+    """Share of pairs at each level per comparison (missing values excluded), floored above zero."""
+    out = []
+    for c, top in enumerate(tops):
+        present = patterns[:, c] >= 0
+        freq = np.bincount(patterns[present, c], weights=counts[present], minlength=top + 1)
+        total = max(freq.sum(), 1.0)
+        out.append(np.maximum(freq / total, 1.0 / (total + 1)))
+    return out
+
+
+def pattern_counts(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec],
+                   gammas: str = "cu_gammas") -> tuple[np.ndarray, np.ndarray]:
+    cols = ", ".join(f"g_{s.name}" for s in specs)
+    rows = con.sql(f"SELECT {cols}, count(*) FROM {gammas} GROUP BY ALL").fetchall()
+    if not rows:
+        return np.zeros((0, len(specs)), dtype=np.int64), np.zeros(0)
+    data = np.asarray(rows, dtype=np.int64)
+    return data[:, :-1], data[:, -1].astype(np.float64)
+
+
+def weight_sql(specs: list[ComparisonSpec], model: FittedModel) -> str:
+    """SQL for a pair's match weight: prior + the weight of each comparison's level (+ tf)."""
+    terms = [f"{model.prior_weight!r}"]
+    for spec, weights in zip(specs, model.weights()):
+        cases = " ".join(f"WHEN {g} THEN {float(w)!r}" for g, w in enumerate(weights))
+        terms.append(f"CASE g_{spec.name} {cases} ELSE 0 END")
+        if spec.tf_feature:
+            terms.append(_tf_term(spec))
+    return " + ".join(terms)
+
+
+def _tf_term(spec: ComparisonSpec) -> str:
+    return (f"CASE WHEN g_{spec.name} = {spec.top} AND tf_{spec.name} > 0 THEN "
+            f"greatest(-{TF_CAP}, least({TF_CAP}, log2(tfn_{spec.name} / tf_{spec.name}))) ELSE 0 END")
+
+
+def score_pairs(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec], model: FittedModel,
+                gammas: str = "cu_gammas", out: str = "cu_scores") -> None:
+    """`out`: gammas plus match_weight and match_probability per pair."""
+    tf_specs = [s for s in specs if s.tf_feature]
+    norms = "".join(f", (SELECT sum_sq FROM cu_tf_norm WHERE feature = '{s.tf_feature}') AS tfn_{s.name}"
+                    for s in tf_specs)
+    with_norms = f"SELECT *{norms} FROM {gammas}"
+    drop = "".join(f", tfn_{s.name}" for s in tf_specs)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {out} AS
+        SELECT * EXCLUDE (w{drop}), w AS match_weight, 1 / (1 + pow(2, -w)) AS match_probability
+        FROM (SELECT g.*, {weight_sql(specs, model)} AS w FROM ({with_norms}) g)""")
