@@ -38,7 +38,9 @@ def build_candidates(con: duckdb.DuckDBPyConnection, rules: list[BlockingRule],
         unknown = sorted({f for pair in rule.pairs for f in pair} - columns)
         if unknown:
             raise KeyError(f"blocking rule {rule_label(rule)!r} uses unknown feature(s) {unknown}")
-    con.execute("CREATE OR REPLACE TEMP TABLE cu_candidates_raw (l BIGINT, r BIGINT, rule SMALLINT)")
+    if len(rules) > 62:
+        raise ValueError("at most 62 blocking rules")
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_candidates_raw (l BIGINT, r BIGINT, rule BIGINT)")
     counts: dict[str, int] = {}
     for i, rule in enumerate(rules):
         sql = _rule_sql(rule, left)
@@ -46,7 +48,9 @@ def build_candidates(con: duckdb.DuckDBPyConnection, rules: list[BlockingRule],
         counts[rule_label(rule)] = 0
     for i, n in con.sql("SELECT rule, count(*) FROM cu_candidates_raw GROUP BY rule").fetchall():
         counts[rule_label(rules[i])] = n
+    # rules: bitmask of the blocking rules that proposed the pair (training uses one rule at a time)
     con.execute("""CREATE OR REPLACE TEMP TABLE cu_candidates AS
-                   SELECT l, r, min(rule) AS first_rule FROM cu_candidates_raw GROUP BY l, r""")
+                   SELECT l, r, CAST(bit_or(1 << rule) AS BIGINT) AS rules
+                   FROM cu_candidates_raw GROUP BY l, r""")
     con.execute("DROP TABLE cu_candidates_raw")
     return counts

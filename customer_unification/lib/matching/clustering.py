@@ -60,15 +60,15 @@ def rebuild(nodes: pd.DataFrame, edges: pd.DataFrame, cannot_link: set[tuple[int
     """Greedy constrained clustering of one or more suspect components.
 
     nodes: nid, fn, fn_canon, ln, dob, byear. edges: l, r, weight, link (strongest first wins).
-    supported: record pairs (l < r) whose own comparison favours a match; a contradiction between
-    such records is one the model has already weighed (a typo, a replaced value), not chaining.
+    supported: record pairs (l < r) allowed to contradict each other because their own comparison
+    favours a match (see Clustering.conflict_tolerance_bits); any other contradiction is refused,
+    whether the link is direct or a chain.
     Returns nid -> smallest nid of its cluster, the refused links (l, r, link, reason) and the
     conflicting record pairs that caused refusals without being in `supported`.
     """
     position = {nid: i for i, nid in enumerate(nodes["nid"].tolist())}
     evidence = [Evidence(*row) for row in
                 nodes[["nid", "fn", "fn_canon", "ln", "dob", "byear"]].itertuples(index=False, name=None)]
-    supported = supported | set(zip(edges["l"].tolist(), edges["r"].tolist()))
     # must-not-link as signed tags: a cluster holding +t can never absorb one holding -t
     tags: list[set[int]] = [set() for _ in position]
     for t, (a, b) in enumerate(sorted(cannot_link), start=1):

@@ -23,6 +23,7 @@ class ComparisonSpec:
     null_sql: str
     levels: tuple[Level, ...]  # best first: the first level has gamma n, the last gamma 1
     tf_feature: str | None = None  # term-frequency adjust the best (exact) level on this feature
+    features: tuple[str, ...] = ()  # node features the levels read (training skips rules forcing them)
 
     @property
     def top(self) -> int:
@@ -134,4 +135,9 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
         tf = x if comparison.term_frequency else None
     else:  # pragma: no cover - the config's Literal type rejects other kinds
         raise ValueError(f"unknown comparison kind {kind!r}")
-    return ComparisonSpec(name=name, null_sql=null, levels=tuple(levels), tf_feature=tf)
+    reads = {
+        "first_name": ("fn", "fn_canon"), "last_name": ("ln",), "date_of_birth": ("dob", "byear"),
+        "email": ("email", "email_local"), "phone": ("phone",), "postcode": ("postcode",),
+        "city": ("city",), "address": ("addr", "house"), "handle": ("handle", "handle_stem"),
+    }.get(kind, (f"x_{name}",))
+    return ComparisonSpec(name=name, null_sql=null, levels=tuple(levels), tf_feature=tf, features=reads)

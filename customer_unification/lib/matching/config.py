@@ -90,9 +90,11 @@ class Clustering(_Strict):
     # Anti-chaining: two records whose first names are less similar than this (Jaro-Winkler, after
     # nicknames) are different people, whatever links them.
     first_name_conflict_below: float = Field(default=0.7, ge=0, le=1)
-    # ... unless their own fields favour a match by at least this many bits (log2 Bayes factor,
-    # prior excluded): then the model has weighed the contradiction (a typo, a replaced value).
-    conflict_tolerance_bits: float = 4.0
+    # Unset (the default): a cluster never holds two contradicting records - at the same address,
+    # Susan and Donald Carter are two people whatever else they share. Set it to tolerate a
+    # contradiction when the two records' own fields favour a match by at least this many bits
+    # (log2 Bayes factor, prior excluded), for data whose errors replace whole values.
+    conflict_tolerance_bits: float | None = None
 
 
 class Training(_Strict):
@@ -101,6 +103,7 @@ class Training(_Strict):
     initial_match_share: float = Field(default=0.3, gt=0, lt=1)
     random_pairs: int = Field(default=300_000, ge=1000)  # sampled to estimate u probabilities
     seed: int = 42
+    min_session_pairs: int = Field(default=50, ge=1)  # smaller blocking rules teach EM too little
 
 
 class MatchConfig(_Strict):

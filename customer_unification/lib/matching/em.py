@@ -56,20 +56,31 @@ def _initial(top: int, agreeing: bool) -> np.ndarray:
 
 
 def fit_em(patterns: np.ndarray, counts: np.ndarray, tops: list[int], names: list[str], *,
+           u: list[np.ndarray] | None = None, m: list[np.ndarray] | None = None,
+           update_m: list[bool] | None = None, use: list[bool] | None = None,
            initial_match_share: float = 0.3, max_iterations: int = 100, tolerance: float = 1e-6) -> FittedModel:
-    """Fit m, u and lambda. `patterns`: (P, C) int gammas (-1 = missing); `counts`: (P,) pairs each."""
+    """Fit m, u and lambda. `patterns`: (P, C) int gammas (-1 = missing); `counts`: (P,) pairs each.
+
+    `u` given: held fixed (e.g. from random pairs). `update_m[c]` False: keep m of comparison c.
+    `use[c]` False: leave comparison c out of the likelihood (it was forced by blocking).
+    """
     patterns = np.asarray(patterns, dtype=np.int64)
     counts = np.asarray(counts, dtype=np.float64)
-    m = [_initial(t, True) for t in tops]
-    u = [_initial(t, False) for t in tops]
+    C = len(tops)
+    use = use or [True] * C
+    update_m = update_m or [True] * C
+    fixed_u = u is not None
+    m = [a.copy() for a in m] if m is not None else [_initial(t, True) for t in tops]
+    u = [a.copy() for a in u] if u is not None else [_initial(t, False) for t in tops]
     share = initial_match_share
     model = FittedModel(names=names, m=m, u=u, match_share=share)
-    present = patterns >= 0
-    index = np.where(present, patterns, 0)
+    present = (patterns >= 0) & np.asarray(use)[None, :]
+    index = np.where(patterns >= 0, patterns, 0)
+    iteration = 0
     for iteration in range(1, max_iterations + 1):
         log_m = np.zeros(len(counts))
         log_u = np.zeros(len(counts))
-        for c in range(len(tops)):
+        for c in range(C):
             log_m += np.where(present[:, c], np.log(np.maximum(m[c][index[:, c]], _FLOOR)), 0.0)
             log_u += np.where(present[:, c], np.log(np.maximum(u[c][index[:, c]], _FLOOR)), 0.0)
         # posterior P(match | pattern), computed in log space for stability
@@ -81,12 +92,20 @@ def fit_em(patterns: np.ndarray, counts: np.ndarray, tops: list[int], names: lis
         new_share = float(np.clip(w_match.sum() / counts.sum(), _FLOOR, 1 - _FLOOR))
         new_m, new_u = [], []
         for c, top in enumerate(tops):
-            levels = index[present[:, c], c]
-            wm = np.bincount(levels, weights=w_match[present[:, c]], minlength=top + 1)
-            wu = np.bincount(levels, weights=w_non[present[:, c]], minlength=top + 1)
-            new_m.append(np.maximum(wm / max(wm.sum(), _FLOOR), _FLOOR))
-            new_u.append(np.maximum(wu / max(wu.sum(), _FLOOR), _FLOOR))
-        delta = max(float(np.max(np.abs(a_new - a_old))) for a_new, a_old in zip(new_m + new_u, m + u))
+            rows = present[:, c]
+            levels = index[rows, c]
+            if update_m[c] and rows.any():
+                wm = np.bincount(levels, weights=w_match[rows], minlength=top + 1)
+                new_m.append(np.maximum(wm / max(wm.sum(), _FLOOR), _FLOOR))
+            else:
+                new_m.append(m[c])
+            if not fixed_u and rows.any():
+                wu = np.bincount(levels, weights=w_non[rows], minlength=top + 1)
+                new_u.append(np.maximum(wu / max(wu.sum(), _FLOOR), _FLOOR))
+            else:
+                new_u.append(u[c])
+        delta = max([abs(new_share - share)] +
+                    [float(np.max(np.abs(x - y))) for x, y in zip(new_m + new_u, m + u)])
         m, u, share = new_m, new_u, new_share
         model.history.append(share)
         if delta < tolerance:
@@ -94,3 +113,8 @@ def fit_em(patterns: np.ndarray, counts: np.ndarray, tops: list[int], names: lis
             break
     model.m, model.u, model.match_share, model.iterations = m, u, share, iteration
     return model
+
+
+def initial_m(top: int) -> np.ndarray:
+    """A neutral starting m (matches mostly agree exactly) for comparisons no session could learn."""
+    return _initial(top, True)

@@ -19,7 +19,7 @@ import pandas as pd
 from customer_unification.lib.matching import blocking, clustering, features, rules, scoring
 from customer_unification.lib.matching.comparisons import ComparisonSpec, build_spec
 from customer_unification.lib.matching.config import MatchConfig
-from customer_unification.lib.matching.em import FittedModel, fit_em
+from customer_unification.lib.matching.em import FittedModel, fit_em, initial_m
 
 Progress = Callable[[str], None]
 KEY_SEPARATOR = "|"
@@ -78,29 +78,49 @@ def _overrides_to_nodes(con: duckdb.DuckDBPyConnection, config: MatchConfig,
 
 
 def fit_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[ComparisonSpec]) -> FittedModel:
-    """m from EM on the candidate pairs; u and the prior from the population of all pairs.
+    """Unsupervised Fellegi-Sunter: u from random pairs, m by EM one blocking rule at a time.
 
-    EM on candidates alone would learn that unrelated candidates often share a first name - true
-    only because blocking chose them for it. Using u from random pairs (and the prior scaled to all
-    pairs) makes each weight the evidence a field gives about any pair, as Fellegi-Sunter intends.
+    u comes from random pairs, i.e. from the whole population, not from what blocking chose.
+    Pairs proposed by a rule agree on that rule's fields by construction, so each EM session
+    learns m only for the comparisons the rule leaves free; each m is the mean over the sessions
+    that could learn it. The prior is the expected number of matches among the candidates,
+    spread over all possible pairs.
     """
+    t = config.training
+    tops, names = [s.top for s in specs], [s.name for s in specs]
+    scoring.random_pairs(con, t.random_pairs, t.seed)
+    scoring.build_gammas(con, specs, candidates="cu_random_pairs", out="cu_random_gammas")
+    u = scoring.level_frequencies(*scoring.pattern_counts(con, specs, gammas="cu_random_gammas"), tops)
+    con.execute("DROP TABLE cu_random_gammas; DROP TABLE cu_random_pairs")
+
+    learned: list[list[np.ndarray]] = [[] for _ in specs]
+    sessions = 0
+    for i, rule in enumerate(config.blocking):
+        forced = {f for pair in rule.pairs for f in pair}
+        free = [not (set(s.features) & forced) for s in specs]
+        patterns, counts = scoring.pattern_counts(con, specs, where=f"(rules >> {i}) & 1 = 1")
+        if counts.sum() < t.min_session_pairs or not any(free):
+            continue
+        session = fit_em(patterns, counts, tops, names, u=u, update_m=free, use=free,
+                         initial_match_share=t.initial_match_share, max_iterations=t.max_iterations,
+                         tolerance=t.tolerance)
+        sessions += 1
+        for c, is_free in enumerate(free):
+            if is_free:
+                learned[c].append(session.m[c])
+    m = [np.mean(found, axis=0) if found else initial_m(top)
+         for found, top in zip(learned, tops)]
     patterns, counts = scoring.pattern_counts(con, specs)
     if len(counts) == 0:
         raise ValueError("blocking proposed no candidate pairs: nothing to train the model on")
-    t = config.training
-    tops = [s.top for s in specs]
-    model = fit_em(patterns, counts, tops, [s.name for s in specs],
+    final = fit_em(patterns, counts, tops, names, u=u, m=m, update_m=[False] * len(specs),
                    initial_match_share=t.initial_match_share, max_iterations=t.max_iterations,
                    tolerance=t.tolerance)
-    scoring.random_pairs(con, t.random_pairs, t.seed)
-    scoring.build_gammas(con, specs, candidates="cu_random_pairs", out="cu_random_gammas")
-    random_patterns, random_counts = scoring.pattern_counts(con, specs, gammas="cu_random_gammas")
-    con.execute("DROP TABLE cu_random_gammas; DROP TABLE cu_random_pairs")
     nodes = con.sql("SELECT count(*) FROM cu_nodes").fetchall()[0][0]
-    all_pairs = nodes * (nodes - 1) / 2
-    model.u = scoring.level_frequencies(random_patterns, random_counts, tops)
-    model.match_share = float(min(0.5, max(model.match_share * counts.sum() / all_pairs, 1e-12)))
-    return model
+    all_pairs = max(nodes * (nodes - 1) / 2, 1)
+    final.match_share = float(min(0.5, max(final.match_share * counts.sum() / all_pairs, 1e-12)))
+    final.iterations = sessions
+    return final
 
 
 def _collect_edges(con: duckdb.DuckDBPyConnection, config: MatchConfig, must_link: pd.DataFrame,
@@ -168,10 +188,13 @@ def _cluster(con: duckdb.DuckDBPyConnection, config: MatchConfig, cannot_link: s
         nodes = nodes.astype(object).where(nodes.notna(), None)
         sub_edges = con.sql("""SELECT e.l, e.r, e.weight, e.link FROM cu_edges e JOIN cu_comp c ON c.nid = e.l
                                WHERE c.comp IN (SELECT comp FROM cu_suspects)""").df()
-        supported = {tuple(p) for p in con.sql(f"""
-            SELECT s.l, s.r FROM cu_scores s JOIN cu_comp c ON c.nid = s.l
-            WHERE c.comp IN (SELECT comp FROM cu_suspects)
-              AND s.match_weight >= {model.prior_weight + config.clustering.conflict_tolerance_bits}""").fetchall()}
+        tolerance = config.clustering.conflict_tolerance_bits
+        supported: set[tuple[int, int]] = set()
+        if tolerance is not None:
+            supported = {tuple(p) for p in con.sql(f"""
+                SELECT s.l, s.r FROM cu_scores s JOIN cu_comp c ON c.nid = s.l
+                WHERE c.comp IN (SELECT comp FROM cu_suspects)
+                  AND s.match_weight >= {model.prior_weight + tolerance}""").fetchall()}
         con.unregister("cu_suspects")
         compared: set[tuple[int, int]] = set()
         for _ in range(3):  # compare the contradicting records the guard asked about, then retry
@@ -179,10 +202,10 @@ def _cluster(con: duckdb.DuckDBPyConnection, config: MatchConfig, cannot_link: s
                 nodes, sub_edges, cannot_link, supported, max_size=config.clustering.max_cluster_size,
                 first_name_below=config.clustering.first_name_conflict_below)
             fresh = unsupported - compared
-            if not fresh or model is None:
+            if tolerance is None or not fresh:
                 break
             compared |= fresh
-            supported |= _supported_pairs(con, specs, model, fresh, config.clustering.conflict_tolerance_bits)
+            supported |= _supported_pairs(con, specs, model, fresh, tolerance)
         rebuilt = labels["nid"].map(mapping)
         labels["cluster"] = rebuilt.fillna(labels["cluster"]).astype("int64")
         refused = pd.DataFrame(refused_rows, columns=["l", "r", "link", "reason"])

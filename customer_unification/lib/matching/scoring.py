@@ -39,7 +39,7 @@ def build_gammas(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec],
     select_tf = "".join(f", {c}" for c in tf_cols)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {out} AS
-        SELECT c.l, c.r,
+        SELECT c.*,
           {gammas}{select_tf}
         FROM {candidates} c JOIN cu_nodes l ON l.nid = c.l JOIN cu_nodes r ON r.nid = c.r
         {" ".join(tf_joins)}""")
@@ -73,9 +73,9 @@ def level_frequencies(patterns: np.ndarray, counts: np.ndarray, tops: list[int])
 
 
 def pattern_counts(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec],
-                   gammas: str = "cu_gammas") -> tuple[np.ndarray, np.ndarray]:
+                   gammas: str = "cu_gammas", where: str = "true") -> tuple[np.ndarray, np.ndarray]:
     cols = ", ".join(f"g_{s.name}" for s in specs)
-    rows = con.sql(f"SELECT {cols}, count(*) FROM {gammas} GROUP BY ALL").fetchall()
+    rows = con.sql(f"SELECT {cols}, count(*) FROM {gammas} WHERE {where} GROUP BY ALL").fetchall()
     if not rows:
         return np.zeros((0, len(specs)), dtype=np.int64), np.zeros(0)
     data = np.asarray(rows, dtype=np.int64)
