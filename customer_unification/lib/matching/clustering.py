@@ -55,7 +55,7 @@ def connected(nids: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarr
 
 
 def rebuild(nodes: pd.DataFrame, edges: pd.DataFrame, cannot_link: set[tuple[int, int]],
-            supported: set[tuple[int, int]], *, max_size: int, first_name_below: float
+            supported: set[tuple[int, int]], *, max_size: int
             ) -> tuple[dict[int, int], list[tuple], set[tuple[int, int]]]:
     """Greedy constrained clustering of one or more suspect components.
 
@@ -89,7 +89,7 @@ def rebuild(nodes: pd.DataFrame, edges: pd.DataFrame, cannot_link: set[tuple[int
             elif uf.size[a] + uf.size[b] > max_size:
                 reason = f"cluster would exceed {max_size} distinct records"
             else:
-                blocking_pair = next((pair for pair in evidence[a].conflicting_pairs(evidence[b], first_name_below)
+                blocking_pair = next((pair for pair in evidence[a].conflicting_pairs(evidence[b])
                                       if pair not in supported), None)
                 if blocking_pair:
                     reason = "would join records with conflicting names or birth dates that do not match each other"

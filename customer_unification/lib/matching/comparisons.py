@@ -22,7 +22,9 @@ class ComparisonSpec:
     name: str
     null_sql: str
     levels: tuple[Level, ...]  # best first: the first level has gamma n, the last gamma 1
-    tf_feature: str | None = None  # term-frequency adjust the best (exact) level on this feature
+    tf_feature: str | None = None  # term-frequency adjust agreement on this feature's values ...
+    tf_value: str | None = None  # ... taking the pair's value from this SQL (default l.<feature>)
+    tf_levels: tuple[int, ...] = ()  # ... at these levels (default: the exact level)
     features: tuple[str, ...] = ()  # node features the levels read (training skips rules forcing them)
 
     @property
@@ -47,18 +49,40 @@ def _jw(feature: str) -> str:
     return f"jaro_winkler_similarity(l.{feature}, r.{feature})"
 
 
-def _handle_stem_matches(h: str, n: str) -> str:
-    """The handle on side `h` spells the name on side `n`: kneal <- Kelly Neal, robertrodriguez, ..."""
-    return (f"{h}.handle_stem IN ({n}.fn || {n}.ln, left({n}.fn, 1) || {n}.ln, {n}.fn_canon || {n}.ln, "
-            f"{n}.ln || {n}.fn, {n}.fn || left({n}.ln, 1), left({n}.fn_canon, 1) || {n}.ln)")
+def _spells_name(stem: str, n: str) -> str:
+    """`stem` (letters of a handle or email local part) spells the name on side `n`:
+    kneal <- Kelly Neal, robertrodriguez, nealkelly, kellyn ..."""
+    return (f"({stem} IN ({n}.fn || {n}.ln, left({n}.fn, 1) || {n}.ln, {n}.fn_canon || {n}.ln, "
+            f"{n}.ln || {n}.fn, {n}.fn || left({n}.ln, 1), left({n}.fn_canon, 1) || {n}.ln) "
+            # a surname known only by its initial ("Brenda W."): brendaward spells it too
+            f"OR (length({n}.ln) = 1 AND length({stem}) > length({n}.fn) + 1 AND starts_with({stem}, {n}.fn || {n}.ln)))")
 
 
-def _handle_year_ok(h: str, n: str) -> str:
-    return f"({h}.handle_year IS NULL OR {n}.byear IS NULL OR {h}.handle_year = {n}.byear)"
+def _cross_levels(kind: str) -> tuple[str, list[Level]]:
+    """Levels for a handle / email on one side against the name and birth year on the other.
 
+    Evaluated only where the other side lacks that kind of value: two emails are compared
+    directly by the email comparison, not through names.
+    """
+    stem, year, value = f"{kind}_stem", f"{kind}_year", kind
 
-def _handle_year_agrees(h: str, n: str) -> str:
-    return f"{h}.handle_year = {n}.byear"
+    def direction(h: str, n: str, with_year: bool, name_only: bool = False) -> str:
+        spelled = f"{h}.{stem} = {n}.fn" if name_only else _spells_name(f"{h}.{stem}", n)
+        agrees = f"({h}.{year} = {n}.byear OR ({h}.{year} < 100 AND {h}.{year} = {n}.byear % 100))"
+        year_ok = agrees if with_year else f"({h}.{year} IS NULL OR {n}.byear IS NULL OR {agrees})"
+        return f"({n}.{value} IS NULL AND {spelled} AND {year_ok})"
+
+    def either(**kw) -> str:
+        return f"{direction('l', 'r', **kw)} OR {direction('r', 'l', **kw)}"
+
+    null = (f"(l.{stem} IS NULL OR r.fn IS NULL OR r.{value} IS NOT NULL) "
+            f"AND (r.{stem} IS NULL OR l.fn IS NULL OR l.{value} IS NOT NULL)")
+    levels = [Level(f"{kind} spells the name and the birth year (kneal1985 = Kelly Neal, 1985)",
+                    either(with_year=True)),
+              Level(f"{kind} spells the name", either(with_year=False)),
+              Level(f"{kind} spells the first name and the birth year (kelly1985)",
+                    either(with_year=True, name_only=True))]
+    return null, levels
 
 
 def build_spec(comparison: Comparison) -> ComparisonSpec:
@@ -77,7 +101,8 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
         levels = [Level("exact", "l.ln = r.ln"),
                   Level("one typo, or first and last names swapped",
                         "damerau_levenshtein(l.ln, r.ln) <= 1 OR (l.ln = r.fn AND l.fn = r.ln)"),
-                  Level("Jaro-Winkler >= 0.88", f"{_jw('ln')} >= 0.88")]
+                  Level("Jaro-Winkler >= 0.88", f"{_jw('ln')} >= 0.88"),
+                  Level("an initial that fits", "(length(l.ln) = 1 OR length(r.ln) = 1) AND left(l.ln, 1) = left(r.ln, 1)")]
         tf = "ln" if comparison.term_frequency else None
     elif kind == "date_of_birth":
         null = _nulls("byear")
@@ -113,16 +138,12 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
                         f"l.house IS NOT DISTINCT FROM r.house AND {_jw('addr')} >= 0.90"),
                   Level("Jaro-Winkler >= 0.80", f"{_jw('addr')} >= 0.80")]
     elif kind == "handle":
-        # Cross-field: a handle on one side against the name and birth year on the other.
-        null = ("(l.handle IS NULL OR r.handle IS NULL) AND (l.handle_stem IS NULL OR r.fn IS NULL OR r.ln IS NULL)"
-                " AND (r.handle_stem IS NULL OR l.fn IS NULL OR l.ln IS NULL)")
-        levels = [Level("same handle", "l.handle = r.handle"),
-                  Level("handle spells the name and the birth year (@kneal1985 = Kelly Neal, 1985)",
-                        f"({_handle_stem_matches('l', 'r')} AND {_handle_year_agrees('l', 'r')}) OR "
-                        f"({_handle_stem_matches('r', 'l')} AND {_handle_year_agrees('r', 'l')})"),
-                  Level("handle spells the name",
-                        f"({_handle_stem_matches('l', 'r')} AND {_handle_year_ok('l', 'r')}) OR "
-                        f"({_handle_stem_matches('r', 'l')} AND {_handle_year_ok('r', 'l')})")]
+        # Cross-field: the same handle, or a handle on one side against the name on the other.
+        null, cross = _cross_levels("handle")
+        null = f"(l.handle IS NULL OR r.handle IS NULL) AND {null}"
+        levels = [Level("same handle", "l.handle = r.handle"), *cross]
+    elif kind == "email_name":
+        null, levels = _cross_levels("email")
     elif kind == "identifier":
         x = f"x_{name}"
         null = _nulls(x)
@@ -139,5 +160,13 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
         "first_name": ("fn", "fn_canon"), "last_name": ("ln",), "date_of_birth": ("dob", "byear"),
         "email": ("email", "email_local"), "phone": ("phone",), "postcode": ("postcode",),
         "city": ("city",), "address": ("addr", "house"), "handle": ("handle", "handle_stem"),
+        "email_name": ("email_stem",),
     }.get(kind, (f"x_{name}",))
-    return ComparisonSpec(name=name, null_sql=null, levels=tuple(levels), tf_feature=tf, features=reads)
+    tf_value, tf_levels = None, ()
+    if kind in ("handle", "email_name") and comparison.term_frequency:
+        # how many people a stem like "jsmith" spells: @jsmith is weak evidence, @kneal rather strong
+        tf, stem = "stem", f"{'handle' if kind == 'handle' else 'email'}_stem"
+        tf_value = f"CASE WHEN l.{stem} IS NOT NULL AND r.{stem} IS NULL THEN l.{stem} ELSE r.{stem} END"
+        tf_levels = tuple(range(1, len(levels) - (1 if kind == "handle" else 0) + 1))
+    return ComparisonSpec(name=name, null_sql=null, levels=tuple(levels), tf_feature=tf, features=reads,
+                          tf_value=tf_value or (f"l.{tf}" if tf else None), tf_levels=tf_levels or (len(levels),))

@@ -20,7 +20,7 @@ ROLES = (
 
 ComparisonKind = Literal[
     "first_name", "last_name", "date_of_birth", "email", "phone", "postcode", "city", "address",
-    "handle", "identifier", "exact",
+    "handle", "email_name", "identifier", "exact",
 ]
 
 
@@ -87,9 +87,6 @@ class BlockingRule(_Strict):
 class Clustering(_Strict):
     threshold: float = Field(default=0.95, gt=0, lt=1)  # match probability to accept a link
     max_cluster_size: int = Field(default=500, ge=2)
-    # Anti-chaining: two records whose first names are less similar than this (Jaro-Winkler, after
-    # nicknames) are different people, whatever links them.
-    first_name_conflict_below: float = Field(default=0.7, ge=0, le=1)
     # Unset (the default): a cluster never holds two contradicting records - at the same address,
     # Susan and Donald Carter are two people whatever else they share. Set it to tolerate a
     # contradiction when the two records' own fields favour a match by at least this many bits
@@ -104,6 +101,10 @@ class Training(_Strict):
     random_pairs: int = Field(default=300_000, ge=1000)  # sampled to estimate u probabilities
     seed: int = 42
     min_session_pairs: int = Field(default=50, ge=1)  # smaller blocking rules teach EM too little
+    # Learn m from record pairs the deterministic rules link, where there are enough of them (EM
+    # still learns the rest): identifiers are cleaner labels than EM's guess at a match class.
+    m_from_rules: bool = True
+    min_labelled_pairs: int = Field(default=200, ge=1)
 
 
 class MatchConfig(_Strict):

@@ -1,5 +1,9 @@
 """Strong contradictory evidence: two records that cannot be the same person.
 
+First names are compatible when they are the same after nicknames, one is an initial or a
+prefix of the other (Alex, Alexander), or they differ by a typo (one edit; two in long names).
+Anything else - Susan and Donald, Elijah and Elizabeth - is two people.
+
 Used twice, with one definition: a shared identifier whose records conflict is a household or
 shared value and stops being a deterministic link, and clustering never joins conflicting records
 however they are linked (anti-chaining). Kept deliberately narrow - clearly different first names
@@ -7,14 +11,18 @@ however they are linked (anti-chaining). Kept deliberately narrow - clearly diff
 or mistyped still merge.
 """
 
-from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+from rapidfuzz.distance import DamerauLevenshtein
+
+_LONG_NAME = 7  # names this long may carry two typos
 
 
-def conflict_sql(a: str, b: str, first_name_below: float) -> str:
+def conflict_sql(a: str, b: str) -> str:
     """SQL: records aliased `a` and `b` (node features) contradict each other."""
-    names = (f"({a}.fn IS NOT NULL AND {b}.fn IS NOT NULL AND length({a}.fn) > 1 AND length({b}.fn) > 1 "
-             f"AND {a}.fn_canon <> {b}.fn_canon AND {a}.fn <> {b}.ln "
-             f"AND jaro_winkler_similarity({a}.fn, {b}.fn) < {first_name_below})")
+    names = (f"({a}.fn IS NOT NULL AND {b}.fn IS NOT NULL AND {a}.fn_canon <> {b}.fn_canon "
+             f"AND {a}.fn <> {b}.ln AND {b}.fn <> {a}.ln "
+             f"AND NOT starts_with({a}.fn, {b}.fn) AND NOT starts_with({b}.fn, {a}.fn) "
+             f"AND damerau_levenshtein({a}.fn, {b}.fn) > "
+             f"CASE WHEN least(length({a}.fn), length({b}.fn)) >= {_LONG_NAME} THEN 2 ELSE 1 END)")
     dates = (f"({a}.dob IS NOT NULL AND {b}.dob IS NOT NULL AND {a}.dob <> {b}.dob "
              f"AND damerau_levenshtein({a}.dob, {b}.dob) > 1 AND NOT (left({a}.dob, 4) = left({b}.dob, 4) "
              f"AND substr({a}.dob, 5, 2) = substr({b}.dob, 7, 2) AND substr({a}.dob, 7, 2) = substr({b}.dob, 5, 2)))")
@@ -23,11 +31,11 @@ def conflict_sql(a: str, b: str, first_name_below: float) -> str:
     return f"({names} OR {dates} OR {years})"
 
 
-def names_conflict(fn_a: str, canon_a: str, ln_a: str | None, fn_b: str, canon_b: str, ln_b: str | None,
-                   below: float) -> bool:
-    if len(fn_a) < 2 or len(fn_b) < 2 or canon_a == canon_b or fn_a == ln_b or fn_b == ln_a:
+def names_conflict(fn_a: str, canon_a: str, ln_a: str | None, fn_b: str, canon_b: str, ln_b: str | None) -> bool:
+    if canon_a == canon_b or fn_a == ln_b or fn_b == ln_a or fn_a.startswith(fn_b) or fn_b.startswith(fn_a):
         return False
-    return JaroWinkler.similarity(fn_a, fn_b) < below
+    typos = 2 if min(len(fn_a), len(fn_b)) >= _LONG_NAME else 1
+    return DamerauLevenshtein.distance(fn_a, fn_b) > typos
 
 
 def dates_conflict(dob_a: str, dob_b: str) -> bool:
@@ -44,11 +52,11 @@ class Evidence:
     def __init__(self, nid: int, fn, fn_canon, ln, dob, byear):
         self.members = [(nid, fn, fn_canon, ln, dob, byear)] if (fn or dob or byear) else []
 
-    def conflicting_pairs(self, other: "Evidence", first_name_below: float):
+    def conflicting_pairs(self, other: "Evidence"):
         """Yield (nid_a, nid_b) for every pair of records across the two clusters that contradict."""
         for na, fa, ca, la, da, ya in self.members:
             for nb, fb, cb, lb, db, yb in other.members:
-                if (fa and fb and names_conflict(fa, ca, la, fb, cb, lb, first_name_below)) or \
+                if (fa and fb and names_conflict(fa, ca, la, fb, cb, lb)) or \
                         (da and db and dates_conflict(da, db)) or \
                         ((not da or not db) and ya and yb and ya != yb):
                     yield (na, nb) if na < nb else (nb, na)

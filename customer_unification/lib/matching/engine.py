@@ -94,6 +94,7 @@ def fit_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[C
     con.execute("DROP TABLE cu_random_gammas; DROP TABLE cu_random_pairs")
 
     learned: list[list[np.ndarray]] = [[] for _ in specs]
+    labelled = _m_from_rule_pairs(con, config, specs) if t.m_from_rules else [None] * len(specs)
     sessions = 0
     for i, rule in enumerate(config.blocking):
         forced = {f for pair in rule.pairs for f in pair}
@@ -108,8 +109,8 @@ def fit_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[C
         for c, is_free in enumerate(free):
             if is_free:
                 learned[c].append(session.m[c])
-    m = [np.mean(found, axis=0) if found else initial_m(top)
-         for found, top in zip(learned, tops)]
+    m = [lab if lab is not None else np.mean(found, axis=0) if found else initial_m(top)
+         for lab, found, top in zip(labelled, learned, tops)]
     patterns, counts = scoring.pattern_counts(con, specs)
     if len(counts) == 0:
         raise ValueError("blocking proposed no candidate pairs: nothing to train the model on")
@@ -121,6 +122,40 @@ def fit_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[C
     final.match_share = float(min(0.5, max(final.match_share * counts.sum() / all_pairs, 1e-12)))
     final.iterations = sessions
     return final
+
+
+def _m_from_rule_pairs(con: duckdb.DuckDBPyConnection, config: MatchConfig,
+                       specs: list[ComparisonSpec]) -> list[np.ndarray | None]:
+    """m per comparison from record pairs that deterministic rules link (they are matches).
+
+    A pair linked by the email rule says nothing about how often matches agree on email, so each
+    rule's pairs teach only the comparisons that do not read the rule's identifier. Comparisons
+    with too few labelled observations return None and are learned by EM instead.
+    """
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_label_pairs AS SELECT l, r, list(rule) AS rules FROM cu_rule_pairs GROUP BY l, r")
+    scoring.build_gammas(con, specs, candidates="cu_label_pairs", out="cu_label_gammas")
+    role_feature = {"email": {"email", "email_local", "email_stem"}, "phone": {"phone"}, "handle": {"handle", "handle_stem"}}
+    out: list[np.ndarray | None] = []
+    for spec in specs:
+        teaching = [r.name for r in config.rules
+                    if not role_feature.get(r.column, {f"r_{r.name}"}) & set(spec.features)]
+        if not teaching:
+            out.append(None)
+            continue
+        names = ", ".join(f"'{n}'" for n in teaching)
+        rows = con.sql(f"""SELECT g_{spec.name}, count(*) FROM cu_label_gammas
+                           WHERE g_{spec.name} >= 0 AND len(list_intersect(rules, [{names}])) > 0
+                           GROUP BY 1""").fetchall()
+        total = sum(n for _, n in rows)
+        if total < config.training.min_labelled_pairs:
+            out.append(None)
+            continue
+        counts = np.zeros(spec.top + 1)
+        for g, n in rows:
+            counts[g] = n
+        out.append(np.maximum(counts / total, 0.5 / total))  # a level never seen is rare, not impossible
+    con.execute("DROP TABLE cu_label_pairs; DROP TABLE cu_label_gammas")
+    return out
 
 
 def _collect_edges(con: duckdb.DuckDBPyConnection, config: MatchConfig, must_link: pd.DataFrame,
@@ -199,8 +234,7 @@ def _cluster(con: duckdb.DuckDBPyConnection, config: MatchConfig, cannot_link: s
         compared: set[tuple[int, int]] = set()
         for _ in range(3):  # compare the contradicting records the guard asked about, then retry
             mapping, refused_rows, unsupported = clustering.rebuild(
-                nodes, sub_edges, cannot_link, supported, max_size=config.clustering.max_cluster_size,
-                first_name_below=config.clustering.first_name_conflict_below)
+                nodes, sub_edges, cannot_link, supported, max_size=config.clustering.max_cluster_size)
             fresh = unsupported - compared
             if tolerance is None or not fresh:
                 break

@@ -83,15 +83,17 @@ def build_features(con: duckdb.DuckDBPyConnection, config: MatchConfig, source: 
     con.execute("CREATE OR REPLACE TEMP TABLE cu_nicknames (nickname VARCHAR, canonical VARCHAR)")
     con.executemany("INSERT INTO cu_nicknames VALUES (?, ?)", list(NICKNAMES.items()))
     key_cols = ", ".join(f'CAST("{k}" AS VARCHAR) AS "{k}"' for k in config.key)
+    # record ids follow the key, so a run is reproducible whatever order the scan returns rows in
+    order = ", ".join(f'CAST("{k}" AS VARCHAR)' for k in config.key)
     base = ",\n  ".join(f"{sql} AS {name}" for name, sql in {**exprs, **raw_extras}.items())
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE cu_base AS
-        SELECT row_number() OVER () - 1 AS rid, {key_cols},
+        SELECT row_number() OVER (ORDER BY {order}) - 1 AS rid, {key_cols},
           {base}
         FROM {source}""")
     extra_sql = "".join(f",\n  {sql} AS {name}" for name, sql in role_extras.items())
     feature_cols = ["fn", "fn_canon", "ln", "dob", "byear", "email", "email_local", "phone", "postcode",
-                    "city", "addr", "house", "region", "handle", "handle_stem", "handle_year", "name_stem",
+                    "city", "addr", "house", "region", "handle", "handle_stem", "handle_year", "email_stem", "email_year", "name_stem",
                     "initial_stem",
                     *raw_extras, *role_extras]
     con.execute(f"""
@@ -103,8 +105,9 @@ def build_features(con: duckdb.DuckDBPyConnection, config: MatchConfig, source: 
             nullif(split_part(b.email, '@', 1), '') AS email_local,
             coalesce(b.house_in, nullif(regexp_extract(b.addr, '^[0-9]+[a-z]?', 0), '')) AS house,
             nullif(regexp_replace(b.handle, '[^a-z]', '', 'g'), '') AS handle_stem,
-            try_cast(nullif(regexp_extract(b.handle, '(19[0-9]{{2}}|20[0-9]{{2}})', 1), '') AS INTEGER)
-              AS handle_year,
+            {_year_sql("b.handle")} AS handle_year,
+            nullif(regexp_replace(split_part(b.email, '@', 1), '[^a-z]', '', 'g'), '') AS email_stem,
+            {_year_sql("split_part(b.email, '@', 1)")} AS email_year,
             b.fn || b.ln AS name_stem,  -- what a handle like @kellyneal spells
             left(b.fn, 1) || b.ln AS initial_stem  -- ... or @kneal1985
             {extra_sql}
@@ -112,6 +115,15 @@ def build_features(con: duckdb.DuckDBPyConnection, config: MatchConfig, source: 
         )
         SELECT *, hash({", ".join(feature_cols)}) AS sig FROM f""")
     return feature_cols
+
+
+def _year_sql(text: str) -> str:
+    """A birth year written into a handle or email: 4 digits (kneal1985), else 2 trailing (kneal85).
+
+    Two-digit years stay below 100 so comparisons can tell them apart (byear % 100).
+    """
+    return (f"coalesce(try_cast(nullif(regexp_extract({text}, '(19[0-9]{{2}}|20[0-9]{{2}})', 1), '') AS INTEGER), "
+            f"try_cast(nullif(regexp_extract({text}, '[^0-9]([0-9]{{2}})$', 1), '') AS INTEGER))")
 
 
 def _require(column: str, columns: set[str]) -> str:

@@ -18,6 +18,7 @@ from customer_unification.lib.quality.masking import mask_value
 _MAX_NAMED_PER_VALUE = 200
 
 LIMIT_COLUMNS = ["rule", "value_masked", "reason", "records"]
+_MAX_TRAINING_GROUP = 20  # labelled pairs come from small groups only (n^2 pairs per group)
 
 
 def _blocked_sql(rule: Rule) -> str:
@@ -31,10 +32,12 @@ def _blocked_sql(rule: Rule) -> str:
 
 
 def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig) -> pd.DataFrame:
-    """Create `cu_rule_edges (l, r, rule)`; return the limited values (masked) with reasons."""
+    """Create `cu_rule_edges (l, r, rule)` and `cu_rule_pairs` (named record pairs the rules link,
+    for training); return the limited values (masked) with reasons."""
     con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_edges (l BIGINT, r BIGINT, rule VARCHAR)")
+    # named record pairs sharing a value that links: labelled matches for training m
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_pairs (l BIGINT, r BIGINT, rule VARCHAR)")
     limited = []
-    below = config.clustering.first_name_conflict_below
     for rule in config.rules:
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE cu_rule_nodes AS
@@ -50,7 +53,7 @@ def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig) -> 
               SELECT DISTINCT a.value FROM cu_rule_nodes a
               JOIN cu_rule_nodes b ON a.value = b.value AND a.nid < b.nid
               WHERE a.value IN (SELECT value FROM stats WHERE named BETWEEN 2 AND {_MAX_NAMED_PER_VALUE})
-                AND {conflict_sql('a', 'b', below)})
+                AND {conflict_sql('a', 'b')})
             SELECT s.value, s.records, s.nodes,
               CASE WHEN {_blocked_sql(rule)} THEN 'blocked value'
                    WHEN s.records > {rule.max_records} OR s.named > {_MAX_NAMED_PER_VALUE}
@@ -65,6 +68,13 @@ def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig) -> 
               SELECT n.nid, min(n.nid) OVER (PARTITION BY n.value) AS l
               FROM cu_rule_nodes n JOIN cu_rule_values v USING (value) WHERE v.limited IS NULL)
             WHERE nid <> l""")
+        con.execute(f"""
+            INSERT INTO cu_rule_pairs
+            SELECT a.nid, b.nid, '{rule.name}' FROM cu_rule_nodes a
+            JOIN cu_rule_nodes b ON a.value = b.value AND a.nid < b.nid
+            JOIN cu_rule_values v ON v.value = a.value
+            WHERE v.limited IS NULL AND v.nodes <= {_MAX_TRAINING_GROUP}
+              AND (a.fn IS NOT NULL OR a.byear IS NOT NULL) AND (b.fn IS NOT NULL OR b.byear IS NOT NULL)""")
         for value, records, reason in con.sql(
                 "SELECT value, records, limited FROM cu_rule_values WHERE limited IS NOT NULL "
                 "ORDER BY records DESC, value").fetchall():

@@ -19,10 +19,13 @@ def build_term_frequencies(con: duckdb.DuckDBPyConnection, specs: list[Compariso
     """
     con.execute("CREATE OR REPLACE TEMP TABLE cu_tf_norm (feature VARCHAR, sum_sq DOUBLE)")
     for feature in sorted({s.tf_feature for s in specs if s.tf_feature}):
+        # "stem": the names people's handles and email addresses spell (kellyneal, kneal)
+        values = ("SELECT name_stem AS v FROM cu_nodes UNION ALL SELECT initial_stem FROM cu_nodes"
+                  if feature == "stem" else f"SELECT {feature} AS v FROM cu_nodes")
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE cu_tf_{feature} AS
-            SELECT {feature} AS value, count(*) / sum(count(*)) OVER () AS tf
-            FROM cu_nodes WHERE {feature} IS NOT NULL GROUP BY 1""")
+            SELECT v AS value, count(*) / sum(count(*)) OVER () AS tf
+            FROM ({values}) WHERE v IS NOT NULL GROUP BY 1""")
         con.execute(f"INSERT INTO cu_tf_norm SELECT '{feature}', coalesce(sum(tf * tf), 1) FROM cu_tf_{feature}")
 
 
@@ -34,7 +37,7 @@ def build_gammas(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec],
     for s in specs:
         if s.tf_feature:
             alias = f"t_{s.name}"
-            tf_joins.append(f"LEFT JOIN cu_tf_{s.tf_feature} {alias} ON {alias}.value = l.{s.tf_feature}")
+            tf_joins.append(f"LEFT JOIN cu_tf_{s.tf_feature} {alias} ON {alias}.value = {s.tf_value}")
             tf_cols.append(f"{alias}.tf AS tf_{s.name}")
     select_tf = "".join(f", {c}" for c in tf_cols)
     con.execute(f"""
@@ -94,7 +97,8 @@ def weight_sql(specs: list[ComparisonSpec], model: FittedModel) -> str:
 
 
 def _tf_term(spec: ComparisonSpec) -> str:
-    return (f"CASE WHEN g_{spec.name} = {spec.top} AND tf_{spec.name} > 0 THEN "
+    levels = ", ".join(str(g) for g in spec.tf_levels)
+    return (f"CASE WHEN g_{spec.name} IN ({levels}) AND tf_{spec.name} > 0 THEN "
             f"greatest(-{TF_CAP}, least({TF_CAP}, log2(tfn_{spec.name} / tf_{spec.name}))) ELSE 0 END")
 
 

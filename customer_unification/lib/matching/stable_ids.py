@@ -5,6 +5,12 @@ previous run's assignments: an old id follows the majority of its records, at mo
 survives per new cluster, and every change (merge, split, new or vanished customer) gets a lineage
 row so downstream systems can re-key their data.
 
+Lineage reasons: 'merged' (old id -> the surviving id of its cluster), 'split' (old id -> the id of a
+cluster that got some of its records but not the id: a minted one, or another kept id),
+'created' (None -> new id, records = cluster size), 'retired' (old id -> None, records = its old
+record count). Stats count lineage rows per reason, plus `kept` (clusters that kept an old id) and
+`records_moved` (previously seen records whose id changed = records over merged and split rows).
+
 The set logic runs in DuckDB: pandas has no vectorised string min per group, and joins, window
 ranks and sha256 on 1M string keys are several times faster there. Python only loops over the
 (rare) minted ids that collide.
@@ -16,17 +22,13 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 ID_PREFIX = "CU"
 ID_HASH_CHARS = 14
 LINEAGE_COLUMNS = ["run_id", "old_customer_id", "new_customer_id", "reason", "records"]
 
-# Per new cluster c: its smallest record_key, size, and the id it would mint (= mint_id(min_key)).
-_PER_CLUSTER_SQL = f"""
-SELECT c, min(key) AS min_key, count(*) AS size,
-       '{ID_PREFIX}' || upper(left(sha256(min(key)), {ID_HASH_CHARS})) AS minted
-FROM records GROUP BY c
-"""
+_PER_CLUSTER_SQL = "SELECT c, min(key) AS min_key, count(*) AS size FROM records GROUP BY c"
 
 # One row per (new cluster c, old id) sharing n records, flagged with the rule outcomes:
 #   wins_id  - rule 1: c holds most of the id's records (tie: the c with the smallest record_key);
@@ -46,16 +48,20 @@ SELECT c, customer_id, n, wins_id,
 FROM ranked
 """
 
-# Clusters that kept no old id mint one. `seen`: some of their records had an id before (rule 4:
-# then it is a split, not a creation). `clash`: the minted id is an old id (ids are never reused,
-# not even retired ones) or another cluster's with a smaller key; those are salted in Python.
-_TO_MINT_SQL = """
+# Clusters that kept no old id mint one: `minted` is mint_id(min_key), in SQL. `seen`: some of their
+# records had an id before (rule 4: then it is a split, not a creation). `clash`: the minted id is an
+# old id (never reused, not even a retired one) or another minted id with a smaller key.
+_TO_MINT_SQL = f"""
+WITH to_mint AS (
+    SELECT *, '{ID_PREFIX}' || upper(left(sha256(min_key), {ID_HASH_CHARS})) AS minted
+    FROM per_cluster WHERE c NOT IN (SELECT c FROM overlap WHERE keeps_id)
+)
 SELECT c, min_key, size, minted,
        c IN (SELECT c FROM overlap) AS seen,
        minted IN (SELECT customer_id FROM previous)
            OR row_number() OVER (PARTITION BY minted ORDER BY min_key) > 1 AS clash
-FROM per_cluster
-WHERE c NOT IN (SELECT c FROM overlap WHERE keeps_id)
+FROM to_mint
+ORDER BY min_key
 """
 
 
@@ -83,8 +89,11 @@ def assign_stable_ids(clusters: pd.DataFrame, previous: pd.DataFrame | None, run
         if missing := columns - set(frame.columns):
             raise ValueError(f"{name} lacks columns {sorted(missing)}")
 
-    cluster_code, n_clusters = pd.factorize(clusters["cluster"])  # dense 0..n-1: per-cluster data is an array
-    with duckdb.connect() as con:  # private in-memory database: nothing leaks between calls
+    cluster_code, labels = pd.factorize(clusters["cluster"])  # dense 0..n-1: per-cluster data is an array
+    if (cluster_code < 0).any():
+        raise ValueError("clusters.cluster must not be null")
+    with duckdb.connect(config={"preserve_insertion_order": False}) as con:  # private, in memory; order
+        # is not needed (every result that is returned in order says ORDER BY) and costs time.
         con.register("records_in", pd.DataFrame({"c": cluster_code, "key": clusters["record_key"].to_numpy()}))
         con.register("previous_in", previous)
         # Copy the frames in once: every scan of a pandas object column converts its strings again.
@@ -96,15 +105,16 @@ def assign_stable_ids(clusters: pd.DataFrame, previous: pd.DataFrame | None, run
         con.execute(f"CREATE TEMP TABLE per_cluster AS {_PER_CLUSTER_SQL}")
         con.execute(f"CREATE TEMP TABLE overlap AS {_OVERLAP_SQL}")
         kept = con.sql("SELECT c, customer_id FROM overlap WHERE keeps_id").df()
-        changed = con.sql("SELECT c, customer_id, n, wins_id FROM overlap WHERE NOT keeps_id"
-                          " ORDER BY c, customer_id").df()
+        # Lineage comes out ordered by data only (old id, then cluster's smallest key), not input order.
+        changed = con.sql("SELECT c, customer_id, n, wins_id FROM overlap JOIN per_cluster USING (c)"
+                          " WHERE NOT keeps_id ORDER BY customer_id, min_key").df()
         to_mint = con.sql(_TO_MINT_SQL).df()
         # Rule 5: old ids with no records left at all.
         retired = con.sql("SELECT customer_id, count(*) AS n FROM previous"
                           " WHERE customer_id NOT IN (SELECT customer_id FROM overlap) GROUP BY 1 ORDER BY 1").df()
         _salt_clashes(con, to_mint)
 
-    ids = np.empty(len(n_clusters), dtype=object)
+    ids = np.empty(len(labels), dtype=object)
     ids[kept["c"].to_numpy()] = kept["customer_id"].to_numpy(dtype=object)
     ids[to_mint["c"].to_numpy()] = to_mint["minted"].to_numpy(dtype=object)
 
@@ -112,7 +122,7 @@ def assign_stable_ids(clusters: pd.DataFrame, previous: pd.DataFrame | None, run
     # Rule 3: records an old id lost to other clusters. Besides the minted pieces this also covers
     # records that moved into a cluster keeping another id, so every re-keyed record is in lineage.
     split = changed[~changed["wins_id"]]
-    created = to_mint[~to_mint["seen"]].sort_values("c")  # rule 4
+    created = to_mint[~to_mint["seen"]]  # rule 4
 
     lineage = pd.concat(
         [
@@ -139,7 +149,7 @@ def _salt_clashes(con: duckdb.DuckDBPyConnection, to_mint: pd.DataFrame) -> None
     """Re-mint clashing ids in place as mint_id(key, 1), mint_id(key, 2) ... until the id is neither
     an old id nor minted by another cluster. Clashes are few (mostly split pieces holding the old
     cluster's smallest key), so this loops over them only, asking DuckDB about old ids once a round."""
-    pending = list(to_mint[to_mint["clash"]].sort_values("min_key").index)  # key order settles ties
+    pending = list(to_mint.index[to_mint["clash"]])  # to_mint is in key order, which settles ties
     taken = set(to_mint.loc[~to_mint["clash"], "minted"])
     attempt = 0
     while pending:
@@ -156,10 +166,11 @@ def _salt_clashes(con: duckdb.DuckDBPyConnection, to_mint: pd.DataFrame) -> None
                 taken.add(new_id)
 
 
-def _lineage(run_id: str, old: object, new: object, reason: str, records: object) -> pd.DataFrame:
+def _lineage(run_id: str, old: ArrayLike | None, new: ArrayLike | None, reason: str,
+             records: ArrayLike) -> pd.DataFrame:
     counts = np.asarray(records, dtype="int64")
 
-    def column(values: object) -> np.ndarray:  # None stands for a whole column of None
+    def column(values: ArrayLike | None) -> np.ndarray:  # None stands for a whole column of None
         return np.full(len(counts), None, dtype=object) if values is None else np.asarray(values, dtype=object)
 
     return pd.DataFrame(
