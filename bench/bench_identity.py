@@ -64,8 +64,10 @@ def measure_child(cmd: list[str], log_path: Path) -> dict:
     with open(log_path, "w") as log:
         code = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT).returncode
     wall = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
-    return {"returncode": code, "wall_s": round(wall, 2), "peak_rss_mb": round(peak_kb / 1024)}
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the engine and what it waited for
+    return {"returncode": code, "wall_s": round(wall, 2),
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),  # less sensitive to a busy host
+            "peak_rss_mb": round(usage.ru_maxrss / 1024)}  # ru_maxrss is in KiB on Linux
 
 
 def run_measured(cmd: list[str], log_path: Path) -> dict:
@@ -78,11 +80,12 @@ def run_measured(cmd: list[str], log_path: Path) -> dict:
 # ---------------------------------------------------------------- data
 def dataset(records: int, seed: int) -> tuple[Path, Path]:
     """(table with truth, engine input without it), generated once per (records, seed)."""
-    full = OUT / f"people_{records}_seed{seed}.parquet"
-    engine_input = OUT / f"people_{records}_seed{seed}.input.parquet"
+    sys.path.insert(0, str(BENCH))
+    from synth_people import VERSION, generate
+
+    stem = f"people_{records}_seed{seed}_v{VERSION}"
+    full, engine_input = OUT / f"{stem}.parquet", OUT / f"{stem}.input.parquet"
     if not (full.exists() and engine_input.exists()):
-        sys.path.insert(0, str(BENCH))
-        from synth_people import generate
 
         started = time.perf_counter()
         frame = generate(records, seed)
@@ -134,7 +137,7 @@ def _host() -> dict:
 
 def summarize(rows: list[dict], engines: list[str]) -> str:
     """Side-by-side medians, and ours/splink ratios for time and memory."""
-    cols = [("wall_s", "wall s", "{:.1f}"), ("peak_rss_mb", "peak MB", "{:,.0f}"),
+    cols = [("wall_s", "wall s", "{:.1f}"), ("cpu_s", "CPU s", "{:.1f}"), ("peak_rss_mb", "peak MB", "{:,.0f}"),
             ("precision", "P", "{:.4f}"), ("recall", "R", "{:.4f}"), ("f1", "F1", "{:.4f}"),
             ("b3_f1", "B3 F1", "{:.4f}"), ("clusters", "clusters", "{:,.0f}")]
     med = {e: _medians([r for r in rows if r["engine"] == e and r["ok"]], [c[0] for c in cols])
@@ -184,7 +187,8 @@ def main() -> None:
             with open(RESULTS, "a") as fh:
                 fh.write(json.dumps(row) + "\n")
             if row["ok"]:
-                print(f"  run {rep} {engine:<7} {row['wall_s']:>8.1f}s {row['peak_rss_mb']:>7,} MB  "
+                print(f"  run {rep} {engine:<7} {row['wall_s']:>8.1f}s (CPU {row['cpu_s']:.1f}s) "
+                      f"{row['peak_rss_mb']:>7,} MB  "
                       f"P {row['precision']:.4f} R {row['recall']:.4f} F1 {row['f1']:.4f} "
                       f"B3-F1 {row['b3_f1']:.4f}")
     true_pairs = next((r["true_pairs"] for r in rows if r["ok"]), None)

@@ -31,6 +31,7 @@ from customer_unification.lib.demo.data.places import (
     CITIES, EMAIL_DOMAINS, ORDINAL_STREETS, STREET_NAMES, STREET_TYPE_WEIGHTS,
 )
 
+VERSION = 1  # bump when the output changes: bench_identity caches tables by (records, seed, VERSION)
 NICKNAMES_CSV = (Path(__file__).resolve().parents[1]
                  / "customer_unification/lib/normalize/data/nicknames.csv")
 ANCHOR = np.datetime64("2026-11-01", "D")  # "today": every dob is before it
@@ -38,6 +39,7 @@ ANCHOR = np.datetime64("2026-11-01", "D")  # "today": every dob is before it
 MALE = np.array(list(dict.fromkeys(MALE_FIRST)))
 FEMALE = np.array(list(dict.fromkeys(FEMALE_FIRST)))
 SURNAME = np.array(list(dict.fromkeys(SURNAMES)))
+SURNAME_P = zipf_weights(len(SURNAME), 30)  # Smith ~0.9% of people, as in the US
 CITY_NAME = np.array([c[0] for c in CITIES])
 CITY_P = np.array([c[6] for c in CITIES], dtype=float) / sum(c[6] for c in CITIES)
 CITY_ZIP_LO = np.array([c[3] for c in CITIES])
@@ -98,19 +100,18 @@ def _people(rng: np.random.Generator, n: int) -> dict:
     sizes = sizes[:h]
     hh = np.repeat(np.arange(h), sizes)[:n]
     pos = np.arange(n) - np.repeat(np.cumsum(sizes) - sizes, sizes)[:n]
-    hh_size = np.bincount(hh, minlength=h)[hh]
 
     home = _addresses(rng, h)
-    landline = np.where(rng.random(h) < 0.4, _phones(rng, home["city"]), "")
+    phones = _phones(rng, np.r_[home["city"], home["city"][hh]])  # landlines, then mobiles
     twin_hh = (np.bincount(hh, minlength=h) >= 4) & (rng.random(h) < 0.25)
-    landline = np.where(twin_hh & (landline == ""), _phones(rng, home["city"]), landline)
+    landline = np.where((rng.random(h) < 0.4) | twin_hh, phones[:h], "")  # twins' homes have one
 
     male = rng.random(n) < 0.5
     first = _first_names(rng, male)
     _redraw_household_duplicates(rng, hh, male, first)
-    last = SURNAME[rng.choice(len(SURNAME), h, p=zipf_weights(len(SURNAME), 30))][hh]
+    last = SURNAME[rng.choice(len(SURNAME), h, p=SURNAME_P)][hh]
     own_name = (pos == 1) & (rng.random(n) < 0.25)  # partners who kept their own surname
-    last[own_name] = SURNAME[rng.choice(len(SURNAME), own_name.sum(), p=zipf_weights(len(SURNAME), 30))]
+    last[own_name] = SURNAME[rng.choice(len(SURNAME), own_name.sum(), p=SURNAME_P)]
 
     dob = _dates_of_birth(rng, hh, pos)
     is_twin = twin_hh[hh] & (pos == 3)
@@ -120,15 +121,15 @@ def _people(rng: np.random.Generator, n: int) -> dict:
     moved = rng.random(n) < 0.18
     new_home = _addresses(rng, n, city=np.where(rng.random(n) < 0.6, home["city"][hh], -1))
     married = ~male & (pos <= 1) & (rng.random(n) < 0.15)
-    new_last = SURNAME[rng.choice(len(SURNAME), n, p=zipf_weights(len(SURNAME), 30))]
+    new_last = SURNAME[rng.choice(len(SURNAME), n, p=SURNAME_P)]
     email = _emails(rng, first, last, dob)
     alt_email = _emails(rng, first, np.where(married, new_last, last), dob, taken=email)
     return {
         "first": first, "last": last, "dob": dob, "male": male, "is_twin": is_twin,
         "email": np.where(rng.random(n) < 0.08, "", email),
         "alt_email": np.where(rng.random(n) < 0.25, alt_email, ""),
-        "mobile": np.where(rng.random(n) < 0.10, "", _phones(rng, home["city"][hh])),
-        "landline": landline[hh], "hh_size": hh_size,
+        "mobile": np.where(rng.random(n) < 0.10, "", phones[h:]),
+        "landline": landline[hh],
         "line1": home["line1"][hh], "city": home["city"][hh], "zip": home["zip"][hh],
         "moved": moved, "new_line1": new_home["line1"], "new_city": new_home["city"],
         "new_zip": new_home["zip"], "married": married, "new_last": new_last,
@@ -178,13 +179,22 @@ def _addresses(rng: np.random.Generator, k: int, city: np.ndarray | None = None)
 
 
 def _phones(rng: np.random.Generator, city: np.ndarray) -> np.ndarray:
-    """E.164 US numbers with an area code of the city; exchanges 201-999 (never N11/555)."""
+    """Distinct E.164 US numbers, area code of the city, exchange 201-999 (never N11/555)."""
     pick = (rng.random(len(city)) * CITY_N_CODES[city]).astype(int)
-    area = CITY_CODES[city, pick]
-    ex = rng.integers(201, 1000, len(city))
-    ex = np.where((ex % 100 == 11) | (ex == 555), ex + 1, ex)
-    line = rng.integers(0, 10_000, len(city))
-    return cat("+1", area.astype(str), ex.astype(str), np.strings.zfill(line.astype(str), 4))
+    area = CITY_CODES[city, pick].astype(np.int64)
+
+    def draw(k):
+        ex = rng.integers(201, 1000, k)
+        ex = np.where((ex % 100 == 11) | (ex == 555), ex + 1, ex)
+        return ex * 10_000 + rng.integers(0, 10_000, k)
+
+    number = area * 10_000_000 + draw(len(city))
+    for _ in range(20):  # a number belongs to one person (or one household's landline)
+        dup = pd.Series(number).duplicated().to_numpy()
+        if not dup.any():
+            break
+        number[dup] = area[dup] * 10_000_000 + draw(dup.sum())
+    return cat("+1", number.astype(str))
 
 
 def _emails(rng, first, last, dob, taken: np.ndarray | None = None) -> np.ndarray:

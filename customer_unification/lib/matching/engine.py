@@ -16,7 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from customer_unification.lib.matching import blocking, clustering, features, rules, scoring
+from customer_unification.lib.matching import blocking, clustering, features, rules, scoring, state
 from customer_unification.lib.matching.comparisons import ComparisonSpec, build_spec
 from customer_unification.lib.matching.config import MatchConfig
 from customer_unification.lib.matching.em import FittedModel, fit_em, initial_m
@@ -64,12 +64,10 @@ def _overrides_to_nodes(con: duckdb.DuckDBPyConnection, config: MatchConfig,
     if overrides is None or overrides.empty:
         return pd.DataFrame(columns=["l", "r"]), set()
     con.register("cu_overrides_in", overrides[["left", "right", "decision"]].astype(str))
-    pairs = con.sql(f"""
-        WITH k AS (SELECT {record_key_sql(config)} AS record_key, rid FROM cu_features)
+    pairs = con.sql("""
         SELECT least(a.nid, b.nid) AS l, greatest(a.nid, b.nid) AS r, o.decision
         FROM cu_overrides_in o
-        JOIN k ka ON ka.record_key = o."left" JOIN cu_record_node a ON a.rid = ka.rid
-        JOIN k kb ON kb.record_key = o."right" JOIN cu_record_node b ON b.rid = kb.rid
+        JOIN cu_records a ON a.record_key = o."left" JOIN cu_records b ON b.record_key = o."right"
         WHERE a.nid <> b.nid""").df()
     con.unregister("cu_overrides_in")
     must = pairs[pairs["decision"] == "must_link"][["l", "r"]]
@@ -159,8 +157,9 @@ def _m_from_rule_pairs(con: duckdb.DuckDBPyConnection, config: MatchConfig,
 
 
 def _collect_edges(con: duckdb.DuckDBPyConnection, config: MatchConfig, must_link: pd.DataFrame,
-                   cannot_link: set[tuple[int, int]]) -> None:
-    """`cu_edges (l, r, weight, probability, link)`: rule links, accepted scores, must-links."""
+                   cannot_link: set[tuple[int, int]], kept_links: str | None = None) -> None:
+    """`cu_edges (l, r, weight, probability, link)`: rule links, accepted scores, must-links, and
+    (incremental runs) the probabilistic links accepted before, which are not scored again."""
     threshold = config.clustering.threshold
     rule_rank = {r.name: i for i, r in enumerate(config.rules)}
     rank_case = " ".join(f"WHEN '{name}' THEN {1000 - i}" for name, i in rule_rank.items()) or "WHEN '' THEN 0"
@@ -174,7 +173,9 @@ def _collect_edges(con: duckdb.DuckDBPyConnection, config: MatchConfig, must_lin
         SELECT l, r, match_weight, match_probability, 'probabilistic' FROM cu_scores
         WHERE match_probability >= {threshold}
         UNION ALL
-        SELECT l, r, 'inf'::DOUBLE, 1.0, 'override:must_link' FROM cu_must_link""")
+        SELECT l, r, 'inf'::DOUBLE, 1.0, 'override:must_link' FROM cu_must_link
+        {f"UNION ALL SELECT l, r, weight, probability, link FROM {kept_links} WHERE link = 'probabilistic'"
+         if kept_links else ""}""")
     con.execute("DELETE FROM cu_edges e USING cu_cannot_link c WHERE e.l = c.l AND e.r = c.r")
     con.unregister("cu_must_link")
     con.unregister("cu_cannot_link")
@@ -250,27 +251,57 @@ def _cluster(con: duckdb.DuckDBPyConnection, config: MatchConfig, cannot_link: s
     return labels, refused, len(suspects)
 
 
-def _assignments(con: duckdb.DuckDBPyConnection, config: MatchConfig) -> pd.DataFrame:
-    """Per record: cluster, confidence (strongest link holding it in, or certainty of standing alone)
-    and what matched it (the strongest link's rule / probabilistic / identical record / unmatched)."""
-    return con.sql(f"""
+def _node_doubt(con: duckdb.DuckDBPyConnection, kept: str | None = None) -> None:
+    """`cu_doubt (nid, p)`: the best match probability each node had with any candidate."""
+    previous = f"UNION ALL SELECT nid, p FROM {kept}" if kept else ""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE cu_doubt AS
+        SELECT nid, max(p) AS p FROM (
+          SELECT l AS nid, match_probability AS p FROM cu_scores
+          UNION ALL SELECT r, match_probability FROM cu_scores {previous})
+        GROUP BY nid""")
+
+
+def _assignments(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per record (`cu_records`): cluster, confidence (the strongest link holding it in, or the
+    certainty of standing alone) and what matched it (that link's rule, probabilistic, identical
+    record or unmatched)."""
+    return con.sql("""
         WITH inside AS (
           SELECT e.*, row_number() OVER (PARTITION BY node ORDER BY e.weight DESC, e.probability DESC) AS k
           FROM (SELECT l AS node, * FROM cu_edges UNION ALL SELECT r AS node, * FROM cu_edges) e
           JOIN cu_labels a ON a.nid = e.l JOIN cu_labels b ON b.nid = e.r
           WHERE a.cluster = b.cluster),
         best AS (SELECT node, probability, link FROM inside WHERE k = 1),
-        doubt AS (
-          SELECT node, max(match_probability) AS p FROM (
-            SELECT l AS node, match_probability FROM cu_scores UNION ALL SELECT r, match_probability FROM cu_scores)
-          GROUP BY node)
-        SELECT {record_key_sql(config)} AS record_key, lb.cluster,
-          CAST(round(coalesce(best.probability, 1 - coalesce(doubt.p, 0)), 4) AS DOUBLE) AS match_confidence,
-          coalesce(best.link, CASE WHEN n.records > 1 THEN 'identical record' ELSE 'unmatched' END) AS matched_by
-        FROM cu_features f JOIN cu_record_node rn USING (rid) JOIN cu_labels lb ON lb.nid = rn.nid
-        JOIN cu_nodes n ON n.nid = rn.nid
-        LEFT JOIN best ON best.node = rn.nid LEFT JOIN doubt ON doubt.node = rn.nid
-        ORDER BY f.rid""").df()
+        sizes AS (SELECT nid, count(*) AS records FROM cu_records GROUP BY nid)
+        SELECT rec.record_key, lb.cluster,
+          CAST(round(coalesce(best.probability, 1 - coalesce(d.p, 0)), 4) AS DOUBLE) AS match_confidence,
+          coalesce(best.link, CASE WHEN sz.records > 1 THEN 'identical record' ELSE 'unmatched' END) AS matched_by
+        FROM cu_records rec JOIN cu_labels lb ON lb.nid = rec.nid JOIN sizes sz ON sz.nid = rec.nid
+        LEFT JOIN best ON best.node = rec.nid LEFT JOIN cu_doubt d ON d.nid = rec.nid
+        ORDER BY rec.rid""").df()
+
+
+def _records_table(con: duckdb.DuckDBPyConnection, config: MatchConfig) -> None:
+    """`cu_records (rid, record_key, sig, nid)` for the records of this run."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE cu_records AS
+        SELECT f.rid, {record_key_sql(config)} AS record_key, f.sig, rn.nid
+        FROM cu_features f JOIN cu_record_node rn USING (rid)""")
+
+
+def _stats(con: duckdb.DuckDBPyConnection, labels: pd.DataFrame, refused: pd.DataFrame, rebuilt: int,
+           limited: pd.DataFrame, proposed: dict[str, int]) -> dict:
+    stats = con.sql("""SELECT (SELECT count(*) FROM cu_records) AS records,
+                              (SELECT count(*) FROM cu_nodes) AS distinct_records,
+                              (SELECT count(*) FROM cu_candidates) AS candidate_pairs,
+                              (SELECT count(*) FROM cu_rule_edges) AS rule_links,
+                              (SELECT count(*) FROM cu_edges WHERE link = 'probabilistic') AS probabilistic_links
+                    """).df().iloc[0].to_dict()
+    stats = {k: int(v) for k, v in stats.items()}
+    stats.update(clusters=int(labels["cluster"].nunique()), rebuilt_components=rebuilt,
+                 refused_links=len(refused), limited_values=len(limited), pairs_by_blocking_rule=proposed)
+    return stats
 
 
 def match_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConfig, *,
@@ -299,20 +330,76 @@ def match_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConf
         timer.step("EM training")
     scoring.score_pairs(con, specs, model)
     timer.step("scoring")
+    _records_table(con, config)
     must_link, cannot_link = _overrides_to_nodes(con, config, overrides)
     _collect_edges(con, config, must_link, cannot_link)
     labels, refused, rebuilt = _cluster(con, config, cannot_link, specs, model)
     timer.step("clustering")
-    assignments = _assignments(con, config)
+    _node_doubt(con)
+    assignments = _assignments(con)
     timer.step("assignments")
-    stats = con.sql("""SELECT (SELECT count(*) FROM cu_features) AS records,
-                              (SELECT count(*) FROM cu_nodes) AS distinct_records,
-                              (SELECT count(*) FROM cu_candidates) AS candidate_pairs,
-                              (SELECT count(*) FROM cu_rule_edges) AS rule_links,
-                              (SELECT count(*) FROM cu_edges WHERE link = 'probabilistic') AS probabilistic_links
-                    """).df().iloc[0].to_dict()
-    stats = {k: int(v) for k, v in stats.items()}
-    stats.update(clusters=int(labels["cluster"].nunique()), rebuilt_components=rebuilt,
-                 refused_links=len(refused), limited_values=len(limited), pairs_by_blocking_rule=proposed)
+    return MatchResult(assignments=assignments, model=model, limited=limited, refused=refused,
+                       stats=_stats(con, labels, refused, rebuilt, limited, proposed), timings=timer.timings)
+
+
+def match_new_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConfig, state_schema: str, *,
+                      overrides: pd.DataFrame | None = None, progress: Progress | None = None) -> MatchResult:
+    """Link the records in `source` that the saved state does not know yet; keep everything else.
+
+    Only pairs touching a new record are proposed and scored (with the saved model); links
+    accepted before are reused; clustering then runs over all links, so a new record can join,
+    bridge or stay apart from existing customers. Assignments cover all records, old and new.
+    """
+    timer = _Timer(progress)
+    specs = comparison_specs(config)
+    model, saved_config = state.load_model(con, state_schema)
+    if saved_config != config.model_dump_json():
+        raise ValueError("the match configuration changed since the saved run: run a full match instead")
+    feature_cols = features.build_features(con, config, source)
+    offset = con.sql(f"SELECT coalesce(max(rid), -1) + 1 FROM {state_schema}.match_records").fetchall()[0][0]
+    con.execute(f"UPDATE cu_features SET rid = rid + {offset}")
+    con.execute(f"""DELETE FROM cu_features WHERE {record_key_sql(config)} IN
+                    (SELECT record_key FROM {state_schema}.match_records)""")
+    features.build_nodes(con, feature_cols)
+    # records identical to a known one join its node; the rest form new nodes
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE cu_known_sigs AS
+        SELECT sig, min(nid) AS nid FROM {state_schema}.match_records GROUP BY sig;
+        CREATE OR REPLACE TEMP TABLE cu_record_node AS
+        SELECT rn.rid, coalesce(k.nid, rn.nid) AS nid
+        FROM cu_record_node rn JOIN cu_features f USING (rid) LEFT JOIN cu_known_sigs k USING (sig);
+        CREATE OR REPLACE TEMP TABLE cu_new_nodes AS
+        SELECT n.* FROM cu_nodes n JOIN cu_features f ON f.rid = n.nid
+        WHERE f.sig NOT IN (SELECT sig FROM cu_known_sigs);
+        CREATE OR REPLACE TEMP TABLE cu_nodes AS
+        SELECT o.* REPLACE (o.records + coalesce(a.added, 0) AS records)
+        FROM {state_schema}.match_nodes o
+        LEFT JOIN (SELECT nid, count(*) AS added FROM cu_record_node GROUP BY nid) a USING (nid)
+        UNION ALL SELECT * FROM cu_new_nodes""")
+    _records_table(con, config)
+    con.execute(f"INSERT INTO cu_records SELECT rid, record_key, sig, nid FROM {state_schema}.match_records")
+    timer.step("features")
+    limited = rules.deterministic_links(con, config)
+    timer.step("deterministic rules")
+    proposed = blocking.build_candidates(con, config.blocking, left="cu_new_nodes")
+    timer.step("blocking")
+    scoring.build_term_frequencies(con, specs)
+    scoring.build_gammas(con, specs)
+    scoring.score_pairs(con, specs, model)
+    timer.step("scoring")
+    must_link, cannot_link = _overrides_to_nodes(con, config, overrides)
+    _collect_edges(con, config, must_link, cannot_link, kept_links=f"{state_schema}.match_links")
+    labels, refused, rebuilt = _cluster(con, config, cannot_link, specs, model)
+    timer.step("clustering")
+    _node_doubt(con, kept=f"{state_schema}.match_node_doubt")
+    assignments = _assignments(con)
+    timer.step("assignments")
+    stats = _stats(con, labels, refused, rebuilt, limited, proposed)
+    stats["new_records"] = int(con.sql("SELECT count(*) FROM cu_features").fetchall()[0][0])
     return MatchResult(assignments=assignments, model=model, limited=limited, refused=refused,
                        stats=stats, timings=timer.timings)
+
+
+def save_run(con: duckdb.DuckDBPyConnection, config: MatchConfig, result: MatchResult, state_schema: str) -> None:
+    """Keep this run's nodes, links and model for the next incremental run and for `explain`."""
+    state.save_state(con, state_schema, result.model, config.model_dump_json())

@@ -1,0 +1,156 @@
+"""Why two records were (not) linked, and what holds a customer together.
+
+Works from the state a run saved (nodes, links, model): the pair is re-compared with the same
+SQL and the same weights the run used, so the explanation is the decision, not a re-enactment.
+"""
+
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from customer_unification.lib.matching.comparisons import build_spec
+from customer_unification.lib.matching.config import MatchConfig
+from customer_unification.lib.matching.conflicts import conflict_sql
+from customer_unification.lib.matching.em import FittedModel
+from customer_unification.lib.matching import scoring, state
+from customer_unification.lib.quality.masking import mask_value
+
+
+@dataclass
+class FieldEvidence:
+    comparison: str
+    level: str
+    weight: float  # log2 Bayes factor (term-frequency adjustment included)
+
+
+@dataclass
+class PairExplanation:
+    left: str
+    right: str
+    same_customer: bool
+    verdict: str
+    rules: list[str] = field(default_factory=list)  # e.g. "email: shared value links them"
+    fields: list[FieldEvidence] = field(default_factory=list)
+    prior_weight: float = 0.0
+    match_weight: float | None = None
+    match_probability: float | None = None
+    conflict: bool = False
+
+    def lines(self) -> list[str]:
+        out = [f"{self.left}  vs  {self.right}", f"verdict: {self.verdict}"]
+        out += [f"  rule {r}" for r in self.rules]
+        if self.fields:
+            out.append(f"  field-by-field (bits; prior {self.prior_weight:+.1f}):")
+            out += [f"    {f.comparison:<14} {f.weight:+6.1f}  {bar(f.weight)}  {f.level}" for f in self.fields]
+            out.append(f"  match weight {self.match_weight:+.1f} -> probability {self.match_probability:.4f}")
+        if self.conflict:
+            out.append("  the two records contradict each other (first names or birth dates): "
+                       "they are never put in one customer")
+        return out
+
+
+def bar(weight: float, scale: float = 2.0, width: int = 12) -> str:
+    """A text bar: right of | for evidence for a match, left of it for evidence against."""
+    n = min(width, round(abs(weight) / scale))
+    return (" " * width + "|" + "█" * n).ljust(2 * width + 1) if weight >= 0 else \
+        (" " * (width - n) + "█" * n + "|").ljust(2 * width + 1)
+
+
+def _load(con: duckdb.DuckDBPyConnection, schema: str) -> FittedModel:
+    if not state.has_state(con, schema):
+        raise LookupError(f"no saved matching run in schema {schema!r}: run identity resolution first")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE cu_nodes AS SELECT * FROM {schema}.match_nodes")
+    return state.load_model(con, schema)[0]
+
+
+def _node(con: duckdb.DuckDBPyConnection, schema: str, record_key: str) -> tuple[int, int]:
+    found = con.execute(f"SELECT nid, cluster FROM {schema}.match_records WHERE record_key = ?",
+                        [record_key]).fetchall()
+    if not found:
+        raise LookupError(f"record {record_key!r} is not in the last matching run "
+                          "(record keys look like 'source|source_record_id')")
+    return found[0]
+
+
+def explain_pair(con: duckdb.DuckDBPyConnection, config: MatchConfig, schema: str,
+                 left: str, right: str) -> PairExplanation:
+    model = _load(con, schema)
+    (a, cluster_a), (b, cluster_b) = _node(con, schema, left), _node(con, schema, right)
+    same = cluster_a == cluster_b
+    out = PairExplanation(left=left, right=right, same_customer=same, verdict="")
+    if a == b:
+        out.verdict = "same customer: the two records carry identical identity fields"
+        return out
+    l, r = min(a, b), max(a, b)
+    out.conflict = bool(con.sql(f"SELECT {conflict_sql('x', 'y')} FROM cu_nodes x, cu_nodes y "
+                                f"WHERE x.nid = {l} AND y.nid = {r}").fetchall()[0][0])
+    out.rules = _rule_evidence(con, config, schema, l, r)
+    specs = [build_spec(c) for c in config.comparisons]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE cu_explain_pair AS SELECT {l}::BIGINT AS l, {r}::BIGINT AS r")
+    scoring.build_term_frequencies(con, specs)
+    scoring.build_gammas(con, specs, candidates="cu_explain_pair", out="cu_explain_gammas")
+    scoring.score_pairs(con, specs, model, gammas="cu_explain_gammas", out="cu_explain_scores")
+    row = con.sql("SELECT * FROM cu_explain_scores").df().iloc[0]
+    norms = dict(con.sql("SELECT feature, sum_sq FROM cu_tf_norm").fetchall())
+    for spec, w in zip(specs, model.weights()):
+        gamma = int(row[f"g_{spec.name}"])
+        weight = 0.0 if gamma < 0 else float(w[gamma])
+        level = spec.label(gamma)
+        tf = row.get(f"tf_{spec.name}")
+        if spec.tf_feature and gamma in spec.tf_levels and pd.notna(tf) and tf > 0:
+            adjust = float(np.clip(np.log2(norms[spec.tf_feature] / tf), -scoring.TF_CAP, scoring.TF_CAP))
+            weight += adjust
+            level += f" ({'rare' if adjust > 0 else 'common'} value: {adjust:+.1f})"
+        out.fields.append(FieldEvidence(spec.name, level, weight))
+    out.prior_weight = model.prior_weight
+    out.match_weight = float(row["match_weight"])
+    out.match_probability = float(row["match_probability"])
+    linked = con.execute(f"SELECT link, probability FROM {schema}.match_links WHERE l = ? AND r = ?", [l, r]).fetchall()
+    threshold = config.clustering.threshold
+    if same:
+        how = f"directly by {linked[0][0]}" if linked else "through other records of the customer"
+        out.verdict = f"same customer, linked {how}"
+    elif out.conflict:
+        out.verdict = "different customers: the records contradict each other"
+    elif out.match_probability < threshold and not out.rules:
+        out.verdict = f"different customers: match probability {out.match_probability:.4f} is below {threshold}"
+    else:
+        out.verdict = "different customers: the link was refused to keep contradicting records apart"
+    con.execute("DROP TABLE cu_explain_pair; DROP TABLE cu_explain_gammas; DROP TABLE cu_explain_scores")
+    return out
+
+
+def _rule_evidence(con: duckdb.DuckDBPyConnection, config: MatchConfig, schema: str, l: int, r: int) -> list[str]:
+    """Which identifiers the records share, and whether that value links or was limited."""
+    out = []
+    for rule in config.rules:
+        col = f"r_{rule.name}"
+        value = con.sql(f"SELECT x.{col} FROM cu_nodes x, cu_nodes y WHERE x.nid = {l} AND y.nid = {r} "
+                        f"AND x.{col} = y.{col}").fetchall()
+        if not value:
+            continue
+        shared = value[0][0]
+        hub = con.execute(f"""SELECT count(*) FROM {schema}.match_links
+                              WHERE link = 'rule:{rule.name}' AND (l IN (?, ?) OR r IN (?, ?))""", [l, r, l, r]).fetchall()[0][0]
+        records = con.execute(f"SELECT sum(records) FROM cu_nodes WHERE {col} = ?", [shared]).fetchall()[0][0]
+        state_text = "links them" if hub else f"was limited (shared by {records} records or by different people)"
+        out.append(f"{rule.name}: share {mask_value(shared)} - {state_text}")
+    return out
+
+
+def explain_customer(con: duckdb.DuckDBPyConnection, schema: str, identity_map: str,
+                     customer_id: str) -> pd.DataFrame:
+    """The links holding a customer together: one row per link between two of its records."""
+    _load(con, schema)
+    return con.execute(f"""
+        WITH members AS (
+          SELECT DISTINCT m.nid FROM {schema}.match_records m
+          JOIN {identity_map} i ON i.customer_id = ? AND m.record_key = i.source || '|' || i.source_record_id),
+        rep AS (SELECT nid, min(record_key) AS record_key, count(*) AS records
+                FROM {schema}.match_records WHERE nid IN (SELECT nid FROM members) GROUP BY nid)
+        SELECT a.record_key AS left_record, b.record_key AS right_record, e.link,
+               round(e.probability, 4) AS probability, round(e.weight, 1) AS weight
+        FROM {schema}.match_links e JOIN rep a ON a.nid = e.l JOIN rep b ON b.nid = e.r
+        ORDER BY e.weight DESC""", [customer_id]).df()
