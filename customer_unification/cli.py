@@ -28,10 +28,25 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check-config", help="validate a sources YAML (default: CU_SOURCES_CONFIG)")
     check.add_argument("path", nargs="?")
 
+    match = sub.add_parser("match", help="resolve the person records of a file into customers")
+    match.add_argument("input", help="Parquet, CSV or JSON-lines file of records")
+    match.add_argument("--config", required=True, help="match configuration YAML (see default_match.yaml)")
+    match.add_argument("--output", required=True, help="Parquet file to write: key columns + customer_id, "
+                                                       "match_confidence, matched_by")
+    match.add_argument("--state", help="DuckDB file keeping the run: stable ids next time, --incremental")
+    match.add_argument("--incremental", action="store_true", help="link only records the state has not seen")
+    match.add_argument("--overrides", help="CSV of steward decisions: left,right,decision[,reason]")
+
+    explain = sub.add_parser("explain", help="why two records were (not) linked, or what holds a customer")
+    explain.add_argument("records", nargs="*", help="two record keys, e.g. crm_contacts|C1000001 webshop_orders|WS-1")
+    explain.add_argument("--customer", help="a customer_id: list the links holding it together")
+    explain.add_argument("--state", help="a `match --state` file instead of the warehouse")
+    explain.add_argument("--config", help="match configuration (default: CU_MATCH_CONFIG or the bundled one)")
+
     args = parser.parse_args(argv)
     settings.apply_local_defaults()
     return {"demo": _demo, "demo-data": _demo_data, "run": _run, "summary": _summary,
-            "check-config": _check_config}[args.command](args)
+            "check-config": _check_config, "match": _match, "explain": _explain}[args.command](args)
 
 
 def _people_args(parser: argparse.ArgumentParser) -> None:
@@ -99,6 +114,65 @@ def _check_config(args: argparse.Namespace) -> int:
         print(f"invalid: {e}", file=sys.stderr)
         return 2
     print(f"{config.config_path}: {len(config.sources)} sources OK ({', '.join(s.name for s in config.sources)})")
+    return 0
+
+
+def _match(args: argparse.Namespace) -> int:
+    from customer_unification.lib.matching.config import ConfigError, load_match_config
+    from customer_unification.lib.matching.files import match_file
+
+    started = time.perf_counter()
+
+    def progress(step: str) -> None:
+        print(f"[{time.perf_counter() - started:6.1f}s] {step}", file=sys.stderr, flush=True)
+
+    try:
+        config = load_match_config(args.config)
+        result = match_file(args.input, config, args.output, state_path=args.state,
+                            incremental=args.incremental, overrides_path=args.overrides, progress=progress)
+    except (ConfigError, ValueError, KeyError, FileNotFoundError, LookupError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    stats, ids = result.match.stats, result.ids.stats
+    print(f"{stats['records']:,} records -> {stats['clusters']:,} customers in "
+          f"{time.perf_counter() - started:.1f}s ({stats['candidate_pairs']:,} candidate pairs, "
+          f"{stats['rule_links']:,} rule links, {stats['probabilistic_links']:,} probabilistic links, "
+          f"{stats['refused_links']:,} refused, {stats['limited_values']:,} identifier values limited)")
+    print(f"ids: {ids['kept']:,} kept, {ids['created']:,} created, {ids['merged']:,} merged, "
+          f"{ids['split']:,} split, {ids['retired']:,} retired -> {args.output}")
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from customer_unification.lib.matching.config import load_match_config
+    from customer_unification.lib.matching.explain import explain_customer, explain_pair
+    from customer_unification.lib.matching.files import STATE_SCHEMA
+
+    if bool(args.customer) == (len(args.records) == 2) or (args.records and len(args.records) != 2):
+        print("error: give two record keys or --customer ID", file=sys.stderr)
+        return 2
+    if args.state:
+        con, schema, identity_map = duckdb.connect(args.state, read_only=True), STATE_SCHEMA, f"{STATE_SCHEMA}.identity_map"
+    else:
+        con, schema, identity_map = (duckdb.connect(str(settings.warehouse_path()), read_only=True),
+                                     settings.IDENTITY_STATE_SCHEMA, "identity.customer_identity_map")
+    try:
+        config = load_match_config(args.config or settings.match_config_path())
+        if args.customer:
+            links = explain_customer(con, schema, identity_map, args.customer)
+            if links.empty:
+                print(f"{args.customer}: no links (a single record, or an unknown customer id)")
+            else:
+                print(links.to_string(index=False))
+        else:
+            print("\n".join(explain_pair(con, config, schema, *args.records).lines()))
+    except LookupError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    finally:
+        con.close()
     return 0
 
 

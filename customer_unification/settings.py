@@ -19,6 +19,23 @@ def apply_local_defaults() -> None:
     Path(os.environ["CU_WAREHOUSE_PATH"]).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
+# Tables a matching run keeps for the next (incremental) run and for `explain`, in the warehouse.
+IDENTITY_STATE_SCHEMA = "identity_state"
+
+
+def match_config_path() -> Path | None:
+    """CU_MATCH_CONFIG: a match YAML replacing the bundled default (None = the bundled one)."""
+    value = os.environ.get("CU_MATCH_CONFIG")
+    return Path(value).expanduser() if value else None
+
+
+def identity_overrides_path() -> Path | None:
+    """CU_IDENTITY_OVERRIDES: the stewards' must-link / must-not-link CSV, if there is one."""
+    value = os.environ.get("CU_IDENTITY_OVERRIDES")
+    path = Path(value).expanduser() if value else REPO_ROOT / "data" / "identity_overrides.csv"
+    return path if path.exists() else None
+
+
 def warehouse_path() -> Path:
     apply_local_defaults()
     return Path(os.environ["CU_WAREHOUSE_PATH"]).expanduser()
