@@ -62,7 +62,11 @@ def measure_child(cmd: list[str], log_path: Path) -> dict:
     """Launcher side: run `cmd` to completion, return its wall time and peak RSS."""
     started = time.perf_counter()
     with open(log_path, "w") as log:
-        code = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT).returncode
+        try:
+            code = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT).returncode
+        except OSError as e:  # e.g. the engine's executable is missing
+            print(f"cannot start {cmd[0]}: {e}", file=log)
+            code = 127
     wall = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the engine and what it waited for
     return {"returncode": code, "wall_s": round(wall, 2),
@@ -86,7 +90,6 @@ def dataset(records: int, seed: int) -> tuple[Path, Path]:
     stem = f"people_{records}_seed{seed}_v{VERSION}"
     full, engine_input = OUT / f"{stem}.parquet", OUT / f"{stem}.input.parquet"
     if not (full.exists() and engine_input.exists()):
-
         started = time.perf_counter()
         frame = generate(records, seed)
         OUT.mkdir(parents=True, exist_ok=True)
@@ -191,10 +194,9 @@ def main() -> None:
                       f"{row['peak_rss_mb']:>7,} MB  "
                       f"P {row['precision']:.4f} R {row['recall']:.4f} F1 {row['f1']:.4f} "
                       f"B3-F1 {row['b3_f1']:.4f}")
-    true_pairs = next((r["true_pairs"] for r in rows if r["ok"]), None)
-    print(f"\n{args.records:,} records, {truth['true_person'].nunique():,} true people, "
-          f"{true_pairs if true_pairs is None else format(true_pairs, ',')} true pairs; "
-          f"medians of {args.repeat} run(s)")
+    sizes = truth["true_person"].value_counts().to_numpy()
+    print(f"\n{args.records:,} records, {len(sizes):,} true people, "
+          f"{int((sizes * (sizes - 1) // 2).sum()):,} true pairs; medians of {args.repeat} run(s)")
     print(summarize(rows, engines))
 
 

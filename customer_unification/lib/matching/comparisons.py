@@ -26,6 +26,12 @@ class ComparisonSpec:
     tf_value: str | None = None  # ... taking the pair's value from this SQL (default l.<feature>)
     tf_levels: tuple[int, ...] = ()  # ... at these levels (default: the exact level)
     features: tuple[str, ...] = ()  # node features the levels read (training skips rules forcing them)
+    kind: str = ""
+    # Nested evidence: at these levels of this comparison, agreement on comparisons of the listed
+    # kinds says nothing new (the same address implies the same postcode and city; a handle that
+    # spells "kellyneal" already holds the first and last name). Their agreement then counts as
+    # missing so it is not counted twice; their disagreement still counts against the match.
+    absorbs: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
     @property
     def top(self) -> int:
@@ -169,4 +175,33 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
         tf_value = f"CASE WHEN l.{stem} IS NOT NULL AND r.{stem} IS NULL THEN l.{stem} ELSE r.{stem} END"
         tf_levels = tuple(range(1, len(levels) - (1 if kind == "handle" else 0) + 1))
     return ComparisonSpec(name=name, null_sql=null, levels=tuple(levels), tf_feature=tf, features=reads,
-                          tf_value=tf_value or (f"l.{tf}" if tf else None), tf_levels=tf_levels or (len(levels),))
+                          tf_value=tf_value or (f"l.{tf}" if tf else None), tf_levels=tf_levels or (len(levels),),
+                          kind=kind, absorbs=_ABSORBS.get(kind, ()))
+
+
+_NAMES = ("first_name", "last_name")
+# level (gamma) -> kinds whose agreement that level already implies; see ComparisonSpec.absorbs
+_ABSORBS: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = {
+    "address": ((3, ("postcode", "city")), (2, ("postcode", "city"))),
+    "postcode": ((2, ("city",)), (1, ("city",))),
+    # handle: 4 same handle, 3 spells name + year, 2 spells name, 1 spells first name + year
+    "handle": ((3, _NAMES), (2, _NAMES), (1, ("first_name",))),
+    # email_name: 3 spells name + year, 2 spells name, 1 spells first name + year
+    "email_name": ((3, _NAMES), (2, _NAMES), (1, ("first_name",))),
+}
+
+
+def absorbed_sql(specs: list[ComparisonSpec]) -> dict[str, str]:
+    """Per comparison whose agreement another comparison may absorb: SQL for its final gamma,
+    reading the raw gammas `g_<name>`."""
+    out: dict[str, str] = {}
+    for target in specs:
+        conditions = []
+        for spec in specs:
+            levels = [g for g, kinds in spec.absorbs if target.kind in kinds]
+            if levels and spec is not target:
+                conditions.append(f"g_{spec.name} IN ({', '.join(map(str, levels))})")
+        if conditions:
+            out[target.name] = (f"CAST(CASE WHEN g_{target.name} > 0 AND ({' OR '.join(conditions)}) "
+                                f"THEN -1 ELSE g_{target.name} END AS TINYINT)")
+    return out

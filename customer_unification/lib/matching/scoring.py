@@ -3,8 +3,10 @@
 import duckdb
 import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
-from customer_unification.lib.matching.comparisons import ComparisonSpec
+from customer_unification.lib.matching.comparisons import ComparisonSpec, absorbed_sql
 from customer_unification.lib.matching.em import FittedModel
 
 # Term-frequency adjustments are capped: one rare surname is strong evidence, not proof.
@@ -16,17 +18,43 @@ def build_term_frequencies(con: duckdb.DuckDBPyConnection, specs: list[Compariso
 
     The chance that two unrelated records share value v is tf(v)^2; over all values it is sum(tf^2).
     Agreeing on v is therefore log2(sum(tf^2) / tf(v)) bits stronger than the average agreement.
+
+    Frequencies count people, not records: records the deterministic rules already tie together
+    (`cu_rule_edges`, when present) count once. Otherwise a rare name held by one person's five
+    records would look five times as common as it is, and agreeing on it five times weaker.
     """
     con.execute("CREATE OR REPLACE TEMP TABLE cu_tf_norm (feature VARCHAR, sum_sq DOUBLE)")
-    for feature in sorted({s.tf_feature for s in specs if s.tf_feature}):
+    features = sorted({s.tf_feature for s in specs if s.tf_feature})
+    if not features:
+        return
+    _rule_components(con)
+    for feature in features:
         # "stem": the names people's handles and email addresses spell (kellyneal, kneal)
-        values = ("SELECT name_stem AS v FROM cu_nodes UNION ALL SELECT initial_stem FROM cu_nodes"
-                  if feature == "stem" else f"SELECT {feature} AS v FROM cu_nodes")
+        values = ("SELECT nid, name_stem AS v FROM cu_nodes UNION ALL SELECT nid, initial_stem FROM cu_nodes"
+                  if feature == "stem" else f"SELECT nid, {feature} AS v FROM cu_nodes")
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE cu_tf_{feature} AS
             SELECT v AS value, count(*) / sum(count(*)) OVER () AS tf
-            FROM ({values}) WHERE v IS NOT NULL GROUP BY 1""")
+            FROM (SELECT DISTINCT c.comp, x.v FROM ({values}) x JOIN cu_tf_comp c USING (nid)
+                  WHERE x.v IS NOT NULL) GROUP BY 1""")
         con.execute(f"INSERT INTO cu_tf_norm SELECT '{feature}', coalesce(sum(tf * tf), 1) FROM cu_tf_{feature}")
+    con.execute("DROP TABLE cu_tf_comp")
+
+
+def _rule_components(con: duckdb.DuckDBPyConnection) -> None:
+    """`cu_tf_comp (nid, comp)`: the node's component under the deterministic links (itself if none)."""
+    nids = con.sql("SELECT nid FROM cu_nodes ORDER BY nid").fetchnumpy()["nid"]
+    has_edges = con.sql("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'cu_rule_edges'").fetchall()[0][0]
+    comp = np.arange(len(nids))
+    if has_edges and len(nids):
+        edges = con.sql("SELECT l, r FROM cu_rule_edges").fetchnumpy()
+        if len(edges["l"]):
+            li, ri = np.searchsorted(nids, edges["l"]), np.searchsorted(nids, edges["r"])
+            graph = coo_matrix((np.ones(len(li), dtype=np.int8), (li, ri)), shape=(len(nids), len(nids)))
+            comp = connected_components(graph, directed=False)[1]
+    con.register("cu_tf_comp_in", pd.DataFrame({"nid": nids, "comp": comp}))
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_tf_comp AS SELECT * FROM cu_tf_comp_in")
+    con.unregister("cu_tf_comp_in")
 
 
 def build_gammas(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec],
@@ -40,12 +68,16 @@ def build_gammas(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec],
             tf_joins.append(f"LEFT JOIN cu_tf_{s.tf_feature} {alias} ON {alias}.value = {s.tf_value}")
             tf_cols.append(f"{alias}.tf AS tf_{s.name}")
     select_tf = "".join(f", {c}" for c in tf_cols)
+    absorbed = absorbed_sql(specs)
+    replace = (f" REPLACE ({', '.join(f'{sql} AS g_{name}' for name, sql in absorbed.items())})"
+               if absorbed else "")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {out} AS
+        SELECT *{replace} FROM (
         SELECT c.*,
           {gammas}{select_tf}
         FROM {candidates} c JOIN cu_nodes l ON l.nid = c.l JOIN cu_nodes r ON r.nid = c.r
-        {" ".join(tf_joins)}""")
+        {" ".join(tf_joins)})""")
 
 
 def random_pairs(con: duckdb.DuckDBPyConnection, max_pairs: int, seed: int) -> int:

@@ -112,11 +112,13 @@ def validate(frame: pd.DataFrame, expectations: list[Expectation], suite_name: s
     import great_expectations.expectations as gxe
 
     suite = gx.ExpectationSuite(
-        name=suite_name, expectations=[getattr(gxe, e.type)(**dict(e.kwargs)) for e in expectations]
+        name=suite_name, expectations=[getattr(gxe, e.type)(**{k: list(v) if isinstance(v, tuple) else v
+                                                                for k, v in e.kwargs}) for e in expectations]
     )
     # GE's cost grows with the frame's width even for table-level metrics: hand it only the
     # columns the suite reads (measured on 247k x 45: 6.2 s for the whole frame, 2.6 s trimmed).
-    needed = list(dict.fromkeys(e.column for e in expectations if e.column in frame.columns)) or list(frame.columns[:1])
+    read = [c for e in expectations for c in [e.column, *dict(e.kwargs).get("column_list", ())] if c in frame.columns]
+    needed = list(dict.fromkeys(read)) or list(frame.columns[:1])
     run = _batch_definition().get_batch(batch_parameters={"dataframe": frame[needed]}).validate(
         suite, result_format={"result_format": RESULT_FORMAT}
     )
@@ -140,6 +142,23 @@ def validate(frame: pd.DataFrame, expectations: list[Expectation], suite_name: s
 
 
 @cache
+def suite_metadata(suite: SuiteResult) -> dict[str, Any]:
+    """A suite's outcome as check metadata: counts, every failure's details, each expectation's verdict."""
+    failed = {r.expectation.label: {"unexpected_count": r.unexpected_count,
+                                    "unexpected_percent": round(r.unexpected_percent, 4),
+                                    **({"observed": r.observed} if r.observed is not None else {}),
+                                    **({"error": r.exception} if r.exception else {})}
+              for r in suite.failed}
+    return {
+        "suite": suite.suite,
+        "expectations": len(suite.results),
+        "failed_expectations": len(failed),
+        "failures": failed,
+        "results": {r.expectation.label: "passed" if r.success else f"FAILED ({r.unexpected_count} unexpected)"
+                    for r in suite.results},
+    }
+
+
 def _batch_definition():
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig

@@ -4,7 +4,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from customer_unification.lib.quality.expectations import SuiteResult, staging_expectations, validate
+from customer_unification.lib.quality.expectations import (SuiteResult, staging_expectations, suite_metadata,
+                                                             validate)
 from customer_unification.lib.sources.contracts import SourceContract
 from customer_unification.lib.staging.standardize import StagingResult
 
@@ -47,16 +48,4 @@ def evaluate_gates(raw_rows: int, result: StagingResult, contract: SourceContrac
 
 
 def _suite_gate(suite: SuiteResult) -> GateResult:
-    failed = {r.expectation.label: {"unexpected_count": r.unexpected_count,
-                                    "unexpected_percent": round(r.unexpected_percent, 4),
-                                    **({"observed": r.observed} if r.observed is not None else {}),
-                                    **({"error": r.exception} if r.exception else {})}
-              for r in suite.failed}
-    return GateResult("great_expectations", suite.success, GATES["great_expectations"], {
-        "suite": suite.suite,
-        "expectations": len(suite.results),
-        "failed_expectations": len(failed),
-        "failures": failed,
-        "results": {r.expectation.label: "passed" if r.success else f"FAILED ({r.unexpected_count} unexpected)"
-                    for r in suite.results},
-    })
+    return GateResult("great_expectations", suite.success, GATES["great_expectations"], suite_metadata(suite))

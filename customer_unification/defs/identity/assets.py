@@ -1,0 +1,130 @@
+"""Identity: every staged record gets the customer_id of the person behind it.
+
+One multi-asset runs the matching engine inside the warehouse (DuckDB SQL on the staged view,
+no round trip through pandas for the pairs) and writes the identity tables together, so the map,
+its links, the model and the lineage always describe the same run. Blocking checks stop profiles
+and everything downstream when the result looks wrong.
+"""
+
+from collections.abc import Iterator
+
+import dagster as dg
+import numpy as np
+
+from customer_unification import settings
+from customer_unification.defs.metadata import counts_markdown, table_metadata
+from customer_unification.lib.matching import publish, report
+from customer_unification.lib.matching.config import load_match_config
+from customer_unification.lib.matching.engine import comparison_specs
+from customer_unification.lib.matching.resolve import previous_assignments, read_overrides, resolve
+from customer_unification.lib.quality.expectations import suite_metadata
+from customer_unification.resources.quality import GreatExpectationsRunner
+from customer_unification.resources.warehouse import DuckDBWarehouse
+
+MAP_KEY = dg.AssetKey(["identity", "customer_identity_map"])
+KINDS = {"duckdb", "sql"}
+OWNERS = ["team:identity"]
+
+
+class IdentityRunConfig(dg.Config):
+    incremental: bool = False  # link only records the last run has not seen (faster; same model)
+
+
+def _spec(table: str, description: str, **kw) -> dg.AssetSpec:
+    return dg.AssetSpec(["identity", table], group_name="identity", kinds=KINDS, owners=OWNERS,
+                        description=description, deps=[dg.AssetKey(["staging", "unified_records"])], **kw)
+
+
+@dg.multi_asset(
+    name="resolve_identities",
+    specs=[
+        _spec("customer_identity_map", "One row per staged record: source, source_record_id, customer_id "
+              "(stable across runs), match_confidence and matched_by (rule:<identifier>, probabilistic, "
+              "override:must_link, identical record, unmatched)."),
+        _spec("record_links", "Every link the run accepted or refused between two records, with the "
+              "rule or the match weight/probability and the agreement level of each compared field."),
+        _spec("id_lineage", "Every customer_id change across runs (merged, split, created, retired), "
+              "with the run that made it; appended, never rewritten."),
+        _spec("match_model", "The Fellegi-Sunter model of the run: m and u probabilities and the match "
+              "weight of every comparison level."),
+        _spec("limited_identifiers", "Identifier values (masked) that stopped linking records on their "
+              "own: blocked values, shared by too many records, or by different people."),
+    ],
+    check_specs=[dg.AssetCheckSpec(name, asset=MAP_KEY, blocking=True, description=text)
+                 for name, text in publish.GATES.items()],
+)
+def resolve_identities(context: dg.AssetExecutionContext, config: IdentityRunConfig,
+                       warehouse: DuckDBWarehouse, quality: GreatExpectationsRunner) -> Iterator:
+    match_config = load_match_config(settings.match_config_path())
+    overrides_path = settings.identity_overrides_path()
+    overrides = read_overrides(overrides_path) if overrides_path else None
+    state_schema = settings.IDENTITY_STATE_SCHEMA
+    with warehouse.connect() as con:
+        has_previous = con.sql("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'identity' "
+                               "AND table_name = 'customer_identity_map'").fetchall()[0][0] > 0
+        previous_map = con.sql(f"SELECT * FROM {publish.SCHEMA}.customer_identity_map").df() if has_previous else None
+        resolution = resolve(con, "staging.unified_records", match_config, run_id=context.run_id,
+                             previous=previous_assignments(previous_map, match_config.key),
+                             state_schema=state_schema, incremental=config.incremental and has_previous,
+                             overrides=overrides, progress=context.log.info)
+        suite = quality.submit(resolution.identity_map, publish.identity_expectations(), "identity_map")
+        publish.write_tables(con, match_config, resolution, context.run_id, state_schema)
+        staged = con.sql("SELECT count(*) FROM staging.unified_records").fetchall()[0][0]
+        gates = publish.structural_gates(con, match_config, resolution, staged, state_schema, previous_map)
+        weights = con.sql("SELECT match_weight FROM cu_scores").fetchnumpy()["match_weight"]
+        links = con.sql(f"SELECT status, linked_by, count(*) FROM {publish.SCHEMA}.record_links GROUP BY ALL").fetchall()
+    match = resolution.match
+    model = report.model_table(comparison_specs(match_config), match.model)
+    p = match_config.clustering.threshold
+    threshold_weight = float(np.log2(p / (1 - p)))
+    hist = report.histogram(weights)
+    report_path = settings.warehouse_path().parent / "reports" / "identity_report.html"
+    report_path.parent.mkdir(parents=True, exist_ok=True)
+    report_path.write_text(report.html_report(
+        "Identity resolution", model, hist, threshold_weight,
+        {"run": context.run_id, **{k: v for k, v in match.stats.items() if not isinstance(v, dict)}}))
+    identity = resolution.identity_map
+    yield dg.MaterializeResult(asset_key=MAP_KEY, metadata={
+        **table_metadata(identity, ["source", "source_record_id", "customer_id", "match_confidence", "matched_by"]),
+        "customers": identity["customer_id"].nunique(),
+        "match_rate": round(publish.match_rate(identity), 4),
+        "records_by_matched_by": counts_markdown(identity["matched_by"].value_counts().to_dict(), ("matched by", "records")),
+        "id_changes": counts_markdown(resolution.ids.stats, ("change", "count")),
+        "step_seconds": counts_markdown(match.timings, ("step", "seconds")),
+        "incremental": bool(config.incremental and previous_map is not None),
+        "report": dg.MetadataValue.path(str(report_path)),
+    })
+    yield dg.MaterializeResult(asset_key=["identity", "record_links"], metadata={
+        "dagster/row_count": sum(n for *_, n in links),
+        "links": dg.MetadataValue.md("| status | linked by | links |\n|---|---|---:|\n" + "\n".join(
+            f"| {s} | {b} | {n:,} |" for s, b, n in sorted(links, key=lambda x: -x[2]))),
+        "candidate_pairs_by_blocking_rule": counts_markdown(match.stats["pairs_by_blocking_rule"], ("rule", "pairs")),
+        "match_weight_histogram": dg.MetadataValue.md(report.histogram_markdown(hist, threshold_weight)),
+    })
+    yield dg.MaterializeResult(asset_key=["identity", "id_lineage"], metadata={
+        "changes_this_run": counts_markdown({k: v for k, v in resolution.ids.stats.items() if k != "kept"},
+                                            ("change", "count")),
+    })
+    yield dg.MaterializeResult(asset_key=["identity", "match_model"], metadata={
+        "dagster/row_count": len(model),
+        "match_weights": dg.MetadataValue.md(report.weights_markdown(model)),
+        "prior_match_weight": round(match.model.prior_weight, 2),
+        "em_sessions": match.model.iterations,
+    })
+    limited = match.limited
+    yield dg.MaterializeResult(asset_key=["identity", "limited_identifiers"], metadata={
+        "dagster/row_count": len(limited),
+        "by_rule_and_reason": dg.MetadataValue.md(
+            limited.groupby(["rule", "reason"]).size().rename("values").reset_index().to_markdown(index=False)
+            if len(limited) else "(none)"),
+    })
+    ge = suite.result()
+    yield dg.AssetCheckResult(asset_key=MAP_KEY, check_name="great_expectations", passed=ge.success,
+                              metadata=suite_metadata(ge))
+    for gate in gates:
+        yield dg.AssetCheckResult(asset_key=MAP_KEY, check_name=gate.name, passed=gate.passed, metadata=gate.metadata)
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(assets=[resolve_identities])
