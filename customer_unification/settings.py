@@ -36,6 +36,14 @@ def identity_overrides_path() -> Path | None:
     return path if path.exists() else None
 
 
+def identity_truth_path() -> Path | None:
+    """CU_IDENTITY_TRUTH: ground truth (source, source_record_id, person_id) to score matching
+    against; defaults to the demo estate's. Matching never reads it - only the evaluation does."""
+    value = os.environ.get("CU_IDENTITY_TRUTH")
+    path = Path(value).expanduser() if value else demo_data_dir() / "_truth" / "record_person.parquet"
+    return path if path.exists() else None
+
+
 def warehouse_path() -> Path:
     apply_local_defaults()
     return Path(os.environ["CU_WAREHOUSE_PATH"]).expanduser()

@@ -124,7 +124,3 @@ def resolve_identities(context: dg.AssetExecutionContext, config: IdentityRunCon
     for gate in gates:
         yield dg.AssetCheckResult(asset_key=MAP_KEY, check_name=gate.name, passed=gate.passed, metadata=gate.metadata)
 
-
-@dg.definitions
-def defs() -> dg.Definitions:
-    return dg.Definitions(assets=[resolve_identities])

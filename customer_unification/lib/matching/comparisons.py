@@ -31,7 +31,7 @@ class ComparisonSpec:
     # kinds says nothing new (the same address implies the same postcode and city; a handle that
     # spells "kellyneal" already holds the first and last name). Their agreement then counts as
     # missing so it is not counted twice; their disagreement still counts against the match.
-    absorbs: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    absorbs: tuple["Absorb", ...] = ()
 
     @property
     def top(self) -> int:
@@ -144,10 +144,13 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
                         f"l.house IS NOT DISTINCT FROM r.house AND {_jw('addr')} >= 0.90"),
                   Level("Jaro-Winkler >= 0.80", f"{_jw('addr')} >= 0.80")]
     elif kind == "handle":
-        # Cross-field: the same handle, or a handle on one side against the name on the other.
-        null, cross = _cross_levels("handle")
-        null = f"(l.handle IS NULL OR r.handle IS NULL) AND {null}"
-        levels = [Level("same handle", "l.handle = r.handle"), *cross]
+        null = _nulls("handle")
+        levels = [Level("same handle", "l.handle = r.handle")]
+    elif kind == "handle_name":
+        # Cross-field: a handle on one side against the name on the other. Kept apart from the
+        # handle comparison: matches agree on a handle only when both hold one, so the two kinds of
+        # pair have their own m (as email and email_name do).
+        null, levels = _cross_levels("handle")
     elif kind == "email_name":
         null, levels = _cross_levels("email")
     elif kind == "identifier":
@@ -165,43 +168,64 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
     reads = {
         "first_name": ("fn", "fn_canon"), "last_name": ("ln",), "date_of_birth": ("dob", "byear"),
         "email": ("email", "email_local"), "phone": ("phone",), "postcode": ("postcode",),
-        "city": ("city",), "address": ("addr", "house"), "handle": ("handle", "handle_stem"),
-        "email_name": ("email_stem",),
+        "city": ("city",), "address": ("addr", "house"), "handle": ("handle",),
+        "handle_name": ("handle_stem",), "email_name": ("email_stem",),
     }.get(kind, (f"x_{name}",))
     tf_value, tf_levels = None, ()
-    if kind in ("handle", "email_name") and comparison.term_frequency:
+    if kind == "handle" and comparison.term_frequency:
+        tf = "handle"
+    if kind in ("handle_name", "email_name") and comparison.term_frequency:
         # how many people a stem like "jsmith" spells: @jsmith is weak evidence, @kneal rather strong
-        tf, stem = "stem", f"{'handle' if kind == 'handle' else 'email'}_stem"
+        tf, stem = "stem", f"{'handle' if kind == 'handle_name' else 'email'}_stem"
         tf_value = f"CASE WHEN l.{stem} IS NOT NULL AND r.{stem} IS NULL THEN l.{stem} ELSE r.{stem} END"
-        tf_levels = tuple(range(1, len(levels) - (1 if kind == "handle" else 0) + 1))
+        tf_levels = tuple(range(1, len(levels) + 1))
     return ComparisonSpec(name=name, null_sql=null, levels=tuple(levels), tf_feature=tf, features=reads,
                           tf_value=tf_value or (f"l.{tf}" if tf else None), tf_levels=tf_levels or (len(levels),),
                           kind=kind, absorbs=_ABSORBS.get(kind, ()))
 
 
 _NAMES = ("first_name", "last_name")
-# level (gamma) -> kinds whose agreement that level already implies; see ComparisonSpec.absorbs
-_ABSORBS: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = {
-    "address": ((3, ("postcode", "city")), (2, ("postcode", "city"))),
-    "postcode": ((2, ("city",)), (1, ("city",))),
-    # handle: 4 same handle, 3 spells name + year, 2 spells name, 1 spells first name + year
-    "handle": ((3, _NAMES), (2, _NAMES), (1, ("first_name",))),
+
+
+@dataclass(frozen=True)
+class Absorb:
+    """At `levels` of one comparison, comparisons of `kinds` add nothing new: their agreement
+    (or, with `whole`, any level) counts as missing."""
+
+    levels: tuple[int, ...]
+    kinds: tuple[str, ...]
+    whole: bool = False
+
+
+# Nested evidence, see ComparisonSpec.absorbs.
+_ABSORBS: dict[str, tuple[Absorb, ...]] = {
+    # the same address implies the same postcode; geography is compared at the finest level both
+    # records hold, so the city counts only where neither address nor postcode can be compared
+    "address": (Absorb((2, 3), ("postcode",)), Absorb((0, 1, 2, 3), ("city",), whole=True)),
+    "postcode": (Absorb((0, 1, 2), ("city",), whole=True),),
+    # handle_name: 3 spells name + year, 2 spells name, 1 spells first name + year; a handle
+    # spelling the name holds the names (and whatever the other's email spells of them)
+    "handle_name": (Absorb((2, 3), _NAMES + ("email_name",)), Absorb((1,), ("first_name",))),
     # email_name: 3 spells name + year, 2 spells name, 1 spells first name + year
-    "email_name": ((3, _NAMES), (2, _NAMES), (1, ("first_name",))),
+    "email_name": (Absorb((2, 3), _NAMES), Absorb((1,), ("first_name",))),
 }
 
 
 def absorbed_sql(specs: list[ComparisonSpec]) -> dict[str, str]:
-    """Per comparison whose agreement another comparison may absorb: SQL for its final gamma,
+    """Per comparison whose evidence another comparison may absorb: SQL for its final gamma,
     reading the raw gammas `g_<name>`."""
     out: dict[str, str] = {}
     for target in specs:
-        conditions = []
+        agree, whole = [], []
         for spec in specs:
-            levels = [g for g, kinds in spec.absorbs if target.kind in kinds]
-            if levels and spec is not target:
-                conditions.append(f"g_{spec.name} IN ({', '.join(map(str, levels))})")
+            if spec is target:
+                continue
+            for rule in spec.absorbs:
+                if target.kind in rule.kinds:
+                    (whole if rule.whole else agree).append(
+                        f"g_{spec.name} IN ({', '.join(map(str, rule.levels))})")
+        conditions = ([f"(g_{target.name} > 0 AND ({' OR '.join(agree)}))"] if agree else []) + whole
         if conditions:
-            out[target.name] = (f"CAST(CASE WHEN g_{target.name} > 0 AND ({' OR '.join(conditions)}) "
-                                f"THEN -1 ELSE g_{target.name} END AS TINYINT)")
+            out[target.name] = (f"CAST(CASE WHEN {' OR '.join(conditions)} THEN -1 "
+                                f"ELSE g_{target.name} END AS TINYINT)")
     return out

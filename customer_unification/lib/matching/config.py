@@ -20,7 +20,7 @@ ROLES = (
 
 ComparisonKind = Literal[
     "first_name", "last_name", "date_of_birth", "email", "phone", "postcode", "city", "address",
-    "handle", "email_name", "identifier", "exact",
+    "handle", "handle_name", "email_name", "identifier", "exact",
 ]
 
 

@@ -29,16 +29,54 @@ def build_term_frequencies(con: duckdb.DuckDBPyConnection, specs: list[Compariso
         return
     _rule_components(con)
     for feature in features:
-        # "stem": the names people's handles and email addresses spell (kellyneal, kneal)
-        values = ("SELECT nid, name_stem AS v FROM cu_nodes UNION ALL SELECT nid, initial_stem FROM cu_nodes"
-                  if feature == "stem" else f"SELECT nid, {feature} AS v FROM cu_nodes")
+        if feature == "stem":
+            _stem_frequencies(con)
+            continue
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE cu_tf_{feature} AS
             SELECT v AS value, count(*) / sum(count(*)) OVER () AS tf
-            FROM (SELECT DISTINCT c.comp, x.v FROM ({values}) x JOIN cu_tf_comp c USING (nid)
-                  WHERE x.v IS NOT NULL) GROUP BY 1""")
+            FROM (SELECT DISTINCT c.comp, n.{feature} AS v FROM cu_nodes n JOIN cu_tf_comp c USING (nid)
+                  WHERE n.{feature} IS NOT NULL) GROUP BY 1""")
         con.execute(f"INSERT INTO cu_tf_norm SELECT '{feature}', coalesce(sum(tf * tf), 1) FROM cu_tf_{feature}")
     con.execute("DROP TABLE cu_tf_comp")
+
+
+def _stem_frequencies(con: duckdb.DuckDBPyConnection) -> None:
+    """`cu_tf_stem`: how common the name a handle or email spells is (kellyneal, kneal, kelly).
+
+    Counting the spelled names themselves would mostly count the person's own records (a full
+    name is rare), so the frequency of a full name is estimated from its parts, as the share of
+    people with that first name (or initial) times the share with that surname. The norm is the
+    average frequency over the names people hold, the chance two unrelated people share one.
+    """
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE cu_tf_parts AS
+        SELECT DISTINCT c.comp, n.fn, n.ln FROM cu_nodes n JOIN cu_tf_comp c USING (nid)
+        WHERE n.fn IS NOT NULL""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE cu_tf_stem AS
+        WITH parts AS (SELECT DISTINCT comp, fn, ln FROM cu_tf_parts),
+        f AS (SELECT fn AS part, count(*) / sum(count(*)) OVER () AS p FROM (SELECT DISTINCT comp, fn FROM parts) GROUP BY 1),
+        i AS (SELECT part, count(*) / sum(count(*)) OVER () AS p
+              FROM (SELECT DISTINCT comp, left(fn, 1) AS part FROM parts) GROUP BY 1),
+        s AS (SELECT ln AS part, count(*) / sum(count(*)) OVER () AS p
+              FROM (SELECT DISTINCT comp, ln FROM parts WHERE length(ln) > 1) GROUP BY 1),
+        spelled AS (  -- every way a stem arises: full name, initial + surname, first name alone
+          SELECT DISTINCT n.fn || n.ln AS value, 'name' AS kind, n.fn AS a, n.ln AS b FROM cu_tf_parts n WHERE length(n.ln) > 1
+          UNION SELECT DISTINCT left(n.fn, 1) || n.ln, 'initial', left(n.fn, 1), n.ln FROM cu_tf_parts n WHERE length(n.ln) > 1
+          UNION SELECT DISTINCT n.fn, 'first', n.fn, NULL FROM cu_tf_parts n)
+        SELECT value, least(sum(CASE x.kind WHEN 'first' THEN f.p WHEN 'name' THEN f.p * s.p ELSE i.p * s.p END), 1.0) AS tf
+        FROM spelled x LEFT JOIN f ON f.part = x.a AND x.kind <> 'initial' LEFT JOIN i ON i.part = x.a AND x.kind = 'initial'
+        LEFT JOIN s ON s.part = x.b
+        GROUP BY 1 HAVING tf > 0""")
+    con.execute("""
+        INSERT INTO cu_tf_norm
+        SELECT 'stem', coalesce(sum(t.tf * h.share), 1) FROM cu_tf_stem t JOIN (
+          SELECT v, count(*) / sum(count(*)) OVER () AS share FROM (
+            SELECT DISTINCT comp, fn || ln AS v FROM cu_tf_parts WHERE length(ln) > 1
+            UNION ALL SELECT DISTINCT comp, left(fn, 1) || ln FROM cu_tf_parts WHERE length(ln) > 1) GROUP BY 1
+        ) h ON h.v = t.value""")
+    con.execute("DROP TABLE cu_tf_parts")
 
 
 def _rule_components(con: duckdb.DuckDBPyConnection) -> None:

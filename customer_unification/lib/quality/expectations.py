@@ -37,6 +37,12 @@ class Expectation:
         return dict(self.kwargs).get("column")
 
     @property
+    def columns(self) -> list[str]:
+        """Every column the expectation reads (one, or a compound column list)."""
+        kwargs = dict(self.kwargs)
+        return [c for c in [kwargs.get("column"), *kwargs.get("column_list", ())] if c]
+
+    @property
     def label(self) -> str:
         return f"{self.type}({self.column})" if self.column else self.type
 
@@ -117,7 +123,7 @@ def validate(frame: pd.DataFrame, expectations: list[Expectation], suite_name: s
     )
     # GE's cost grows with the frame's width even for table-level metrics: hand it only the
     # columns the suite reads (measured on 247k x 45: 6.2 s for the whole frame, 2.6 s trimmed).
-    read = [c for e in expectations for c in [e.column, *dict(e.kwargs).get("column_list", ())] if c in frame.columns]
+    read = [c for e in expectations for c in e.columns if c in frame.columns]
     needed = list(dict.fromkeys(read)) or list(frame.columns[:1])
     run = _batch_definition().get_batch(batch_parameters={"dataframe": frame[needed]}).validate(
         suite, result_format={"result_format": RESULT_FORMAT}

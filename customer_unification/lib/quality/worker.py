@@ -28,7 +28,7 @@ def start() -> None:
 
 def submit(frame: pd.DataFrame, expectations: list[Expectation], suite_name: str) -> "Future[SuiteResult]":
     """Validate in the helper; the caller collects the result when it needs it."""
-    columns = list(dict.fromkeys(e.column for e in expectations if e.column in frame.columns))
+    columns = list(dict.fromkeys(c for e in expectations for c in e.columns if c in frame.columns))
     trimmed = frame[columns or list(frame.columns[:1])]  # ship only what the suite reads
     if not enabled():
         done: Future[SuiteResult] = Future()
