@@ -28,9 +28,9 @@ class ComparisonSpec:
     features: tuple[str, ...] = ()  # node features the levels read (training skips rules forcing them)
     kind: str = ""
     # Nested evidence: at these levels of this comparison, agreement on comparisons of the listed
-    # kinds says nothing new (the same address implies the same postcode and city; a handle that
-    # spells "kellyneal" already holds the first and last name). Their agreement then counts as
-    # missing so it is not counted twice; their disagreement still counts against the match.
+    # kinds says nothing new (a handle or email that spells "kellyneal" already holds the first and
+    # last name). Their agreement then counts as missing so it is not counted twice; their
+    # disagreement still counts against the match.
     absorbs: tuple["Absorb", ...] = ()
 
     @property
@@ -197,12 +197,10 @@ class Absorb:
     whole: bool = False
 
 
-# Nested evidence, see ComparisonSpec.absorbs.
+# Nested evidence, see ComparisonSpec.absorbs. Geography is deliberately not nested: on data
+# whose address, postcode and city are recorded (and mistyped) independently, agreeing on all three
+# is more evidence than agreeing on one.
 _ABSORBS: dict[str, tuple[Absorb, ...]] = {
-    # the same address implies the same postcode; geography is compared at the finest level both
-    # records hold, so the city counts only where neither address nor postcode can be compared
-    "address": (Absorb((2, 3), ("postcode",)), Absorb((0, 1, 2, 3), ("city",), whole=True)),
-    "postcode": (Absorb((0, 1, 2), ("city",), whole=True),),
     # handle_name: 3 spells name + year, 2 spells name, 1 spells first name + year; a handle
     # spelling the name holds the names (and whatever the other's email spells of them)
     "handle_name": (Absorb((2, 3), _NAMES + ("email_name",)), Absorb((1,), ("first_name",))),

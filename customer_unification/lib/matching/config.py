@@ -153,6 +153,12 @@ def load_match_config(path: str | Path | None = None) -> MatchConfig:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise ConfigError(f"{label}: not valid YAML: {exc}") from exc
+    base = data.pop("extends", None)
+    if base is not None:  # start from another config (`default` = the bundled one); keys here win
+        if path is None:
+            raise ConfigError(f"{label}: the default configuration cannot extend another")
+        parent = load_match_config(None if base == "default" else Path(path).parent / base)
+        data = {**parent.model_dump(), **data}
     try:
         return MatchConfig.model_validate(data)
     except ValidationError as exc:

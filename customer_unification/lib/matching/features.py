@@ -78,7 +78,8 @@ def build_features(con: duckdb.DuckDBPyConnection, config: MatchConfig, source: 
             feature = {"date_of_birth": "dob", "address": "addr"}.get(rule.column, rule.column)
             role_extras[f"r_{rule.name}"] = feature
         else:
-            raw_extras[f"r_{rule.name}"] = _text(f'"{_require(rule.column, columns)}"')
+            # an identifier the input lacks leaves its rule inert (the defaults name several)
+            raw_extras[f"r_{rule.name}"] = _text(f'"{rule.column}"') if rule.column in columns else "NULL::VARCHAR"
 
     con.execute("CREATE OR REPLACE TEMP TABLE cu_nicknames (nickname VARCHAR, canonical VARCHAR)")
     con.executemany("INSERT INTO cu_nicknames VALUES (?, ?)", list(NICKNAMES.items()))
