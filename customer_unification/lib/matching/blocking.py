@@ -16,10 +16,10 @@ def rule_label(rule: BlockingRule) -> str:
 
 def _rule_sql(rule: BlockingRule, left: str) -> str:
     """Pairs for one rule; `left` is the node table (or the new nodes only, when incremental)."""
-    on = " AND ".join(f"l.{a} = r.{b}" for a, b in rule.pairs)
+    on = " AND ".join([f"l.{a} = r.{b}" for a, b in rule.pairs] + [f"r.{f} IS NULL" for f in rule.right_lacks])
     if rule.same and left == "cu_nodes":
         return f"SELECT l.nid AS l, r.nid AS r FROM cu_nodes l JOIN cu_nodes r ON {on} AND l.nid < r.nid"
-    flipped = " AND ".join(f"l.{b} = r.{a}" for a, b in rule.pairs)
+    flipped = " AND ".join([f"l.{b} = r.{a}" for a, b in rule.pairs] + [f"l.{f} IS NULL" for f in rule.right_lacks])
     both = [on] if rule.same or left == "cu_nodes" else [on, flipped]
     return " UNION ALL ".join(
         f"SELECT least(l.nid, r.nid) AS l, greatest(l.nid, r.nid) AS r "
@@ -35,7 +35,7 @@ def build_candidates(con: duckdb.DuckDBPyConnection, rules: list[BlockingRule],
     """
     columns = {row[0] for row in con.sql("DESCRIBE cu_nodes").fetchall()}
     for rule in rules:
-        unknown = sorted({f for pair in rule.pairs for f in pair} - columns)
+        unknown = sorted(({f for pair in rule.pairs for f in pair} | set(rule.right_lacks)) - columns)
         if unknown:
             raise KeyError(f"blocking rule {rule_label(rule)!r} uses unknown feature(s) {unknown}")
     if len(rules) > 62:

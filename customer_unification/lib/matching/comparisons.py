@@ -51,6 +51,18 @@ def _nulls(*features: str) -> str:
     return " OR ".join(f"l.{f} IS NULL OR r.{f} IS NULL" for f in features)
 
 
+def one_edit_sql(a: str, b: str) -> str:
+    """SQL: `a` and `b` differ by at most one typo (substitution, insertion, deletion or swap).
+
+    Same as damerau_levenshtein(a, b) <= 1, but that costs ~1.3 s per million pairs; hamming
+    settles the common equal-length case ~10x faster, and the full distance runs only when a
+    swap is possible. CASE, not OR: DuckDB evaluates both sides of an OR, CASE branches lazily.
+    """
+    return (f"(CASE WHEN length({a}) = length({b}) THEN (CASE WHEN hamming({a}, {b}) = 2 "
+            f"THEN damerau_levenshtein({a}, {b}) = 1 ELSE hamming({a}, {b}) <= 1 END) "
+            f"WHEN abs(length({a}) - length({b})) = 1 THEN levenshtein({a}, {b}) = 1 ELSE false END)")
+
+
 def _jw(feature: str) -> str:
     return f"jaro_winkler_similarity(l.{feature}, r.{feature})"
 
@@ -106,7 +118,7 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
         null = _nulls("ln")
         levels = [Level("exact", "l.ln = r.ln"),
                   Level("one typo, or first and last names swapped",
-                        "damerau_levenshtein(l.ln, r.ln) <= 1 OR (l.ln = r.fn AND l.fn = r.ln)"),
+                        f"{one_edit_sql('l.ln', 'r.ln')} OR (l.ln = r.fn AND l.fn = r.ln)"),
                   Level("Jaro-Winkler >= 0.88", f"{_jw('ln')} >= 0.88"),
                   Level("an initial that fits", "(length(l.ln) = 1 OR length(r.ln) = 1) AND left(l.ln, 1) = left(r.ln, 1)")]
         tf = "ln" if comparison.term_frequency else None
@@ -116,7 +128,7 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
                    "AND substr(l.dob, 7, 2) = substr(r.dob, 5, 2)")
         levels = [Level("exact", "l.dob = r.dob"),
                   Level("day and month swapped", swapped),
-                  Level("one digit differs or two swapped", "damerau_levenshtein(l.dob, r.dob) <= 1"),
+                  Level("one digit differs or two swapped", one_edit_sql("l.dob", "r.dob")),
                   Level("same birth year (one side has only the year)",
                         "(l.dob IS NULL OR r.dob IS NULL) AND l.byear = r.byear")]
     elif kind == "email":
@@ -127,7 +139,7 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
     elif kind == "phone":
         null = _nulls("phone")
         levels = [Level("exact", "l.phone = r.phone"),
-                  Level("one digit differs or two swapped", "damerau_levenshtein(l.phone, r.phone) <= 1")]
+                  Level("one digit differs or two swapped", one_edit_sql("l.phone", "r.phone"))]
     elif kind == "postcode":
         null = _nulls("postcode")
         levels = [Level("exact", "l.postcode = r.postcode"),
@@ -157,7 +169,7 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
         x = f"x_{name}"
         null = _nulls(x)
         levels = [Level("exact", f"l.{x} = r.{x}"),
-                  Level("one character differs or two swapped", f"damerau_levenshtein(l.{x}, r.{x}) <= 1")]
+                  Level("one character differs or two swapped", one_edit_sql(f"l.{x}", f"r.{x}"))]
     elif kind == "exact":
         x = f"x_{name}"
         null = _nulls(x)

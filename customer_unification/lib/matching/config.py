@@ -65,6 +65,9 @@ class BlockingRule(_Strict):
     same: list[str] = Field(default_factory=list)
     left: list[str] = Field(default_factory=list)  # asymmetric: left features = right features
     right: list[str] = Field(default_factory=list)
+    # ... where the right record lacks these features: an email that spells a name is compared
+    # with records that have no email of their own (two emails are compared directly)
+    right_lacks: list[str] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
@@ -77,6 +80,8 @@ class BlockingRule(_Strict):
             raise ValueError("a blocking rule has either `same` or `left` + `right`")
         if len(self.left) != len(self.right):
             raise ValueError("`left` and `right` must list the same number of features")
+        if self.right_lacks and self.same:
+            raise ValueError("`right_lacks` applies to `left` + `right` rules only")
         return self
 
     @property

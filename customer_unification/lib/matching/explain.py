@@ -91,7 +91,7 @@ def explain_pair(con: duckdb.DuckDBPyConnection, config: MatchConfig, schema: st
     con.execute(f"CREATE OR REPLACE TEMP TABLE cu_explain_pair AS SELECT {l}::BIGINT AS l, {r}::BIGINT AS r")
     scoring.build_term_frequencies(con, specs)
     scoring.build_gammas(con, specs, candidates="cu_explain_pair", out="cu_explain_gammas")
-    scoring.score_pairs(con, specs, model, gammas="cu_explain_gammas", out="cu_explain_scores")
+    scoring.score_pairs(con, specs, model, gammas="cu_explain_gammas", out="cu_explain_scores", keep_gammas=True)
     row = con.sql("SELECT * FROM cu_explain_scores").df().iloc[0]
     norms = dict(con.sql("SELECT feature, sum_sq FROM cu_tf_norm").fetchall())
     for spec, w in zip(specs, model.weights()):

@@ -95,7 +95,7 @@ def write_tables(con: duckdb.DuckDBPyConnection, config: MatchConfig, resolution
 def _write_links(con: duckdb.DuckDBPyConnection, specs, resolution: Resolution, state_schema: str) -> None:
     """Links between representative records (one per distinct identity), with per-field levels."""
     con.register("cu_refused_out", resolution.match.refused.astype({"l": "int64", "r": "int64"}))
-    levels = ", ".join(f"s.g_{s.name} AS {s.name}_level" for s in specs)
+    levels = ", ".join(f"g.g_{s.name} AS {s.name}_level" for s in specs)
     con.execute(f"""
         CREATE OR REPLACE TABLE {SCHEMA}.record_links AS
         WITH rep AS (SELECT nid, min(record_key) AS record_key FROM {state_schema}.match_records GROUP BY nid),
@@ -110,7 +110,7 @@ def _write_links(con: duckdb.DuckDBPyConnection, specs, resolution: Resolution, 
                CASE WHEN k.link = 'probabilistic' THEN round(k.weight, 3) END AS match_weight,
                round(k.probability, 6) AS match_probability, {levels}
         FROM links k JOIN rep a ON a.nid = k.l JOIN rep b ON b.nid = k.r
-        LEFT JOIN cu_scores s ON s.l = k.l AND s.r = k.r""")
+        LEFT JOIN cu_gammas g ON g.l = k.l AND g.r = k.r""")
     con.unregister("cu_refused_out")
 
 

@@ -173,14 +173,18 @@ def _tf_term(spec: ComparisonSpec) -> str:
 
 
 def score_pairs(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec], model: FittedModel,
-                gammas: str = "cu_gammas", out: str = "cu_scores") -> None:
-    """`out`: gammas plus match_weight and match_probability per pair."""
+                gammas: str = "cu_gammas", out: str = "cu_scores", keep_gammas: bool = False) -> None:
+    """`out` (l, r, match_weight, match_probability) per pair; with `keep_gammas`, the levels too.
+
+    Slim by default: at a million records the pairs run into millions, and the levels already
+    sit in `gammas` for whoever needs them.
+    """
     tf_specs = [s for s in specs if s.tf_feature]
     norms = "".join(f", (SELECT sum_sq FROM cu_tf_norm WHERE feature = '{s.tf_feature}') AS tfn_{s.name}"
                     for s in tf_specs)
-    with_norms = f"SELECT *{norms} FROM {gammas}"
     drop = "".join(f", tfn_{s.name}" for s in tf_specs)
+    keep = f"* EXCLUDE (w{drop})" if keep_gammas else "l, r"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {out} AS
-        SELECT * EXCLUDE (w{drop}), w AS match_weight, 1 / (1 + pow(2, -w)) AS match_probability
-        FROM (SELECT g.*, {weight_sql(specs, model)} AS w FROM ({with_norms}) g)""")
+        SELECT {keep}, w AS match_weight, 1 / (1 + pow(2, -w)) AS match_probability
+        FROM (SELECT g.*, {weight_sql(specs, model)} AS w FROM (SELECT *{norms} FROM {gammas}) g)""")
