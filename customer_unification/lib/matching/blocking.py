@@ -14,16 +14,28 @@ def rule_label(rule: BlockingRule) -> str:
     return " & ".join(a if a == b else f"{a}~{b}" for a, b in rule.pairs)
 
 
+def _capped(rule: BlockingRule) -> str:
+    """The node table without the values of over-size blocks (same-feature rules only)."""
+    if rule.max_block_size is None or not rule.same:
+        return "cu_nodes"
+    keys = ", ".join(rule.same)
+    return (f"(SELECT * FROM cu_nodes WHERE ({keys}) NOT IN (SELECT ({keys}) FROM cu_nodes "
+            f"WHERE {' AND '.join(f'{k} IS NOT NULL' for k in rule.same)} GROUP BY ALL "
+            f"HAVING count(*) > {rule.max_block_size}))")
+
+
 def _rule_sql(rule: BlockingRule, left: str) -> str:
     """Pairs for one rule; `left` is the node table (or the new nodes only, when incremental)."""
     on = " AND ".join([f"l.{a} = r.{b}" for a, b in rule.pairs] + [f"r.{f} IS NULL" for f in rule.right_lacks])
     if rule.same and left == "cu_nodes":
-        return f"SELECT l.nid AS l, r.nid AS r FROM cu_nodes l JOIN cu_nodes r ON {on} AND l.nid < r.nid"
+        nodes = _capped(rule)
+        return f"SELECT l.nid AS l, r.nid AS r FROM {nodes} l JOIN {nodes} r ON {on} AND l.nid < r.nid"
     flipped = " AND ".join([f"l.{b} = r.{a}" for a, b in rule.pairs] + [f"l.{f} IS NULL" for f in rule.right_lacks])
+    left = left if left != "cu_nodes" else _capped(rule)
     both = [on] if rule.same or left == "cu_nodes" else [on, flipped]
     return " UNION ALL ".join(
         f"SELECT least(l.nid, r.nid) AS l, greatest(l.nid, r.nid) AS r "
-        f"FROM {left} l JOIN cu_nodes r ON {cond} AND l.nid <> r.nid" for cond in both)
+        f"FROM {left} l JOIN {_capped(rule)} r ON {cond} AND l.nid <> r.nid" for cond in both)
 
 
 def build_candidates(con: duckdb.DuckDBPyConnection, rules: list[BlockingRule],

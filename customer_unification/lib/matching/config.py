@@ -68,6 +68,10 @@ class BlockingRule(_Strict):
     # ... where the right record lacks these features: an email that spells a name is compared
     # with records that have no email of their own (two emails are compared directly)
     right_lacks: list[str] = Field(default_factory=list)
+    # Skip values shared by more records than this (e.g. "John Smith" with a name-only rule): a
+    # common value is weak evidence on its own, and its pairs grow with the square of the block.
+    # Skipped blocks are counted in the run's stats.
+    max_block_size: int | None = Field(default=None, ge=2)
 
     @model_validator(mode="before")
     @classmethod

@@ -19,6 +19,7 @@ import pandas as pd
 from customer_unification.lib.matching import blocking, clustering, features, rules, scoring, state
 from customer_unification.lib.matching.comparisons import ComparisonSpec, build_spec
 from customer_unification.lib.matching.config import MatchConfig
+from customer_unification.lib.matching.conflicts import conflict_sql
 from customer_unification.lib.matching.em import FittedModel, fit_em, initial_m
 
 Progress = Callable[[str], None]
@@ -179,6 +180,16 @@ def _collect_edges(con: duckdb.DuckDBPyConnection, config: MatchConfig, must_lin
     con.execute("DELETE FROM cu_edges e USING cu_cannot_link c WHERE e.l = c.l AND e.r = c.r")
     con.unregister("cu_must_link")
     con.unregister("cu_cannot_link")
+    # Links between two records that contradict each other are refused here, in one set-based
+    # pass, unless contradictions may be tolerated; clustering then only guards against chains.
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_refused_direct (l BIGINT, r BIGINT, link VARCHAR, reason VARCHAR)")
+    if config.clustering.conflict_tolerance_bits is None:
+        con.execute(f"""
+            INSERT INTO cu_refused_direct
+            SELECT e.l, e.r, e.link, 'the two records contradict each other (first names or birth dates)'
+            FROM cu_edges e JOIN cu_nodes a ON a.nid = e.l JOIN cu_nodes b ON b.nid = e.r
+            WHERE e.link <> 'override:must_link' AND {conflict_sql('a', 'b')}""")
+        con.execute("DELETE FROM cu_edges e USING cu_refused_direct d WHERE e.l = d.l AND e.r = d.r")
 
 
 def _supported_pairs(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec], model: FittedModel,
@@ -244,6 +255,8 @@ def _cluster(con: duckdb.DuckDBPyConnection, config: MatchConfig, cannot_link: s
         rebuilt = labels["nid"].map(mapping)
         labels["cluster"] = rebuilt.fillna(labels["cluster"]).astype("int64")
         refused = pd.DataFrame(refused_rows, columns=["l", "r", "link", "reason"])
+    direct = con.sql("SELECT * FROM cu_refused_direct").df()
+    refused = pd.concat([direct, refused], ignore_index=True) if len(direct) else refused
     # first-seen order of min nid per component is already the smallest nid (nids sorted)
     con.register("cu_labels_in", labels)
     con.execute("CREATE OR REPLACE TEMP TABLE cu_labels AS SELECT * FROM cu_labels_in")

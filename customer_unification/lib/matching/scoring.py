@@ -155,21 +155,27 @@ def pattern_counts(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec],
     return data[:, :-1], data[:, -1].astype(np.float64)
 
 
-def weight_sql(specs: list[ComparisonSpec], model: FittedModel) -> str:
+def _by_level(values, gamma: str) -> str:
+    """SQL picking values[gamma] (gamma -1 = missing -> 0). A list lookup, not a CASE: DuckDB
+    evaluates a many-branch CASE over every row (3.7 s vs 0.2 s for 5.9M pairs x 11 comparisons)."""
+    return "[0.0, " + ", ".join(repr(float(v)) for v in values) + f"][{gamma} + 2]"
+
+
+def weight_sql(specs: list[ComparisonSpec], model: FittedModel, norms: dict[str, float]) -> str:
     """SQL for a pair's match weight: prior + the weight of each comparison's level (+ tf)."""
     terms = [f"{model.prior_weight!r}"]
     for spec, weights in zip(specs, model.weights()):
-        cases = " ".join(f"WHEN {g} THEN {float(w)!r}" for g, w in enumerate(weights))
-        terms.append(f"CASE g_{spec.name} {cases} ELSE 0 END")
+        terms.append(_by_level(weights, f"g_{spec.name}"))
         if spec.tf_feature:
-            terms.append(_tf_term(spec))
+            terms.append(_tf_term(spec, norms.get(spec.tf_feature, 1.0)))
     return " + ".join(terms)
 
 
-def _tf_term(spec: ComparisonSpec) -> str:
-    levels = ", ".join(str(g) for g in spec.tf_levels)
-    return (f"CASE WHEN g_{spec.name} IN ({levels}) AND tf_{spec.name} > 0 THEN "
-            f"greatest(-{TF_CAP}, least({TF_CAP}, log2(tfn_{spec.name} / tf_{spec.name}))) ELSE 0 END")
+def _tf_term(spec: ComparisonSpec, norm: float) -> str:
+    """Bits a rare (positive) or common (negative) value adds at the levels it applies to."""
+    applies = _by_level([1.0 if g in spec.tf_levels else 0.0 for g in range(spec.top + 1)], f"g_{spec.name}")
+    return (f"coalesce({applies} * greatest(-{TF_CAP}, least({TF_CAP}, "
+            f"log2({float(norm)!r} / nullif(tf_{spec.name}, 0)))), 0)")
 
 
 def score_pairs(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec], model: FittedModel,
@@ -179,12 +185,9 @@ def score_pairs(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec], mod
     Slim by default: at a million records the pairs run into millions, and the levels already
     sit in `gammas` for whoever needs them.
     """
-    tf_specs = [s for s in specs if s.tf_feature]
-    norms = "".join(f", (SELECT sum_sq FROM cu_tf_norm WHERE feature = '{s.tf_feature}') AS tfn_{s.name}"
-                    for s in tf_specs)
-    drop = "".join(f", tfn_{s.name}" for s in tf_specs)
-    keep = f"* EXCLUDE (w{drop})" if keep_gammas else "l, r"
+    norms = dict(con.sql("SELECT feature, sum_sq FROM cu_tf_norm").fetchall())
+    keep = "* EXCLUDE (w)" if keep_gammas else "l, r"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {out} AS
         SELECT {keep}, w AS match_weight, 1 / (1 + pow(2, -w)) AS match_probability
-        FROM (SELECT g.*, {weight_sql(specs, model)} AS w FROM (SELECT *{norms} FROM {gammas}) g)""")
+        FROM (SELECT g.*, {weight_sql(specs, model, norms)} AS w FROM {gammas} g)""")
