@@ -7,7 +7,6 @@ SQL and the same weights the run used, so the explanation is the decision, not a
 from dataclasses import dataclass, field
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from customer_unification.lib.matching.comparisons import build_spec
@@ -93,16 +92,14 @@ def explain_pair(con: duckdb.DuckDBPyConnection, config: MatchConfig, schema: st
     scoring.build_gammas(con, specs, candidates="cu_explain_pair", out="cu_explain_gammas")
     scoring.score_pairs(con, specs, model, gammas="cu_explain_gammas", out="cu_explain_scores", keep_gammas=True)
     row = con.sql("SELECT * FROM cu_explain_scores").df().iloc[0]
-    norms = dict(con.sql("SELECT feature, sum_sq FROM cu_tf_norm").fetchall())
     for spec, w in zip(specs, model.weights()):
         gamma = int(row[f"g_{spec.name}"])
         weight = 0.0 if gamma < 0 else float(w[gamma])
         level = spec.label(gamma)
-        tf = row.get(f"tf_{spec.name}")
-        if spec.tf_feature and gamma in spec.tf_levels and pd.notna(tf) and tf > 0:
-            adjust = float(np.clip(np.log2(norms[spec.tf_feature] / tf), -scoring.TF_CAP, scoring.TF_CAP))
-            weight += adjust
-            level += f" ({'rare' if adjust > 0 else 'common'} value: {adjust:+.1f})"
+        rarity = row.get(f"tfb_{spec.name}")
+        if spec.tf_feature and gamma in spec.tf_levels and pd.notna(rarity):
+            weight += float(rarity)
+            level += f" ({'rare' if rarity > 0 else 'common'} value: {rarity:+.1f})"
         out.fields.append(FieldEvidence(spec.name, level, weight))
     out.prior_weight = model.prior_weight
     out.match_weight = float(row["match_weight"])

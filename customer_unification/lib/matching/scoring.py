@@ -99,12 +99,15 @@ def build_gammas(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec],
                  candidates: str = "cu_candidates", out: str = "cu_gammas") -> None:
     """`out` (l, r, g_<comparison>..., tfa_<comparison>...) for every candidate pair."""
     gammas = ",\n  ".join(f"{s.gamma_sql()} AS g_{s.name}" for s in specs)
+    norms = dict(con.sql("SELECT feature, sum_sq FROM cu_tf_norm").fetchall())
     tf_joins, tf_cols = [], []
     for s in specs:
         if s.tf_feature:
             alias = f"t_{s.name}"
             tf_joins.append(f"LEFT JOIN cu_tf_{s.tf_feature} {alias} ON {alias}.value = {s.tf_value}")
-            tf_cols.append(f"{alias}.tf AS tf_{s.name}")
+            # bits the value's rarity adds, fixed before any model is fitted: log2(sum tf^2 / tf)
+            tf_cols.append(f"CAST(greatest(-{TF_CAP}, least({TF_CAP}, log2({norms.get(s.tf_feature, 1.0)!r} / "
+                           f"nullif({alias}.tf, 0)))) AS FLOAT) AS tfb_{s.name}")
     select_tf = "".join(f", {c}" for c in tf_cols)
     absorbed = absorbed_sql(specs)
     replace = (f" REPLACE ({', '.join(f'{sql} AS g_{name}' for name, sql in absorbed.items())})"
@@ -161,21 +164,15 @@ def _by_level(values, gamma: str) -> str:
     return "[0.0, " + ", ".join(repr(float(v)) for v in values) + f"][{gamma} + 2]"
 
 
-def weight_sql(specs: list[ComparisonSpec], model: FittedModel, norms: dict[str, float]) -> str:
+def weight_sql(specs: list[ComparisonSpec], model: FittedModel) -> str:
     """SQL for a pair's match weight: prior + the weight of each comparison's level (+ tf)."""
     terms = [f"{model.prior_weight!r}"]
     for spec, weights in zip(specs, model.weights()):
         terms.append(_by_level(weights, f"g_{spec.name}"))
-        if spec.tf_feature:
-            terms.append(_tf_term(spec, norms.get(spec.tf_feature, 1.0)))
+        if spec.tf_feature:  # the rarity bits count only at the levels they apply to
+            applies = [1.0 if g in spec.tf_levels else 0.0 for g in range(spec.top + 1)]
+            terms.append(f"coalesce({_by_level(applies, f'g_{spec.name}')} * tfb_{spec.name}, 0)")
     return " + ".join(terms)
-
-
-def _tf_term(spec: ComparisonSpec, norm: float) -> str:
-    """Bits a rare (positive) or common (negative) value adds at the levels it applies to."""
-    applies = _by_level([1.0 if g in spec.tf_levels else 0.0 for g in range(spec.top + 1)], f"g_{spec.name}")
-    return (f"coalesce({applies} * greatest(-{TF_CAP}, least({TF_CAP}, "
-            f"log2({float(norm)!r} / nullif(tf_{spec.name}, 0)))), 0)")
 
 
 def score_pairs(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec], model: FittedModel,
@@ -185,9 +182,9 @@ def score_pairs(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec], mod
     Slim by default: at a million records the pairs run into millions, and the levels already
     sit in `gammas` for whoever needs them.
     """
-    norms = dict(con.sql("SELECT feature, sum_sq FROM cu_tf_norm").fetchall())
     keep = "* EXCLUDE (w)" if keep_gammas else "l, r"
+    # MATERIALIZED: otherwise DuckDB inlines the weight expression into both columns below
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {out} AS
-        SELECT {keep}, w AS match_weight, 1 / (1 + pow(2, -w)) AS match_probability
-        FROM (SELECT g.*, {weight_sql(specs, model, norms)} AS w FROM {gammas} g)""")
+        WITH scored AS MATERIALIZED (SELECT g.*, {weight_sql(specs, model)} AS w FROM {gammas} g)
+        SELECT {keep}, w AS match_weight, 1 / (1 + pow(2, -w)) AS match_probability FROM scored""")
