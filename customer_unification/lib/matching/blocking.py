@@ -14,14 +14,16 @@ def rule_label(rule: BlockingRule) -> str:
     return " & ".join(a if a == b else f"{a}~{b}" for a, b in rule.pairs)
 
 
-def _capped(rule: BlockingRule) -> str:
-    """The node table without the values of over-size blocks (same-feature rules only)."""
-    if rule.max_block_size is None or not rule.same:
+def _capped(rule: BlockingRule, side: str = "right") -> str:
+    """The node table without the values of over-size blocks. For a cross rule the block is the
+    records on the right side sharing the value (how many Kelly Neals an @kneal could be)."""
+    if rule.max_block_size is None:
         return "cu_nodes"
-    keys = ", ".join(rule.same)
-    return (f"(SELECT * FROM cu_nodes WHERE ({keys}) NOT IN (SELECT ({keys}) FROM cu_nodes "
-            f"WHERE {' AND '.join(f'{k} IS NOT NULL' for k in rule.same)} GROUP BY ALL "
-            f"HAVING count(*) > {rule.max_block_size}))")
+    keys = ", ".join(rule.same or (rule.right if side == "right" else rule.left))
+    big = (f"SELECT ({', '.join(rule.same or rule.right)}) FROM cu_nodes "
+           f"WHERE {' AND '.join(f'{k} IS NOT NULL' for k in rule.same or rule.right)} GROUP BY ALL "
+           f"HAVING count(*) > {rule.max_block_size}")
+    return f"(SELECT * FROM cu_nodes WHERE ({keys}) NOT IN ({big}))"
 
 
 def _rule_sql(rule: BlockingRule, left: str) -> str:
@@ -31,7 +33,7 @@ def _rule_sql(rule: BlockingRule, left: str) -> str:
         nodes = _capped(rule)
         return f"SELECT l.nid AS l, r.nid AS r FROM {nodes} l JOIN {nodes} r ON {on} AND l.nid < r.nid"
     flipped = " AND ".join([f"l.{b} = r.{a}" for a, b in rule.pairs] + [f"l.{f} IS NULL" for f in rule.right_lacks])
-    left = left if left != "cu_nodes" else _capped(rule)
+    left = left if left != "cu_nodes" else _capped(rule, side="left")
     both = [on] if rule.same or left == "cu_nodes" else [on, flipped]
     return " UNION ALL ".join(
         f"SELECT least(l.nid, r.nid) AS l, greatest(l.nid, r.nid) AS r "
