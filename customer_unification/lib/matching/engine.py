@@ -217,12 +217,24 @@ def _cluster(con: duckdb.DuckDBPyConnection, config: MatchConfig, cannot_link: s
     con.unregister("cu_comp_in")
     flagged = {n for pair in cannot_link for n in pair}
     con.register("cu_flagged", pd.DataFrame({"nid": sorted(flagged)}, dtype="int64"))
+    # Components to rebuild: those holding two contradicting records (found pairwise among the
+    # few that assert names or dates), a must-not-link pair, or too many records. The rest - by
+    # far most - are taken whole.
     suspects = con.sql(f"""
-        SELECT c.comp FROM cu_comp c JOIN cu_nodes n USING (nid)
-        GROUP BY c.comp
-        HAVING count(*) > 1 AND (count(DISTINCT n.fn_canon) > 1 OR count(DISTINCT n.dob) > 1
-            OR count(DISTINCT n.byear) > 1 OR count(*) > {config.clustering.max_cluster_size}
-            OR bool_or(n.nid IN (SELECT nid FROM cu_flagged)))""").fetchnumpy()["comp"]
+        WITH ev AS (
+          SELECT c.comp, n.nid, n.fn, n.fn_canon, n.ln, n.dob, n.byear FROM cu_comp c JOIN cu_nodes n USING (nid)
+          WHERE n.fn IS NOT NULL OR n.dob IS NOT NULL OR n.byear IS NOT NULL),
+        mixed AS (
+          SELECT comp FROM ev GROUP BY comp
+          HAVING count(DISTINCT fn_canon) > 1 OR count(DISTINCT dob) > 1 OR count(DISTINCT byear) > 1),
+        contradicting AS (
+          SELECT DISTINCT a.comp FROM ev a JOIN ev b ON a.comp = b.comp AND a.nid < b.nid
+          WHERE a.comp IN (SELECT comp FROM mixed) AND {conflict_sql('a', 'b')}),
+        other AS (
+          SELECT c.comp FROM cu_comp c GROUP BY c.comp
+          HAVING count(*) > {config.clustering.max_cluster_size}
+              OR bool_or(c.nid IN (SELECT nid FROM cu_flagged)))
+        SELECT comp FROM contradicting UNION SELECT comp FROM other""").fetchnumpy()["comp"]
     con.unregister("cu_flagged")
     labels = pd.DataFrame({"nid": nids, "cluster": nids[np.unique(comp, return_index=True)[1]][comp]})
     refused = pd.DataFrame(columns=["l", "r", "link", "reason"])
