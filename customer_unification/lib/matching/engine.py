@@ -20,7 +20,8 @@ from customer_unification.lib.matching import blocking, clustering, features, ru
 from customer_unification.lib.matching.comparisons import ComparisonSpec, build_spec
 from customer_unification.lib.matching.config import MatchConfig
 from customer_unification.lib.matching.conflicts import conflict_sql
-from customer_unification.lib.matching.em import FittedModel, fit_em, initial_m
+from customer_unification.lib.matching.em import FittedModel
+from customer_unification.lib.matching.training import fit_model
 
 Progress = Callable[[str], None]
 KEY_SEPARATOR = "|"
@@ -74,87 +75,6 @@ def _overrides_to_nodes(con: duckdb.DuckDBPyConnection, config: MatchConfig,
     must = pairs[pairs["decision"] == "must_link"][["l", "r"]]
     cannot = {(int(l), int(r)) for l, r in pairs[pairs["decision"] == "must_not_link"][["l", "r"]].itertuples(index=False)}
     return must, cannot
-
-
-def fit_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[ComparisonSpec]) -> FittedModel:
-    """Unsupervised Fellegi-Sunter: u from random pairs, m by EM one blocking rule at a time.
-
-    u comes from random pairs, i.e. from the whole population, not from what blocking chose.
-    Pairs proposed by a rule agree on that rule's fields by construction, so each EM session
-    learns m only for the comparisons the rule leaves free; each m is the mean over the sessions
-    that could learn it. The prior is the expected number of matches among the candidates,
-    spread over all possible pairs.
-    """
-    t = config.training
-    tops, names = [s.top for s in specs], [s.name for s in specs]
-    scoring.random_pairs(con, t.random_pairs, t.seed)
-    scoring.build_gammas(con, specs, candidates="cu_random_pairs", out="cu_random_gammas")
-    u = scoring.level_frequencies(*scoring.pattern_counts(con, specs, gammas="cu_random_gammas"), tops)
-    con.execute("DROP TABLE cu_random_gammas; DROP TABLE cu_random_pairs")
-
-    learned: list[list[np.ndarray]] = [[] for _ in specs]
-    labelled = _m_from_rule_pairs(con, config, specs) if t.m_from_rules else [None] * len(specs)
-    sessions = 0
-    for i, rule in enumerate(config.blocking):
-        forced = {f for pair in rule.pairs for f in pair}
-        free = [not (set(s.features) & forced) for s in specs]
-        patterns, counts = scoring.pattern_counts(con, specs, where=f"(rules >> {i}) & 1 = 1")
-        if counts.sum() < t.min_session_pairs or not any(free):
-            continue
-        session = fit_em(patterns, counts, tops, names, u=u, update_m=free, use=free,
-                         initial_match_share=t.initial_match_share, max_iterations=t.max_iterations,
-                         tolerance=t.tolerance)
-        sessions += 1
-        for c, is_free in enumerate(free):
-            if is_free:
-                learned[c].append(session.m[c])
-    m = [lab if lab is not None else np.mean(found, axis=0) if found else initial_m(top)
-         for lab, found, top in zip(labelled, learned, tops)]
-    patterns, counts = scoring.pattern_counts(con, specs)
-    if len(counts) == 0:
-        raise ValueError("blocking proposed no candidate pairs: nothing to train the model on")
-    final = fit_em(patterns, counts, tops, names, u=u, m=m, update_m=[False] * len(specs),
-                   initial_match_share=t.initial_match_share, max_iterations=t.max_iterations,
-                   tolerance=t.tolerance)
-    nodes = con.sql("SELECT count(*) FROM cu_nodes").fetchall()[0][0]
-    all_pairs = max(nodes * (nodes - 1) / 2, 1)
-    final.match_share = float(min(0.5, max(final.match_share * counts.sum() / all_pairs, 1e-12)))
-    final.iterations = sessions
-    return final
-
-
-def _m_from_rule_pairs(con: duckdb.DuckDBPyConnection, config: MatchConfig,
-                       specs: list[ComparisonSpec]) -> list[np.ndarray | None]:
-    """m per comparison from record pairs that deterministic rules link (they are matches).
-
-    A pair linked by the email rule says nothing about how often matches agree on email, so each
-    rule's pairs teach only the comparisons that do not read the rule's identifier. Comparisons
-    with too few labelled observations return None and are learned by EM instead.
-    """
-    con.execute("CREATE OR REPLACE TEMP TABLE cu_label_pairs AS SELECT l, r, list(rule) AS rules FROM cu_rule_pairs GROUP BY l, r")
-    scoring.build_gammas(con, specs, candidates="cu_label_pairs", out="cu_label_gammas")
-    role_feature = {"email": {"email", "email_local", "email_stem"}, "phone": {"phone"}, "handle": {"handle", "handle_stem"}}
-    out: list[np.ndarray | None] = []
-    for spec in specs:
-        teaching = [r.name for r in config.rules
-                    if not role_feature.get(r.column, {f"r_{r.name}"}) & set(spec.features)]
-        if not teaching:
-            out.append(None)
-            continue
-        names = ", ".join(f"'{n}'" for n in teaching)
-        rows = con.sql(f"""SELECT g_{spec.name}, count(*) FROM cu_label_gammas
-                           WHERE g_{spec.name} >= 0 AND len(list_intersect(rules, [{names}])) > 0
-                           GROUP BY 1""").fetchall()
-        total = sum(n for _, n in rows)
-        if total < config.training.min_labelled_pairs:
-            out.append(None)
-            continue
-        counts = np.zeros(spec.top + 1)
-        for g, n in rows:
-            counts[g] = n
-        out.append(np.maximum(counts / total, 0.5 / total))  # a level never seen is rare, not impossible
-    con.execute("DROP TABLE cu_label_pairs; DROP TABLE cu_label_gammas")
-    return out
 
 
 def _collect_edges(con: duckdb.DuckDBPyConnection, config: MatchConfig, must_link: pd.DataFrame,
