@@ -127,7 +127,7 @@ def random_pairs(con: duckdb.DuckDBPyConnection, max_pairs: int, seed: int) -> i
     Their agreement rates are the u probabilities of the whole population of pairs, which do not
     depend on which pairs blocking happened to propose.
     """
-    nids = con.sql("SELECT nid FROM cu_nodes").fetchnumpy()["nid"]
+    nids = con.sql("SELECT nid FROM cu_nodes ORDER BY nid").fetchnumpy()["nid"]  # same sample every run
     rng = np.random.default_rng(seed)
     left, right = nids[rng.integers(0, len(nids), max_pairs)], nids[rng.integers(0, len(nids), max_pairs)]
     keep = left != right
@@ -151,7 +151,7 @@ def level_frequencies(patterns: np.ndarray, counts: np.ndarray, tops: list[int])
 def pattern_counts(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec],
                    gammas: str = "cu_gammas", where: str = "true") -> tuple[np.ndarray, np.ndarray]:
     cols = ", ".join(f"g_{s.name}" for s in specs)
-    rows = con.sql(f"SELECT {cols}, count(*) FROM {gammas} WHERE {where} GROUP BY ALL").fetchall()
+    rows = con.sql(f"SELECT {cols}, count(*) FROM {gammas} WHERE {where} GROUP BY ALL ORDER BY ALL").fetchall()
     if not rows:
         return np.zeros((0, len(specs)), dtype=np.int64), np.zeros(0)
     data = np.asarray(rows, dtype=np.int64)

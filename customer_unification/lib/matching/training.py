@@ -35,7 +35,7 @@ def fit_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[C
     sessions = 0
     # one pass over the pairs: agreement patterns counted per set of rules that proposed them
     by_rules = con.sql(f"SELECT rules, {', '.join(f'g_{s.name}' for s in specs)}, count(*) "
-                       "FROM cu_gammas GROUP BY ALL").fetchnumpy()
+                       "FROM cu_gammas GROUP BY ALL ORDER BY ALL").fetchnumpy()  # fixed order: EM sums identically
     masks = by_rules["rules"].astype(np.int64)
     grid = np.column_stack([by_rules[f"g_{s.name}"].astype(np.int64) for s in specs])
     n = by_rules["count_star()"].astype(np.float64)
