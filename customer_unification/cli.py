@@ -153,11 +153,13 @@ def _explain(args: argparse.Namespace) -> int:
     if bool(args.customer) == (len(args.records) == 2) or (args.records and len(args.records) != 2):
         print("error: give two record keys or --customer ID", file=sys.stderr)
         return 2
-    if args.state:
-        con, schema, identity_map = duckdb.connect(args.state, read_only=True), STATE_SCHEMA, f"{STATE_SCHEMA}.identity_map"
-    else:
-        con, schema, identity_map = (duckdb.connect(str(settings.warehouse_path()), read_only=True),
-                                     settings.IDENTITY_STATE_SCHEMA, "identity.customer_identity_map")
+    database = args.state or str(settings.warehouse_path())
+    if not os.path.exists(database):
+        print(f"error: {database} does not exist: run identity resolution first", file=sys.stderr)
+        return 2
+    con = duckdb.connect(database, read_only=True)
+    schema, identity_map = ((STATE_SCHEMA, f"{STATE_SCHEMA}.identity_map") if args.state
+                            else (settings.IDENTITY_STATE_SCHEMA, "identity.customer_identity_map"))
     try:
         config = load_match_config(args.config or settings.match_config_path())
         if args.customer:

@@ -60,6 +60,20 @@ def record_key_sql(config: MatchConfig) -> str:
     return parts[0] if len(parts) == 1 else f"concat_ws('{KEY_SEPARATOR}', {', '.join(parts)})"
 
 
+def _separate_overridden(con: duckdb.DuckDBPyConnection, config: MatchConfig,
+                         overrides: pd.DataFrame | None) -> None:
+    """Records a steward declared different people get nodes of their own, even when their
+    identity fields are identical (a father and son sharing name and email)."""
+    if overrides is None or overrides.empty:
+        return
+    apart = overrides[overrides["decision"] == "must_not_link"]
+    keys = pd.DataFrame({"record_key": pd.concat([apart["left"], apart["right"]]).astype(str).unique()})
+    con.register("cu_apart", keys)
+    con.execute(f"UPDATE cu_features SET sig = hash(sig, rid) WHERE {record_key_sql(config)} IN "
+                "(SELECT record_key FROM cu_apart)")
+    con.unregister("cu_apart")
+
+
 def _overrides_to_nodes(con: duckdb.DuckDBPyConnection, config: MatchConfig,
                         overrides: pd.DataFrame | None) -> tuple[pd.DataFrame, set[tuple[int, int]]]:
     """Steward decisions (left/right record keys) as node pairs: must-link edges, must-not-link set."""
@@ -261,6 +275,7 @@ def match_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConf
     timer = _Timer(progress)
     specs = comparison_specs(config)
     feature_cols = features.build_features(con, config, source)
+    _separate_overridden(con, config, overrides)
     features.build_nodes(con, feature_cols)
     timer.step("features")
     limited = rules.deterministic_links(con, config)
@@ -305,6 +320,7 @@ def match_new_records(con: duckdb.DuckDBPyConnection, source: str, config: Match
     con.execute(f"UPDATE cu_features SET rid = rid + {offset}")
     con.execute(f"""DELETE FROM cu_features WHERE {record_key_sql(config)} IN
                     (SELECT record_key FROM {state_schema}.match_records)""")
+    _separate_overridden(con, config, overrides)
     features.build_nodes(con, feature_cols)
     # records identical to a known one join its node; the rest form new nodes
     con.execute(f"""

@@ -147,7 +147,6 @@ def validate(frame: pd.DataFrame, expectations: list[Expectation], suite_name: s
     return SuiteResult(suite=suite_name, results=tuple(results))
 
 
-@cache
 def suite_metadata(suite: SuiteResult) -> dict[str, Any]:
     """A suite's outcome as check metadata: counts, every failure's details, each expectation's verdict."""
     failed = {r.expectation.label: {"unexpected_count": r.unexpected_count,
@@ -165,6 +164,7 @@ def suite_metadata(suite: SuiteResult) -> dict[str, Any]:
     }
 
 
+@cache
 def _batch_definition():
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig

@@ -1,0 +1,54 @@
+"""Staging -> identity for real on a small demo estate: the map, its checks, accuracy, stable ids."""
+
+import dagster as dg
+import duckdb
+import pytest
+
+from customer_unification.pipeline import load_definitions
+
+from .test_staging_materialization import check_results
+
+pytestmark = pytest.mark.slow
+
+IDENTITY = dg.AssetSelection.groups("sources", "staging", "identity")
+
+
+def materialize(instance, run_config=None):
+    job = load_definitions().resolve_job_def("unify_all")
+    return job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config or {})
+
+
+def test_identity_map_checks_accuracy_and_stable_ids(small_estate, isolated_env, monkeypatch):
+    monkeypatch.setenv("CU_DEMO_DATA_DIR", str(small_estate))
+    instance = dg.DagsterInstance.ephemeral()
+    first = materialize(instance)
+    assert first.success
+    checks = {k: ok for k, ok in check_results(first).items() if k[0].startswith("identity/")}
+    assert set(c for _, c in checks) == {"great_expectations", "one_customer_per_record", "cluster_size",
+                                          "stable_vs_previous_run"}
+    assert all(checks.values()), checks
+
+    con = duckdb.connect(str(isolated_env), read_only=True)
+    staged = con.sql("SELECT count(*) FROM staging.unified_records").fetchall()[0][0]
+    identity = con.sql("SELECT * FROM identity.customer_identity_map").df()
+    assert len(identity) == staged and identity["customer_id"].notna().all()
+    assert list(identity.columns) == ["source", "source_record_id", "customer_id", "match_confidence", "matched_by"]
+    assert identity["customer_id"].nunique() < staged  # records really merged
+    metrics = dict(con.sql("SELECT metric, value FROM identity.match_evaluation").fetchall())
+    # measured on this estate: precision 1.0, recall 0.93 (the issue's recall target is 0.97: see bench/README)
+    assert metrics["precision"] >= 0.99 and metrics["recall"] >= 0.90, metrics
+    links = con.sql("SELECT status, count(*) FROM identity.record_links GROUP BY 1").fetchall()
+    assert dict(links).get("accepted", 0) > 0
+    lineage = con.sql("SELECT reason, count(*) FROM identity.id_lineage GROUP BY 1").fetchall()
+    assert dict(lineage) == {"created": identity["customer_id"].nunique()}
+    con.close()
+
+    # the same data again, incrementally: every customer keeps its id, nothing re-scored
+    second = materialize(instance, {"ops": {"resolve_identities": {"config": {"incremental": True}}}})
+    assert second.success
+    con = duckdb.connect(str(isolated_env), read_only=True)
+    again = con.sql("SELECT * FROM identity.customer_identity_map").df()
+    assert again.set_index(["source", "source_record_id"])["customer_id"].equals(
+        identity.set_index(["source", "source_record_id"])["customer_id"])
+    assert con.sql("SELECT count(*) FROM identity.id_lineage").fetchall()[0][0] == identity["customer_id"].nunique()
+    con.close()
