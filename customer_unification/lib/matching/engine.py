@@ -141,14 +141,22 @@ def _supported_pairs(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec]
 
 
 def _cluster(con: duckdb.DuckDBPyConnection, config: MatchConfig, cannot_link: set[tuple[int, int]],
-             specs: list[ComparisonSpec], model: FittedModel) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """Labels per node (`cu_labels`), refused links, and how many components were rebuilt."""
+             specs: list[ComparisonSpec], model: FittedModel,
+             previous: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Labels per node (`cu_labels`), refused links, and how many components were rebuilt.
+
+    `previous` (incremental runs): a table of the last run's (nid, cluster) and the nodes this run
+    touched (`cu_touched`). Components without a touched node keep their clusters as they were.
+    """
     nids = con.sql("SELECT nid FROM cu_nodes ORDER BY nid").fetchnumpy()["nid"]
     edges = con.sql("SELECT l, r FROM cu_edges").fetchnumpy()
     comp = clustering.connected(nids, edges["l"], edges["r"])
     con.register("cu_comp_in", pd.DataFrame({"nid": nids, "comp": comp}))
     con.execute("CREATE OR REPLACE TEMP TABLE cu_comp AS SELECT * FROM cu_comp_in")
     con.unregister("cu_comp_in")
+    if previous is not None:  # only the touched components are clustered again
+        con.execute("""DELETE FROM cu_comp WHERE comp NOT IN (
+                         SELECT c.comp FROM cu_comp c JOIN cu_touched t USING (nid))""")
     flagged = {n for pair in cannot_link for n in pair}
     con.register("cu_flagged", pd.DataFrame({"nid": sorted(flagged)}, dtype="int64"))
     # Components to rebuild: those holding two contradicting records (found pairwise among the
@@ -171,6 +179,10 @@ def _cluster(con: duckdb.DuckDBPyConnection, config: MatchConfig, cannot_link: s
         SELECT comp FROM contradicting UNION SELECT comp FROM other""").fetchnumpy()["comp"]
     con.unregister("cu_flagged")
     labels = pd.DataFrame({"nid": nids, "cluster": nids[np.unique(comp, return_index=True)[1]][comp]})
+    if previous is not None:
+        kept = con.sql(f"""SELECT p.nid, p.cluster FROM {previous} p
+                           WHERE p.nid NOT IN (SELECT nid FROM cu_comp)""").df().set_index("nid")["cluster"]
+        labels["cluster"] = labels["nid"].map(kept).fillna(labels["cluster"]).astype("int64")
     refused = pd.DataFrame(columns=["l", "r", "link", "reason"])
     if len(suspects):
         con.register("cu_suspects", pd.DataFrame({"comp": suspects}))
@@ -344,13 +356,23 @@ def match_new_records(con: duckdb.DuckDBPyConnection, source: str, config: Match
     timer.step("deterministic rules")
     proposed = blocking.build_candidates(con, config.blocking, left="cu_new_nodes")
     timer.step("blocking")
-    scoring.build_term_frequencies(con, specs)
+    state.load_term_frequencies(con, state_schema)
     scoring.build_gammas(con, specs)
     scoring.score_pairs(con, specs, model)
     timer.step("scoring")
     must_link, cannot_link = _overrides_to_nodes(con, config, overrides)
     _collect_edges(con, config, must_link, cannot_link, kept_links=f"{state_schema}.match_links")
-    labels, refused, rebuilt = _cluster(con, config, cannot_link, specs, model)
+    # touched: new nodes and both ends of every link that appeared or disappeared since the last run
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE cu_touched AS
+        WITH changed AS (
+          (SELECT l, r, link FROM cu_edges EXCEPT SELECT l, r, link FROM {state_schema}.match_links)
+          UNION ALL
+          (SELECT l, r, link FROM {state_schema}.match_links EXCEPT SELECT l, r, link FROM cu_edges))
+        SELECT nid FROM cu_new_nodes UNION SELECT l FROM changed UNION SELECT r FROM changed""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE cu_previous_labels AS
+                    SELECT DISTINCT nid, cluster FROM {state_schema}.match_records""")
+    labels, refused, rebuilt = _cluster(con, config, cannot_link, specs, model, previous="cu_previous_labels")
     timer.step("clustering")
     _node_doubt(con, kept=f"{state_schema}.match_node_doubt")
     assignments = _assignments(con)

@@ -23,8 +23,18 @@ def save_state(con: duckdb.DuckDBPyConnection, schema: str, model: FittedModel, 
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     for table, query in TABLES.items():
         con.execute(f"CREATE OR REPLACE TABLE {schema}.{table} AS {query}")
+    # value frequencies: a 1% delta barely moves them, so incremental runs reuse these
+    for (name,) in con.sql("SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE 'cu_tf_%'").fetchall():
+        con.execute(f"CREATE OR REPLACE TABLE {schema}.match_{name.removeprefix('cu_')} AS SELECT * FROM {name}")
     con.execute(f"CREATE OR REPLACE TABLE {schema}.match_state (model JSON, config JSON)")
     con.execute(f"INSERT INTO {schema}.match_state VALUES (?, ?)", [json.dumps(model.to_dict()), config_json])
+
+
+def load_term_frequencies(con: duckdb.DuckDBPyConnection, schema: str) -> None:
+    """The saved run's value frequencies as this connection's `cu_tf_*` tables."""
+    for (name,) in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = ? "
+                               "AND table_name LIKE 'match_tf_%'", [schema]).fetchall():
+        con.execute(f"CREATE OR REPLACE TEMP TABLE cu_{name.removeprefix('match_')} AS SELECT * FROM {schema}.{name}")
 
 
 def has_state(con: duckdb.DuckDBPyConnection, schema: str) -> bool:
