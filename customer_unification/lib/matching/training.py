@@ -76,27 +76,28 @@ def _m_from_rule_pairs(con: duckdb.DuckDBPyConnection, config: MatchConfig,
     rule's pairs teach only the comparisons that do not read the rule's identifier. Comparisons
     with too few labelled observations return None and are learned by EM instead.
     """
-    con.execute("CREATE OR REPLACE TEMP TABLE cu_label_pairs AS SELECT l, r, list(rule) AS rules FROM cu_rule_pairs GROUP BY l, r")
+    index = {r.name: i for i, r in enumerate(config.rules)}
+    which = " ".join(f"WHEN '{name}' THEN {i}" for name, i in index.items()) or "WHEN '' THEN 0"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE cu_label_pairs AS
+                    SELECT l, r, CAST(bit_or(1 << CASE rule {which} END) AS BIGINT) AS rules
+                    FROM cu_rule_pairs GROUP BY l, r""")
     scoring.build_gammas(con, specs, candidates="cu_label_pairs", out="cu_label_gammas")
+    # one pass: agreement patterns counted per set of rules that linked the pair
+    grouped = con.sql(f"SELECT rules, {', '.join(f'g_{s.name}' for s in specs)}, count(*) AS n "
+                      "FROM cu_label_gammas GROUP BY ALL ORDER BY ALL").fetchnumpy()
+    con.execute("DROP TABLE cu_label_pairs; DROP TABLE cu_label_gammas")
+    masks = grouped["rules"].astype(np.int64)
     role_feature = {"email": {"email", "email_local", "email_stem"}, "phone": {"phone"}, "handle": {"handle", "handle_stem"}}
     out: list[np.ndarray | None] = []
     for spec in specs:
-        teaching = [r.name for r in config.rules
+        teaching = [index[r.name] for r in config.rules
                     if not role_feature.get(r.column, {f"r_{r.name}"}) & set(spec.features)]
-        if not teaching:
+        gammas = grouped[f"g_{spec.name}"].astype(np.int64)
+        rows = ((masks & sum(1 << i for i in teaching)) != 0) & (gammas >= 0)
+        counts = np.bincount(gammas[rows], weights=grouped["n"][rows].astype(float), minlength=spec.top + 1)
+        total = counts.sum()
+        if not teaching or total < config.training.min_labelled_pairs:
             out.append(None)
             continue
-        names = ", ".join(f"'{n}'" for n in teaching)
-        rows = con.sql(f"""SELECT g_{spec.name}, count(*) FROM cu_label_gammas
-                           WHERE g_{spec.name} >= 0 AND len(list_intersect(rules, [{names}])) > 0
-                           GROUP BY 1""").fetchall()
-        total = sum(n for _, n in rows)
-        if total < config.training.min_labelled_pairs:
-            out.append(None)
-            continue
-        counts = np.zeros(spec.top + 1)
-        for g, n in rows:
-            counts[g] = n
         out.append(np.maximum(counts / total, 0.5 / total))  # a level never seen is rare, not impossible
-    con.execute("DROP TABLE cu_label_pairs; DROP TABLE cu_label_gammas")
     return out
