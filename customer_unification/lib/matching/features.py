@@ -87,11 +87,10 @@ def build_features(con: duckdb.DuckDBPyConnection, config: MatchConfig, source: 
     # record ids follow the key, so a run is reproducible whatever order the scan returns rows in
     order = ", ".join(f'CAST("{k}" AS VARCHAR)' for k in config.key)
     base = ",\n  ".join(f"{sql} AS {name}" for name, sql in {**exprs, **raw_extras}.items())
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE cu_base AS
+    base_sql = f"""
         SELECT row_number() OVER (ORDER BY {order}) - 1 AS rid, {key_cols},
           {base}
-        FROM {source}""")
+        FROM {source}"""
     extra_sql = "".join(f",\n  {sql} AS {name}" for name, sql in role_extras.items())
     feature_cols = ["fn", "fn_canon", "ln", "dob", "byear", "email", "email_local", "phone", "postcode",
                     "city", "addr", "house", "region", "handle", "handle_stem", "handle_year", "email_stem", "email_year", "name_stem",
@@ -112,7 +111,7 @@ def build_features(con: duckdb.DuckDBPyConnection, config: MatchConfig, source: 
             b.fn || b.ln AS name_stem,  -- what a handle like @kellyneal spells
             left(b.fn, 1) || b.ln AS initial_stem  -- ... or @kneal1985
             {extra_sql}
-          FROM cu_base b LEFT JOIN cu_nicknames n ON n.nickname = b.fn
+          FROM ({base_sql}) b LEFT JOIN cu_nicknames n ON n.nickname = b.fn
         )
         SELECT *, hash({", ".join(feature_cols)}) AS sig FROM f""")
     return feature_cols
