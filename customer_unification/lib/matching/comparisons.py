@@ -23,7 +23,7 @@ class ComparisonSpec:
     null_sql: str
     levels: tuple[Level, ...]  # best first: the first level has gamma n, the last gamma 1
     tf_feature: str | None = None  # term-frequency adjust agreement on this feature's values ...
-    tf_value: str | None = None  # ... taking the pair's value from this SQL (default l.<feature>)
+    tf_source: str | None = None  # ... looking up the value of this node feature (either side's)
     tf_levels: tuple[int, ...] = ()  # ... at these levels (default: the exact level)
     features: tuple[str, ...] = ()  # node features the levels read (training skips rules forcing them)
     kind: str = ""
@@ -183,16 +183,16 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
         "city": ("city",), "address": ("addr", "house"), "handle": ("handle",),
         "handle_name": ("handle_stem",), "email_name": ("email_stem",),
     }.get(kind, (f"x_{name}",))
-    tf_value, tf_levels = None, ()
+    tf_levels, tf_source = (), None
     if kind == "handle" and comparison.term_frequency:
         tf = "handle"
     if kind in ("handle_name", "email_name") and comparison.term_frequency:
         # how many people a stem like "jsmith" spells: @jsmith is weak evidence, @kneal rather strong
         tf, stem = "stem", f"{'handle' if kind == 'handle_name' else 'email'}_stem"
-        tf_value = f"CASE WHEN l.{stem} IS NOT NULL AND r.{stem} IS NULL THEN l.{stem} ELSE r.{stem} END"
+        tf_source = stem
         tf_levels = tuple(range(1, len(levels) + 1))
     return ComparisonSpec(name=name, null_sql=null, levels=tuple(levels), tf_feature=tf, features=reads,
-                          tf_value=tf_value or (f"l.{tf}" if tf else None), tf_levels=tf_levels or (len(levels),),
+                          tf_levels=tf_levels or (len(levels),), tf_source=tf_source or tf,
                           kind=kind, absorbs=_ABSORBS.get(kind, ()))
 
 

@@ -357,6 +357,7 @@ def match_new_records(con: duckdb.DuckDBPyConnection, source: str, config: Match
     proposed = blocking.build_candidates(con, config.blocking, left="cu_new_nodes")
     timer.step("blocking")
     state.load_term_frequencies(con, state_schema)
+    scoring.build_node_frequencies(con, specs)
     scoring.build_gammas(con, specs)
     scoring.score_pairs(con, specs, model)
     timer.step("scoring")
