@@ -13,6 +13,7 @@ LAYERS = ("sources", "staging", "quarantine", "identity", "profiles", "segments"
 class WarehouseSummary:
     tables: pd.DataFrame  # layer, table, rows
     rejects: pd.DataFrame  # source, rule, rows
+    identity: dict | None = None  # records, customers, and accuracy against truth where known
 
     def render(self) -> str:
         if self.tables.empty:
@@ -35,6 +36,12 @@ class WarehouseSummary:
             lines.append("Quarantined by rule:")
             for r in self.rejects.itertuples():
                 lines.append(f"  {r.source:<24}{r.rule:<26}{r.rows:>7,}")
+        if self.identity:
+            i = self.identity
+            lines += ["", f"Identity: {i['records']:,} records -> {i['customers']:,} customers"]
+            if "precision" in i:
+                lines.append(f"  against the ground truth: pairwise precision {i['precision']:.4f}, "
+                             f"recall {i['recall']:.4f}")
         return "\n".join(lines)
 
 
@@ -58,6 +65,19 @@ def summarize(warehouse: str | Path) -> WarehouseSummary:
                                   "GROUP BY 1, 2 ORDER BY 1, 3 DESC").df()
         else:
             rejects = pd.DataFrame(columns=["source", "rule", "rows"])
+        identity = _identity(con, {(s, t) for s, t in names})
     finally:
         con.close()
-    return WarehouseSummary(tables, rejects)
+    return WarehouseSummary(tables, rejects, identity)
+
+
+def _identity(con: duckdb.DuckDBPyConnection, names: set[tuple[str, str]]) -> dict | None:
+    if ("identity", "customer_identity_map") not in names:
+        return None
+    records, customers = con.execute(
+        "SELECT count(*), count(DISTINCT customer_id) FROM identity.customer_identity_map").fetchall()[0]
+    out = {"records": records, "customers": customers}
+    if ("identity", "match_evaluation") in names:
+        out.update({k: v for k, v in con.execute("SELECT metric, value FROM identity.match_evaluation").fetchall()
+                    if k in ("precision", "recall")})
+    return out
