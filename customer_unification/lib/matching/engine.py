@@ -352,7 +352,7 @@ def match_new_records(con: duckdb.DuckDBPyConnection, source: str, config: Match
     _records_table(con, config)
     con.execute(f"INSERT INTO cu_records SELECT rid, record_key, sig, nid FROM {state_schema}.match_records")
     timer.step("features")
-    limited = rules.deterministic_links(con, config)
+    limited = _incremental_rule_links(con, config, state_schema)
     timer.step("deterministic rules")
     proposed = blocking.build_candidates(con, config.blocking, left="cu_new_nodes")
     timer.step("blocking")
@@ -384,6 +384,28 @@ def match_new_records(con: duckdb.DuckDBPyConnection, source: str, config: Match
                        stats=stats, timings=timer.timings)
 
 
-def save_run(con: duckdb.DuckDBPyConnection, config: MatchConfig, result: MatchResult, state_schema: str) -> None:
+def _incremental_rule_links(con: duckdb.DuckDBPyConnection, config: MatchConfig, state_schema: str) -> pd.DataFrame:
+    """Rule links and limits for the identifier values new records carry; the saved ones for the rest."""
+    limited = rules.deterministic_links(con, config, only_values_of="cu_new_nodes")
+    affected = set()
+    for rule in config.rules:
+        col = f"r_{rule.name}"
+        con.execute(f"""
+            INSERT INTO cu_rule_edges SELECT e.l, e.r, '{rule.name}' FROM {state_schema}.match_links e
+            JOIN cu_nodes n ON n.nid = e.l
+            WHERE e.link = 'rule:{rule.name}'
+              AND n.{col} NOT IN (SELECT {col} FROM cu_new_nodes WHERE {col} IS NOT NULL)""")
+        affected |= {(rule.name, rules.value_hash(v)) for (v,) in con.sql(
+            f"SELECT DISTINCT {col} FROM cu_new_nodes WHERE {col} IS NOT NULL").fetchall()}
+    saved = state.load_limited(con, state_schema)
+    keep = [(r, h) not in affected for r, h in zip(saved["rule"], saved["value_hash"])]
+    return pd.concat([saved[keep], limited], ignore_index=True)
+
+
+def save_run(con: duckdb.DuckDBPyConnection, config: MatchConfig, result: MatchResult, state_schema: str,
+             incremental: bool = False) -> None:
     """Keep this run's nodes, links and model for the next incremental run and for `explain`."""
-    state.save_state(con, state_schema, result.model, config.model_dump_json())
+    if incremental:  # the model and frequencies are the saved ones; add what is new
+        state.update_state(con, state_schema, result.limited)
+    else:
+        state.save_state(con, state_schema, result.model, config.model_dump_json(), result.limited)

@@ -72,7 +72,7 @@ def resolve(con: duckdb.DuckDBPyConnection, source: str, config: MatchConfig, *,
     clusters = result.assignments[["record_key", "cluster"]]
     ids = assign_stable_ids(clusters, previous, run_id)
     if state_schema is not None:
-        save_run(con, config, result, state_schema)
+        save_run(con, config, result, state_schema, incremental=incremental)
     identity = split_record_key(result.assignments["record_key"], config.key)
     identity["customer_id"] = ids.assignments["customer_id"].to_numpy()
     identity["match_confidence"] = result.assignments["match_confidence"].to_numpy()

@@ -6,6 +6,8 @@ each other (different first names or birth dates: a household landline, a family
 values are reported, and the pair is left to the probabilistic model, which weighs the names too.
 """
 
+import hashlib
+
 import duckdb
 import pandas as pd
 
@@ -17,8 +19,13 @@ from customer_unification.lib.quality.masking import mask_value
 # limited for size alone (no person has this many differently-spelled records).
 _MAX_NAMED_PER_VALUE = 200
 
-LIMIT_COLUMNS = ["rule", "value_masked", "reason", "records"]
+LIMIT_COLUMNS = ["rule", "value_masked", "value_hash", "reason", "records"]
 _MAX_TRAINING_GROUP = 20  # labelled pairs come from small groups only (n^2 pairs per group)
+
+
+def value_hash(value: str) -> str:
+    """A stable, non-reversible handle on an identifier value (sha256), safe to store and show."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
 
 
 def _blocked_sql(rule: Rule) -> str:
@@ -31,18 +38,25 @@ def _blocked_sql(rule: Rule) -> str:
     return " OR ".join(conditions) if conditions else "false"
 
 
-def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig) -> pd.DataFrame:
+def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig,
+                        only_values_of: str | None = None) -> pd.DataFrame:
     """Create `cu_rule_edges (l, r, rule)` and `cu_rule_pairs` (named record pairs the rules link,
-    for training); return the limited values (masked) with reasons."""
+    for training); return the limited values (masked, and hashed to find them again) with reasons.
+
+    `only_values_of` (incremental runs): a table of nodes; only identifier values they carry are
+    (re)examined - every other value's links and limits stand as the last run left them.
+    """
     con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_edges (l BIGINT, r BIGINT, rule VARCHAR)")
     # named record pairs sharing a value that links: labelled matches for training m
     con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_pairs (l BIGINT, r BIGINT, rule VARCHAR)")
     limited = []
     for rule in config.rules:
+        col = f"r_{rule.name}"
+        scope = f"AND {col} IN (SELECT {col} FROM {only_values_of})" if only_values_of else ""
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE cu_rule_nodes AS
-            SELECT r_{rule.name} AS value, nid, records, fn, fn_canon, ln, dob, byear
-            FROM cu_nodes WHERE r_{rule.name} IS NOT NULL""")
+            SELECT {col} AS value, nid, records, fn, fn_canon, ln, dob, byear
+            FROM cu_nodes WHERE {col} IS NOT NULL {scope}""")
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE cu_rule_values AS
             WITH stats AS (
@@ -78,6 +92,6 @@ def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig) -> 
         for value, records, reason in con.sql(
                 "SELECT value, records, limited FROM cu_rule_values WHERE limited IS NOT NULL "
                 "ORDER BY records DESC, value").fetchall():
-            limited.append((rule.name, mask_value(value), reason, records))
+            limited.append((rule.name, mask_value(value), value_hash(value), reason, records))
     con.execute("DROP TABLE IF EXISTS cu_rule_nodes; DROP TABLE IF EXISTS cu_rule_values")
     return pd.DataFrame(limited, columns=LIMIT_COLUMNS)

@@ -8,6 +8,7 @@ pairs among known records are not proposed or scored again.
 import json
 
 import duckdb
+import pandas as pd
 
 from customer_unification.lib.matching.em import FittedModel
 
@@ -19,8 +20,20 @@ TABLES = {
 }
 
 
-def save_state(con: duckdb.DuckDBPyConnection, schema: str, model: FittedModel, config_json: str) -> None:
+def _save_limited(con: duckdb.DuckDBPyConnection, schema: str, limited: pd.DataFrame) -> None:
+    con.register("cu_limited_in", limited)
+    con.execute(f"CREATE OR REPLACE TABLE {schema}.match_limited AS SELECT * FROM cu_limited_in")
+    con.unregister("cu_limited_in")
+
+
+def load_limited(con: duckdb.DuckDBPyConnection, schema: str) -> pd.DataFrame:
+    return con.sql(f"SELECT * FROM {schema}.match_limited").df()
+
+
+def save_state(con: duckdb.DuckDBPyConnection, schema: str, model: FittedModel, config_json: str,
+               limited: pd.DataFrame) -> None:
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    _save_limited(con, schema, limited)
     for table, query in TABLES.items():
         con.execute(f"CREATE OR REPLACE TABLE {schema}.{table} AS {query}")
     # value frequencies: a 1% delta barely moves them, so incremental runs reuse these
@@ -28,6 +41,25 @@ def save_state(con: duckdb.DuckDBPyConnection, schema: str, model: FittedModel, 
         con.execute(f"CREATE OR REPLACE TABLE {schema}.match_{name.removeprefix('cu_')} AS SELECT * FROM {name}")
     con.execute(f"CREATE OR REPLACE TABLE {schema}.match_state (model JSON, config JSON)")
     con.execute(f"INSERT INTO {schema}.match_state VALUES (?, ?)", [json.dumps(model.to_dict()), config_json])
+
+
+def update_state(con: duckdb.DuckDBPyConnection, schema: str, limited: pd.DataFrame) -> None:
+    """After an incremental run: add the new nodes and records, re-label what moved, keep the rest.
+
+    Rewriting a million saved nodes and records would cost more than the incremental run itself.
+    """
+    con.execute(f"""
+        INSERT INTO {schema}.match_nodes SELECT * FROM cu_new_nodes;
+        UPDATE {schema}.match_nodes m SET records = n.records FROM cu_nodes n
+          WHERE n.nid = m.nid AND n.records <> m.records;
+        UPDATE {schema}.match_records m SET cluster = l.cluster FROM cu_labels l
+          WHERE l.nid = m.nid AND l.cluster <> m.cluster;
+        INSERT INTO {schema}.match_records
+          SELECT r.rid, r.record_key, r.sig, r.nid, l.cluster FROM cu_records r JOIN cu_labels l USING (nid)
+          WHERE r.rid IN (SELECT rid FROM cu_features);
+        CREATE OR REPLACE TABLE {schema}.match_links AS {TABLES["match_links"]};
+        CREATE OR REPLACE TABLE {schema}.match_node_doubt AS {TABLES["match_node_doubt"]}""")
+    _save_limited(con, schema, limited)
 
 
 def load_term_frequencies(con: duckdb.DuckDBPyConnection, schema: str) -> None:
@@ -38,10 +70,10 @@ def load_term_frequencies(con: duckdb.DuckDBPyConnection, schema: str) -> None:
 
 
 def has_state(con: duckdb.DuckDBPyConnection, schema: str) -> bool:
+    needed = [*TABLES, "match_state", "match_limited"]
     found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name IN "
-                        f"({', '.join('?' for _ in [*TABLES, 'match_state'])})",
-                        [schema, *TABLES, "match_state"]).fetchall()[0][0]
-    return found == len(TABLES) + 1
+                        f"({', '.join('?' for _ in needed)})", [schema, *needed]).fetchall()[0][0]
+    return found == len(needed)
 
 
 def load_model(con: duckdb.DuckDBPyConnection, schema: str) -> tuple[FittedModel, str]:

@@ -141,6 +141,18 @@ def test_incremental_run_links_new_records_without_rescoring_old_pairs(config):
     after = inc.assignments.set_index("record_key")["cluster"].loc[before.index]
     assert (before == after).mean() > 0.99
 
+    # a second increment on the updated state: a shared family email arrives, old limits stand
+    save_run(con, config, inc, "state", incremental=True)
+    con.register("newer", people(
+        {"source_record_id": "p3", "source": "sms", "first_name": "Petra", "last_name": "Lind", "email": "petra@x.test"},
+        {"source_record_id": "q1", "source": "sms", "first_name": "Quinn", "email": "info@shop.test"},
+        {"source_record_id": "q2", "source": "sms", "first_name": "Rory", "email": "info@shop.test"}))
+    again = match_new_records(con, "newer", config, "state")
+    assert len(again.assignments) == len(old) + 5
+    assert cluster_of(again, "sms|p3") == cluster_of(again, "crm|p1") == cluster_of(again, "shop|p2")
+    assert cluster_of(again, "sms|q1") != cluster_of(again, "sms|q2")
+    assert "blocked value" in set(again.limited["reason"])
+
 
 def test_results_do_not_depend_on_input_order(config):
     frame = people(*background())
