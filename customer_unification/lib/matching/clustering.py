@@ -8,7 +8,6 @@ first, and a link is refused when it would join contradicting records. Two peopl
 through a shared phone thus come apart, while typo variants of one person still merge.
 """
 
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -18,14 +17,6 @@ from scipy.sparse.csgraph import connected_components
 from customer_unification.lib.matching.conflicts import Evidence
 
 MUST_LINK_WEIGHT = float("inf")
-
-
-@dataclass
-class Clusters:
-    labels: np.ndarray  # cluster id per node (the smallest nid in the cluster), aligned to `nids`
-    nids: np.ndarray
-    refused: pd.DataFrame  # l, r, link, reason: links the guard did not follow
-    rebuilt_components: int
 
 
 class _UnionFind:

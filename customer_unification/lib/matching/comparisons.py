@@ -63,6 +63,18 @@ def one_edit_sql(a: str, b: str) -> str:
             f"WHEN abs(length({a}) - length({b})) = 1 THEN levenshtein({a}, {b}) = 1 ELSE false END)")
 
 
+def day_month_swapped_sql(a: str, b: str) -> str:
+    """SQL: two YYYYMMDD dates that differ only by day and month trading places."""
+    return (f"(left({a}, 4) = left({b}, 4) AND substr({a}, 5, 2) = substr({b}, 7, 2) "
+            f"AND substr({a}, 7, 2) = substr({b}, 5, 2))")
+
+
+def _initial_fits(feature: str) -> str:
+    """One side gives only an initial, and it is the other side's first letter."""
+    return (f"(length(l.{feature}) = 1 OR length(r.{feature}) = 1) "
+            f"AND left(l.{feature}, 1) = left(r.{feature}, 1)")
+
+
 def _jw(feature: str) -> str:
     return f"jaro_winkler_similarity(l.{feature}, r.{feature})"
 
@@ -112,7 +124,7 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
         levels = [Level("exact", "l.fn = r.fn"),
                   Level("same name after nicknames (Bob = Robert)", "l.fn_canon = r.fn_canon"),
                   Level("Jaro-Winkler >= 0.92", f"{_jw('fn')} >= 0.92"),
-                  Level("Jaro-Winkler >= 0.80 or an initial", f"{_jw('fn')} >= 0.80 OR ((length(l.fn) = 1 OR length(r.fn) = 1) AND left(l.fn, 1) = left(r.fn, 1))")]
+                  Level("Jaro-Winkler >= 0.80 or an initial", f"{_jw('fn')} >= 0.80 OR ({_initial_fits('fn')})")]
         tf = "fn" if comparison.term_frequency else None
     elif kind == "last_name":
         null = _nulls("ln")
@@ -120,14 +132,12 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
                   Level("one typo, or first and last names swapped",
                         f"{one_edit_sql('l.ln', 'r.ln')} OR (l.ln = r.fn AND l.fn = r.ln)"),
                   Level("Jaro-Winkler >= 0.88", f"{_jw('ln')} >= 0.88"),
-                  Level("an initial that fits", "(length(l.ln) = 1 OR length(r.ln) = 1) AND left(l.ln, 1) = left(r.ln, 1)")]
+                  Level("an initial that fits", _initial_fits("ln"))]
         tf = "ln" if comparison.term_frequency else None
     elif kind == "date_of_birth":
         null = _nulls("byear")
-        swapped = ("left(l.dob, 4) = left(r.dob, 4) AND substr(l.dob, 5, 2) = substr(r.dob, 7, 2) "
-                   "AND substr(l.dob, 7, 2) = substr(r.dob, 5, 2)")
         levels = [Level("exact", "l.dob = r.dob"),
-                  Level("day and month swapped", swapped),
+                  Level("day and month swapped", day_month_swapped_sql("l.dob", "r.dob")),
                   Level("one digit differs or two swapped", one_edit_sql("l.dob", "r.dob")),
                   Level("same birth year (one side has only the year)",
                         "(l.dob IS NULL OR r.dob IS NULL) AND l.byear = r.byear")]

@@ -13,6 +13,8 @@ or mistyped still merge.
 
 from rapidfuzz.distance import DamerauLevenshtein
 
+from customer_unification.lib.matching.comparisons import day_month_swapped_sql
+
 _LONG_NAME = 7  # names this long may carry two typos
 
 
@@ -24,8 +26,7 @@ def conflict_sql(a: str, b: str) -> str:
              f"AND damerau_levenshtein({a}.fn, {b}.fn) > "
              f"CASE WHEN least(length({a}.fn), length({b}.fn)) >= {_LONG_NAME} THEN 2 ELSE 1 END)")
     dates = (f"({a}.dob IS NOT NULL AND {b}.dob IS NOT NULL AND {a}.dob <> {b}.dob "
-             f"AND damerau_levenshtein({a}.dob, {b}.dob) > 1 AND NOT (left({a}.dob, 4) = left({b}.dob, 4) "
-             f"AND substr({a}.dob, 5, 2) = substr({b}.dob, 7, 2) AND substr({a}.dob, 7, 2) = substr({b}.dob, 5, 2)))")
+             f"AND damerau_levenshtein({a}.dob, {b}.dob) > 1 AND NOT {day_month_swapped_sql(f'{a}.dob', f'{b}.dob')})")
     years = (f"(({a}.dob IS NULL OR {b}.dob IS NULL) AND {a}.byear IS NOT NULL AND {b}.byear IS NOT NULL "
              f"AND {a}.byear <> {b}.byear)")
     return f"({names} OR {dates} OR {years})"

@@ -10,10 +10,6 @@ import duckdb
 from customer_unification.lib.matching.config import MatchConfig
 from customer_unification.lib.normalize.names import NICKNAMES
 
-# Feature columns derived from roles; a feature is NULL when its role is not mapped.
-NAME_FEATURES = ("fn", "fn_canon", "ln")
-
-
 def _letters(expr: str) -> str:
     return f"nullif(regexp_replace(lower(strip_accents(trim(CAST({expr} AS VARCHAR)))), '[^a-z]', '', 'g'), '')"
 

@@ -19,7 +19,6 @@ from customer_unification.lib.matching.engine import (KEY_SEPARATOR, MatchResult
 from customer_unification.lib.matching.stable_ids import StableIdResult, assign_stable_ids
 
 OVERRIDE_DECISIONS = ("must_link", "must_not_link")
-MAP_COLUMNS = ["customer_id", "match_confidence", "matched_by"]
 
 
 @dataclass
