@@ -88,31 +88,56 @@ def _spells_name(stem: str, n: str) -> str:
             f"OR (length({n}.ln) = 1 AND length({stem}) > length({n}.fn) + 1 AND starts_with({stem}, {n}.fn || {n}.ln)))")
 
 
-def _cross_levels(kind: str) -> tuple[str, list[Level]]:
+def _year_agrees(year: str, byear: str) -> str:
+    """A year from a handle or email (4 digits, or 2 below 100) equals a birth year."""
+    return f"({year} = {byear} OR ({year} < 100 AND {year} = {byear} % 100))"
+
+
+def _implied_year(h: str, n: str) -> str:
+    """Side `h` has no birth year, but its handle or email carries the one of side `n`."""
+    return (f"({h}.byear IS NULL AND {n}.byear IS NOT NULL AND "
+            f"({_year_agrees(f'{h}.handle_year', f'{n}.byear')} OR {_year_agrees(f'{h}.email_year', f'{n}.byear')}))")
+
+
+def _cross_levels(kind: str, first_name_only: bool) -> tuple[str, list[Level]]:
     """Levels for a handle / email on one side against the name and birth year on the other.
 
     Evaluated only where the other side lacks that kind of value: two emails are compared
-    directly by the email comparison, not through names.
+    directly by the email comparison, not through names. Two comparisons share the work: one
+    against a full name, one against a first name alone (an SMS opt-in, a newsletter signup).
+    They are kept apart because the two kinds of pair are unevenly common among matches and
+    non-matches, so a single m and u would misjudge both.
     """
     stem, year, value = f"{kind}_stem", f"{kind}_year", kind
 
     def direction(h: str, n: str, with_year: bool, name_only: bool = False) -> str:
-        spelled = f"{h}.{stem} = {n}.fn" if name_only else _spells_name(f"{h}.{stem}", n)
-        agrees = f"({h}.{year} = {n}.byear OR ({h}.{year} < 100 AND {h}.{year} = {n}.byear % 100))"
+        if first_name_only:
+            spelled = f"starts_with({h}.{stem}, {n}.fn)"  # martha1998, marthamoran ~ Martha
+        elif name_only:
+            spelled = f"{h}.{stem} = {n}.fn"
+        else:
+            spelled = _spells_name(f"{h}.{stem}", n)
+        agrees = _year_agrees(f"{h}.{year}", f"{n}.byear")
         year_ok = agrees if with_year else f"({h}.{year} IS NULL OR {n}.byear IS NULL OR {agrees})"
         return f"({n}.{value} IS NULL AND {spelled} AND {year_ok})"
 
     def either(**kw) -> str:
         return f"{direction('l', 'r', **kw)} OR {direction('r', 'l', **kw)}"
 
-    null = (f"(l.{stem} IS NULL OR r.fn IS NULL OR r.{value} IS NOT NULL) "
-            f"AND (r.{stem} IS NULL OR l.fn IS NULL OR l.{value} IS NOT NULL)")
-    levels = [Level(f"{kind} spells the name and the birth year (kneal1985 = Kelly Neal, 1985)",
-                    either(with_year=True)),
-              Level(f"{kind} spells the name", either(with_year=False)),
-              Level(f"{kind} spells the first name and the birth year (kelly1985)",
-                    either(with_year=True, name_only=True))]
-    return null, levels
+    def impossible(h: str, n: str) -> str:
+        surname = f"{n}.ln IS NOT NULL" if first_name_only else f"{n}.ln IS NULL"
+        return f"({h}.{stem} IS NULL OR {n}.fn IS NULL OR {n}.{value} IS NOT NULL OR {surname})"
+
+    null = f"{impossible('l', 'r')} AND {impossible('r', 'l')}"
+    if first_name_only:
+        return null, [Level(f"{kind} starts with the first name and has the birth year (martha1998)",
+                            either(with_year=True)),
+                      Level(f"{kind} starts with the first name", either(with_year=False))]
+    return null, [Level(f"{kind} spells the name and the birth year (kneal1985 = Kelly Neal, 1985)",
+                        either(with_year=True)),
+                  Level(f"{kind} spells the name", either(with_year=False)),
+                  Level(f"{kind} spells the first name and the birth year (kelly1985)",
+                        either(with_year=True, name_only=True))]
 
 
 def build_spec(comparison: Comparison) -> ComparisonSpec:
@@ -135,12 +160,16 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
                   Level("an initial that fits", _initial_fits("ln"))]
         tf = "ln" if comparison.term_frequency else None
     elif kind == "date_of_birth":
-        null = _nulls("byear")
+        implied = f"({_implied_year('l', 'r')} OR {_implied_year('r', 'l')})"
+        # a side with no birth year at all may still write one into its handle or email; only
+        # its agreement is evidence (kelly99 may be a lucky number), so a mismatch counts as missing
+        null = f"(l.byear IS NULL OR r.byear IS NULL) AND NOT coalesce({implied}, false)"
         levels = [Level("exact", "l.dob = r.dob"),
                   Level("day and month swapped", day_month_swapped_sql("l.dob", "r.dob")),
                   Level("one digit differs or two swapped", one_edit_sql("l.dob", "r.dob")),
                   Level("same birth year (one side has only the year)",
-                        "(l.dob IS NULL OR r.dob IS NULL) AND l.byear = r.byear")]
+                        "(l.dob IS NULL OR r.dob IS NULL) AND l.byear = r.byear"),
+                  Level("birth year written in a handle or email (kneal1985)", implied)]
     elif kind == "email":
         null = _nulls("email")
         levels = [Level("exact", "l.email = r.email"),
@@ -172,9 +201,11 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
         # Cross-field: a handle on one side against the name on the other. Kept apart from the
         # handle comparison: matches agree on a handle only when both hold one, so the two kinds of
         # pair have their own m (as email and email_name do).
-        null, levels = _cross_levels("handle")
+        null, levels = _cross_levels("handle", first_name_only=False)
     elif kind == "email_name":
-        null, levels = _cross_levels("email")
+        null, levels = _cross_levels("email", first_name_only=False)
+    elif kind in ("handle_first_name", "email_first_name"):
+        null, levels = _cross_levels(kind.split("_")[0], first_name_only=True)
     elif kind == "identifier":
         x = f"x_{name}"
         null = _nulls(x)
@@ -188,14 +219,17 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
     else:  # pragma: no cover - the config's Literal type rejects other kinds
         raise ValueError(f"unknown comparison kind {kind!r}")
     reads = {
-        "first_name": ("fn", "fn_canon"), "last_name": ("ln",), "date_of_birth": ("dob", "byear"),
+        "first_name": ("fn", "fn_canon"), "last_name": ("ln",), "date_of_birth": ("dob", "byear", "handle_year", "email_year"),
         "email": ("email", "email_local"), "phone": ("phone",), "postcode": ("postcode",),
         "city": ("city",), "address": ("addr", "house"), "handle": ("handle",),
         "handle_name": ("handle_stem",), "email_name": ("email_stem",),
+        "handle_first_name": ("handle_stem",), "email_first_name": ("email_stem",),
     }.get(kind, (f"x_{name}",))
     tf_levels, tf_source = (), None
     if kind == "handle" and comparison.term_frequency:
         tf = "handle"
+    if kind in ("handle_first_name", "email_first_name") and comparison.term_frequency:
+        tf = "fn"  # how common the first name is
     if kind in ("handle_name", "email_name") and comparison.term_frequency:
         # how many people a stem like "jsmith" spells: @jsmith is weak evidence, @kneal rather strong
         tf, stem = "stem", f"{'handle' if kind == 'handle_name' else 'email'}_stem"
@@ -212,39 +246,62 @@ _NAMES = ("first_name", "last_name")
 @dataclass(frozen=True)
 class Absorb:
     """At `levels` of one comparison, comparisons of `kinds` add nothing new: their agreement
-    (or, with `whole`, any level) counts as missing."""
+    (or only their `target_levels`) counts as missing."""
 
     levels: tuple[int, ...]
     kinds: tuple[str, ...]
-    whole: bool = False
+    target_levels: tuple[int, ...] | None = None
 
 
 # Nested evidence, see ComparisonSpec.absorbs. Geography is deliberately not nested: on data
 # whose address, postcode and city are recorded (and mistyped) independently, agreeing on all three
 # is more evidence than agreeing on one.
+_SPELLED = (
+    # levels: 3 spells name + year, 2 spells name, 1 spells first name + year
+    Absorb((2, 3), _NAMES), Absorb((1,), ("first_name",)),
+    # the birth year a handle or email writes (date_of_birth's lowest level) is already in 3 and 1
+    Absorb((1, 3), ("date_of_birth",), target_levels=(1,)),
+)
+# levels: 2 starts with the first name and has the year, 1 starts with the first name
+_SPELLED_FIRST = (Absorb((1, 2), ("first_name",)), Absorb((2,), ("date_of_birth",), target_levels=(1,)))
 _ABSORBS: dict[str, tuple[Absorb, ...]] = {
-    # handle_name: 3 spells name + year, 2 spells name, 1 spells first name + year; a handle
-    # spelling the name holds the names (and whatever the other's email spells of them)
-    "handle_name": (Absorb((2, 3), _NAMES + ("email_name",)), Absorb((1,), ("first_name",))),
-    # email_name: 3 spells name + year, 2 spells name, 1 spells first name + year
-    "email_name": (Absorb((2, 3), _NAMES), Absorb((1,), ("first_name",))),
+    # a handle spelling the name also holds whatever the other's email spells of it
+    "handle_name": (*_SPELLED, Absorb((2, 3), ("email_name",))),
+    "email_name": _SPELLED,
+    "handle_first_name": _SPELLED_FIRST,
+    "email_first_name": _SPELLED_FIRST,
 }
+# When both names agree on their own, a handle or email spelling them adds nothing: the spelled
+# comparison counts as missing (and absorbs nothing); the year it writes stays as date evidence.
+# Likewise two emails whose local parts are alike (paul.nguyen@, paulnguyen@ at another domain)
+# mostly say the name again. Per kind: the levels that become missing (None: every agreement).
+_REDUNDANT_WHEN_NAMES_AGREE: dict[str, tuple[int, ...] | None] = {
+    "handle_name": None, "email_name": None, "email": (1, 2)}
 
 
 def absorbed_sql(specs: list[ComparisonSpec]) -> dict[str, str]:
     """Per comparison whose evidence another comparison may absorb: SQL for its final gamma,
     reading the raw gammas `g_<name>`."""
+    by_kind = {s.kind: s for s in specs}
+    # agreeing clearly (exact, nickname or one typo), not just by an initial ("Brenda W.")
+    names_agree = ("(" + " AND ".join(f"g_{by_kind[k].name} >= {by_kind[k].top - 1}" for k in _NAMES) + ")"
+                   if all(k in by_kind for k in _NAMES) else "false")
     out: dict[str, str] = {}
     for target in specs:
-        agree, whole = [], []
+        conditions = []
+        if target.kind in _REDUNDANT_WHEN_NAMES_AGREE and names_agree != "false":
+            levels = _REDUNDANT_WHEN_NAMES_AGREE[target.kind]
+            hit = f"g_{target.name} > 0" if levels is None else f"g_{target.name} IN ({', '.join(map(str, levels))})"
+            conditions.append(f"({hit} AND {names_agree})")
         for spec in specs:
             if spec is target:
                 continue
+            guard = f" AND NOT {names_agree}" if _REDUNDANT_WHEN_NAMES_AGREE.get(spec.kind, 0) is None else ""
             for rule in spec.absorbs:
                 if target.kind in rule.kinds:
-                    (whole if rule.whole else agree).append(
-                        f"g_{spec.name} IN ({', '.join(map(str, rule.levels))})")
-        conditions = ([f"(g_{target.name} > 0 AND ({' OR '.join(agree)}))"] if agree else []) + whole
+                    hit = (f"g_{target.name} > 0" if rule.target_levels is None
+                           else f"g_{target.name} IN ({', '.join(map(str, rule.target_levels))})")
+                    conditions.append(f"({hit} AND g_{spec.name} IN ({', '.join(map(str, rule.levels))}){guard})")
         if conditions:
             out[target.name] = (f"CAST(CASE WHEN {' OR '.join(conditions)} THEN -1 "
                                 f"ELSE g_{target.name} END AS TINYINT)")

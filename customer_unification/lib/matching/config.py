@@ -20,7 +20,7 @@ ROLES = (
 
 ComparisonKind = Literal[
     "first_name", "last_name", "date_of_birth", "email", "phone", "postcode", "city", "address",
-    "handle", "handle_name", "email_name", "identifier", "exact",
+    "handle", "handle_name", "email_name", "handle_first_name", "email_first_name", "identifier", "exact",
 ]
 
 

@@ -23,28 +23,39 @@ def _con(rows: list[dict]) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _person(nid, fn=None, ln=None, email=None, handle=None, byear=None):
-    row = {"nid": nid, "fn": fn, "fn_canon": fn, "ln": ln, "byear": byear, "email": email, "handle": handle}
+def _person(nid, fn=None, ln=None, email=None, handle=None, byear=None, dob=None):
+    byear = byear or (int(dob[:4]) if dob else None)
+    row = {"nid": nid, "fn": fn, "fn_canon": fn, "ln": ln, "dob": dob, "byear": byear, "email": email, "handle": handle}
     if fn and ln:
         row["name_stem"], row["initial_stem"] = fn + ln, fn[0] + ln
     if email:
         local = email.split("@")[0]
         row["email_local"], row["email_stem"] = local, "".join(ch for ch in local if ch.isalpha())
+        row["email_year"] = _year(local)
     if handle:
         row["handle_stem"] = "".join(ch for ch in handle if ch.isalpha())
+        row["handle_year"] = _year(handle)
     return row
+
+
+def _year(text: str) -> int | None:
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return int(digits) if len(digits) in (2, 4) else None
 
 
 SPECS = [build_spec(Comparison(name=n, kind=k, term_frequency=True))
          for n, k in [("first_name", "first_name"), ("last_name", "last_name"), ("handle", "handle"),
                       ("handle_name", "handle_name"), ("email_name", "email_name")]]
+FULL_SPECS = [build_spec(Comparison(name=k, kind=k, term_frequency=True))
+              for k in ("first_name", "last_name", "date_of_birth", "email", "handle", "handle_name",
+                        "email_name", "handle_first_name", "email_first_name")]
 
 
-def _gammas(con, pairs):
+def _gammas(con, pairs, specs=SPECS):
     con.register("pairs_in", pd.DataFrame(pairs, columns=["l", "r"], dtype="int64"))
     con.execute("CREATE OR REPLACE TABLE cu_candidates AS SELECT * FROM pairs_in")
-    scoring.build_term_frequencies(con, SPECS)
-    scoring.build_gammas(con, SPECS)
+    scoring.build_term_frequencies(con, specs)
+    scoring.build_gammas(con, specs)
     return con.sql("SELECT * FROM cu_gammas ORDER BY l, r").df().set_index(["l", "r"])
 
 
@@ -105,3 +116,43 @@ def test_rule_linked_records_count_once_in_term_frequencies():
     tf = dict(con.sql("SELECT value, tf FROM cu_tf_fn").fetchall())
     # nodes 1 and 2 are one person by the email rule: ann is as common as bob
     assert tf["ann"] == pytest.approx(0.5) and tf["bob"] == pytest.approx(0.5)
+
+
+def test_a_handle_spelling_names_that_already_agree_adds_only_its_birth_year():
+    # @tfox1972 is Trevor Fox by his own profile: the names count; the handle's 1972 is date evidence
+    con = _con([_person(1, fn="trevor", ln="fox", handle="tfox1972"), _person(2, fn="trevor", ln="fox", dob="19720813"),
+                _person(3, fn="trevor", ln="fox", dob="19850101")])
+    g = _gammas(con, [(1, 2), (1, 3)], FULL_SPECS)
+    assert g.loc[(1, 2), "g_first_name"] == 4 and g.loc[(1, 2), "g_last_name"] == 4
+    assert g.loc[(1, 2), "g_handle_name"] == -1
+    assert g.loc[(1, 2), "g_date_of_birth"] == 1  # birth year written in the handle
+    # a year that differs is not held against the pair: 1972 may be a lucky number, not a birth year
+    assert g.loc[(1, 3), "g_date_of_birth"] == -1
+
+
+def test_the_handle_year_is_not_counted_twice_when_the_handle_carries_the_name():
+    con = _con([_person(1, handle="kneal1985"), _person(2, fn="kelly", ln="neal", dob="19850412")])
+    g = _gammas(con, [(1, 2)], FULL_SPECS)
+    assert g.loc[(1, 2), "g_handle_name"] == 3  # name and year
+    assert g.loc[(1, 2), "g_date_of_birth"] == -1  # already inside level 3
+
+
+def test_an_email_against_a_first_name_alone_is_its_own_comparison():
+    con = _con([_person(1, email="martha1998@gmail.com"), _person(2, fn="martha", dob="19981201"),
+                _person(3, fn="madison"), _person(4, email="munoz.madison@icloud.com"),
+                _person(5, fn="martha", ln="moran")])
+    g = _gammas(con, [(1, 2), (3, 4), (1, 5)], FULL_SPECS)
+    assert g.loc[(1, 2), "g_email_first_name"] == 2 and g.loc[(1, 2), "g_email_name"] == -1
+    # munozmadison does not start with Madison: a disagreement, whose (mild) weight the model learns
+    assert g.loc[(3, 4), "g_email_first_name"] == 0
+    # against a full name the full-name comparison decides, and martha1998 is no Martha Moran
+    assert g.loc[(1, 5), "g_email_first_name"] == -1 and g.loc[(1, 5), "g_email_name"] == 0
+
+
+def test_alike_email_local_parts_say_nothing_more_when_the_names_agree():
+    con = _con([_person(1, fn="paul", ln="nguyen", email="paul.nguyen@comcast.net"),
+                _person(2, fn="paul", ln="nguyen", email="paulnguyen@gmail.com"),
+                _person(3, fn="paula", ln="ng", email="paulnguyen@gmail.com".replace("gmail", "aol"))])
+    g = _gammas(con, [(1, 2), (2, 3)], FULL_SPECS)
+    assert g.loc[(1, 2), "g_email"] == -1  # the local parts only repeat the agreeing names
+    assert g.loc[(2, 3), "g_email"] == 2  # names differ: the same local part is evidence of its own
