@@ -110,16 +110,20 @@ def _cross_levels(kind: str, first_name_only: bool) -> tuple[str, list[Level]]:
     """
     stem, year, value = f"{kind}_stem", f"{kind}_year", kind
 
-    def direction(h: str, n: str, with_year: bool, name_only: bool = False) -> str:
+    def direction(h: str, n: str, with_year: bool, name_only: bool = False, typo: bool = False) -> str:
         if first_name_only:
             spelled = f"starts_with({h}.{stem}, {n}.fn)"  # martha1998, marthamoran ~ Martha
         elif name_only:
             spelled = f"{h}.{stem} = {n}.fn"
+        elif typo:  # names typed by an agent or a clerk carry typos; a chosen address rarely does
+            spelled = (f"(length({h}.{stem}) >= 8 AND ({one_edit_sql(f'{h}.{stem}', f'{n}.fn || {n}.ln')} "
+                       f"OR {one_edit_sql(f'{h}.{stem}', f'{n}.ln || {n}.fn')}))")
         else:
             spelled = _spells_name(f"{h}.{stem}", n)
-        agrees = _year_agrees(f"{h}.{year}", f"{n}.byear")
-        year_ok = agrees if with_year else f"({h}.{year} IS NULL OR {n}.byear IS NULL OR {agrees})"
-        return f"({n}.{value} IS NULL AND {spelled} AND {year_ok})"
+        # a number that is not the birth year does not undo the spelled name: e.lee35 may be
+        # Elizabeth Lee born in 1995 (people pick lucky numbers, house numbers, graduation years)
+        year_ok = f" AND {_year_agrees(f'{h}.{year}', f'{n}.byear')}" if with_year else ""
+        return f"({n}.{value} IS NULL AND {spelled}{year_ok})"
 
     def either(**kw) -> str:
         return f"{direction('l', 'r', **kw)} OR {direction('r', 'l', **kw)}"
@@ -136,6 +140,8 @@ def _cross_levels(kind: str, first_name_only: bool) -> tuple[str, list[Level]]:
     return null, [Level(f"{kind} spells the name and the birth year (kneal1985 = Kelly Neal, 1985)",
                         either(with_year=True)),
                   Level(f"{kind} spells the name", either(with_year=False)),
+                  Level(f"{kind} spells the name but for one typo (lilywhite = Lily Whtie)",
+                        either(with_year=False, typo=True)),
                   Level(f"{kind} spells the first name and the birth year (kelly1985)",
                         either(with_year=True, name_only=True))]
 
@@ -257,16 +263,17 @@ class Absorb:
 # whose address, postcode and city are recorded (and mistyped) independently, agreeing on all three
 # is more evidence than agreeing on one.
 _SPELLED = (
-    # levels: 3 spells name + year, 2 spells name, 1 spells first name + year
-    Absorb((2, 3), _NAMES), Absorb((1,), ("first_name",)),
-    # the birth year a handle or email writes (date_of_birth's lowest level) is already in 3 and 1
-    Absorb((1, 3), ("date_of_birth",), target_levels=(1,)),
+    # levels: 4 spells name + year, 3 spells name, 2 spells name but for a typo,
+    # 1 spells first name + year
+    Absorb((2, 3, 4), _NAMES), Absorb((1,), ("first_name",)),
+    # the birth year a handle or email writes (date_of_birth's lowest level) is already in 4 and 1
+    Absorb((1, 4), ("date_of_birth",), target_levels=(1,)),
 )
 # levels: 2 starts with the first name and has the year, 1 starts with the first name
 _SPELLED_FIRST = (Absorb((1, 2), ("first_name",)), Absorb((2,), ("date_of_birth",), target_levels=(1,)))
 _ABSORBS: dict[str, tuple[Absorb, ...]] = {
     # a handle spelling the name also holds whatever the other's email spells of it
-    "handle_name": (*_SPELLED, Absorb((2, 3), ("email_name",))),
+    "handle_name": (*_SPELLED, Absorb((2, 3, 4), ("email_name",))),
     "email_name": _SPELLED,
     "handle_first_name": _SPELLED_FIRST,
     "email_first_name": _SPELLED_FIRST,

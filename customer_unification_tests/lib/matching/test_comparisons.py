@@ -46,6 +46,7 @@ def _year(text: str) -> int | None:
 SPECS = [build_spec(Comparison(name=n, kind=k, term_frequency=True))
          for n, k in [("first_name", "first_name"), ("last_name", "last_name"), ("handle", "handle"),
                       ("handle_name", "handle_name"), ("email_name", "email_name")]]
+SPELLS_NAME_AND_YEAR, SPELLS_NAME, SPELLS_NAME_BUT_A_TYPO = 4, 3, 2  # levels of handle_name / email_name
 FULL_SPECS = [build_spec(Comparison(name=k, kind=k, term_frequency=True))
               for k in ("first_name", "last_name", "date_of_birth", "email", "handle", "handle_name",
                         "email_name", "handle_first_name", "email_first_name")]
@@ -65,7 +66,7 @@ def test_email_spelling_the_name_absorbs_the_first_name_agreement():
                 _person(3, fn="william", ln="jones")])
     g = _gammas(con, [(1, 2), (1, 3)])
     # the email already says "william mcgee": the first name adds nothing and counts as missing
-    assert g.loc[(1, 2), "g_email_name"] == 2
+    assert g.loc[(1, 2), "g_email_name"] == SPELLS_NAME
     assert g.loc[(1, 2), "g_first_name"] == -1
     # not spelled: the first-name agreement is evidence of its own
     assert g.loc[(1, 3), "g_email_name"] == 0
@@ -78,7 +79,7 @@ def test_absorbed_disagreement_still_counts():
     # Susan's record carries a handle spelling "mary parker" (a shared or borrowed account)
     con = _con([_person(1, fn="susan", ln="parker", handle="mary_parker"), _person(2, fn="mary", ln="parker")])
     g = _gammas(con, [(1, 2)])
-    assert g.loc[(1, 2), "g_handle_name"] == 2
+    assert g.loc[(1, 2), "g_handle_name"] == SPELLS_NAME
     assert g.loc[(1, 2), "g_last_name"] == -1  # the agreeing surname is already in the handle
     assert g.loc[(1, 2), "g_first_name"] == 0  # the contradicting first name still counts
 
@@ -86,13 +87,13 @@ def test_absorbed_disagreement_still_counts():
 def test_handle_and_handle_name_are_separate_comparisons():
     same = build_spec(Comparison(name="handle", kind="handle"))
     cross = build_spec(Comparison(name="handle_name", kind="handle_name", term_frequency=True))
-    assert same.top == 1 and cross.top == 3
-    assert cross.tf_feature == "stem" and cross.tf_levels == (1, 2, 3)
+    assert same.top == 1 and cross.top == SPELLS_NAME_AND_YEAR
+    assert cross.tf_feature == "stem" and cross.tf_levels == (1, 2, 3, 4)
     con = _con([_person(1, fn="kelly", ln="n", handle="kellyneal"), _person(2, fn="kelly", ln="n", handle="kellyneal"),
                 _person(3, fn="kelly", ln="neal")])
     g = _gammas(con, [(1, 2), (1, 3)])
     assert g.loc[(1, 2), "g_handle"] == 1 and g.loc[(1, 2), "g_handle_name"] == -1
-    assert g.loc[(1, 3), "g_handle"] == -1 and g.loc[(1, 3), "g_handle_name"] == 2
+    assert g.loc[(1, 3), "g_handle"] == -1 and g.loc[(1, 3), "g_handle_name"] == SPELLS_NAME
 
 
 def test_spelled_name_frequency_comes_from_its_parts():
@@ -133,8 +134,8 @@ def test_a_handle_spelling_names_that_already_agree_adds_only_its_birth_year():
 def test_the_handle_year_is_not_counted_twice_when_the_handle_carries_the_name():
     con = _con([_person(1, handle="kneal1985"), _person(2, fn="kelly", ln="neal", dob="19850412")])
     g = _gammas(con, [(1, 2)], FULL_SPECS)
-    assert g.loc[(1, 2), "g_handle_name"] == 3  # name and year
-    assert g.loc[(1, 2), "g_date_of_birth"] == -1  # already inside level 3
+    assert g.loc[(1, 2), "g_handle_name"] == SPELLS_NAME_AND_YEAR
+    assert g.loc[(1, 2), "g_date_of_birth"] == -1  # the year is already inside that level
 
 
 def test_an_email_against_a_first_name_alone_is_its_own_comparison():
@@ -147,6 +148,14 @@ def test_an_email_against_a_first_name_alone_is_its_own_comparison():
     assert g.loc[(3, 4), "g_email_first_name"] == 0
     # against a full name the full-name comparison decides, and martha1998 is no Martha Moran
     assert g.loc[(1, 5), "g_email_first_name"] == -1 and g.loc[(1, 5), "g_email_name"] == 0
+
+
+def test_a_number_that_is_not_the_birth_year_does_not_undo_a_spelled_name():
+    con = _con([_person(1, email="e.lee35@aol.com"), _person(2, fn="elizabeth", ln="lee", dob="19950301"),
+                _person(3, email="lilywhite@aol.com"), _person(4, fn="lily", ln="whtie")])
+    g = _gammas(con, [(1, 2), (3, 4)], FULL_SPECS)
+    assert g.loc[(1, 2), "g_email_name"] == SPELLS_NAME
+    assert g.loc[(3, 4), "g_email_name"] == SPELLS_NAME_BUT_A_TYPO  # a clerk's typo in the surname
 
 
 def test_alike_email_local_parts_say_nothing_more_when_the_names_agree():
