@@ -43,10 +43,25 @@ def main(argv: list[str] | None = None) -> int:
     explain.add_argument("--state", help="a `match --state` file instead of the warehouse")
     explain.add_argument("--config", help="match configuration (default: CU_MATCH_CONFIG or the bundled one)")
 
+    forget = sub.add_parser("forget", help="remove a person from every table and suppress their identifiers")
+    who = forget.add_mutually_exclusive_group(required=True)
+    who.add_argument("--customer", help="a customer_id")
+    who.add_argument("--email")
+    who.add_argument("--phone", help="E.164 (+44...), or a US number")
+    forget.add_argument("--reason", help="kept in the audit: no personal data")
+    forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    profile = sub.add_parser("profile", help="one customer's golden profile, provenance, consent and timeline "
+                                            "(shows personal data: by explicit request only)")
+    profile.add_argument("query", help="a customer_id, an email address or a phone number")
+    profile.add_argument("--events", type=int, default=15, help="recent events to show (default 15)")
+
     args = parser.parse_args(argv)
     settings.apply_local_defaults()
     return {"demo": _demo, "demo-data": _demo_data, "run": _run, "summary": _summary,
-            "check-config": _check_config, "match": _match, "explain": _explain}[args.command](args)
+            "check-config": _check_config, "match": _match, "explain": _explain,
+            "profile": _profile,
+            "forget": _forget}[args.command](args)
 
 
 def _people_args(parser: argparse.ArgumentParser) -> None:
@@ -171,6 +186,90 @@ def _explain(args: argparse.Namespace) -> int:
         else:
             print("\n".join(explain_pair(con, config, schema, *args.records).lines()))
     except LookupError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    return 0
+
+
+def _profile(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from customer_unification.lib.profiles.lookup import CustomerNotFound, customer_view, find_customer
+
+    database = settings.warehouse_path()
+    if not database.exists():
+        print(f"error: {database} does not exist: run the pipeline first (customer-unification demo)", file=sys.stderr)
+        return 2
+    with duckdb.connect(str(database), read_only=True) as con:
+        try:
+            view = customer_view(con, find_customer(con, args.query), events=args.events)
+        except CustomerNotFound as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        except duckdb.CatalogException:
+            print("error: no profiles in the warehouse yet: run the pipeline first", file=sys.stderr)
+            return 2
+    print(f"customer {view.customer_id}")
+    print("\ngolden profile (value  <- source, record, rule)")
+    provenance = {row.field: row for row in view.provenance.itertuples()}
+    for field in ("title", "first_name", "middle_name", "last_name", "gender", "date_of_birth", "email",
+                  "phone", "mobile", "landline", "address_line1", "address_line2", "city", "region",
+                  "postcode", "country"):
+        value = view.profile.get(field)
+        if value is None or value != value:  # None or NaN
+            continue
+        origin = provenance.get(field) or provenance.get("address" if field.startswith(("address", "city", "region", "postcode", "country")) else field)
+        where = f"  <- {origin.source} {origin.source_record_id} ({origin.rule})" if origin else ""
+        print(f"  {field:<14} {value}{where}")
+    for title, frame in (("contact points", view.contact_points), ("consent", view.consent),
+                         ("recent events", view.recent_events)):
+        print(f"\n{title}")
+        print(frame.to_string(index=False) if len(frame) else "  (none)")
+    if view.traits:
+        print("\ntraits")
+        for key in ("journey_stage", "n_orders", "lifetime_value", "rfm_segment", "purchase_cadence", "top_category",
+                    "preferred_channel", "best_contact_hour", "open_service_issues", "churn_risk"):
+            if key in view.traits:
+                print(f"  {key:<20} {view.traits[key]}")
+    return 0
+
+
+def _forget(args: argparse.Namespace) -> int:
+    """Show what would be removed (a dry run), ask, then forget for real; counts only, never values."""
+    from functools import partial
+
+    import duckdb
+
+    from customer_unification.lib.governance import ForgetError, ForgetRequest, IdentifierHasher, forget, suppression_key
+    from customer_unification.lib.sources.contracts import ContractError, load_contracts
+
+    path = settings.warehouse_path()
+    if not path.exists():
+        print(f"error: {path} does not exist: nothing to forget", file=sys.stderr)
+        return 2
+    try:
+        contracts = {c.name: c for c in load_contracts().sources}
+    except ContractError:  # quarantined rows are then matched on every value of their raw record
+        contracts = None
+    con = duckdb.connect(str(path))
+    try:
+        request = ForgetRequest(customer_id=args.customer, email=args.email, phone=args.phone,
+                                reason=args.reason, requested_by="cli")
+        run = partial(forget, con, request, IdentifierHasher(suppression_key()), contracts=contracts,
+                      state_schema=settings.IDENTITY_STATE_SCHEMA)
+        if not args.yes:
+            print("\n".join(run(dry_run=True).lines()))
+            try:
+                answer = input("Forget this person for good? [y/N] ")
+            except EOFError:
+                answer = ""
+            if answer.strip().lower() not in ("y", "yes"):
+                print("nothing changed")
+                return 1
+        print("\n".join(run(dry_run=False).lines()))
+    except ForgetError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     finally:

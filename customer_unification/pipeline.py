@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from customer_unification import settings
+from customer_unification.defs.partitions import all_partitions_tags
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -33,8 +34,10 @@ def run_job(job_name: str = "unify_all", selection: str | None = None, log_level
             definitions = dg.Definitions.merge(definitions, dg.Definitions(jobs=[job]))
             job_name = "cli_selection"
         job = definitions.resolve_job_def(job_name)
+        # partitioned assets in the job (the event log) cover all their partitions in this one run
+        tags = all_partitions_tags(job.partitions_def) if job.partitions_def is not None else None
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False,
+            instance=instance, raise_on_error=False, tags=tags,
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}})
     events = result.all_events
     failed = [f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}"

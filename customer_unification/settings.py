@@ -44,6 +44,22 @@ def identity_truth_path() -> Path | None:
     return path if path.exists() else None
 
 
+def profiles_config_path() -> Path | None:
+    """CU_PROFILES_CONFIG: survivorship and consent rules replacing the bundled default."""
+    value = os.environ.get("CU_PROFILES_CONFIG")
+    return Path(value).expanduser() if value else None
+
+
+def events_start_date() -> str:
+    """CU_EVENTS_START: the first month of the partitioned event log (YYYY-MM-DD)."""
+    return os.environ.get("CU_EVENTS_START", "2019-01-01")
+
+
+def traits_as_of() -> str | None:
+    """CU_TRAITS_AS_OF: compute traits as of this UTC date instead of now (reproducible runs)."""
+    return os.environ.get("CU_TRAITS_AS_OF") or None
+
+
 def warehouse_path() -> Path:
     apply_local_defaults()
     return Path(os.environ["CU_WAREHOUSE_PATH"]).expanduser()

@@ -12,7 +12,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from customer_unification.lib.sources.canonical import CHANNELS, INPUT_FIELDS, FieldKind
+from customer_unification.lib.sources.canonical import CHANNELS, CONSENT_CHANNELS, INPUT_FIELDS, FieldKind
 
 SourceFormat = Literal["csv", "jsonl", "xlsx", "parquet", "sql"]
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "demo" / "sources.yaml"
@@ -93,6 +93,9 @@ class SourceContract(_Strict):
     required: list[str] = []
     max_reject_rate: float = Field(default=0.05, ge=0, le=1)
     owners: list[str] = []
+    # Consent channels this source may grant (opt in); None = every consent_<channel> it maps,
+    # [] = it can only record denials. Its denials always count.
+    consent_grants: list[str] | None = None
 
     @field_validator("record_key", mode="before")
     @classmethod
@@ -122,6 +125,14 @@ class SourceContract(_Strict):
                 raise ValueError(f"consent field '{name}' needs 'granted' and/or 'denied' values")
         return v
 
+    @field_validator("consent_grants")
+    @classmethod
+    def _consent_channels(cls, v: list[str] | None) -> list[str] | None:
+        unknown = sorted(set(v or []) - set(CONSENT_CHANNELS))
+        if unknown:
+            raise ValueError(f"unknown consent channel(s) {unknown}; expected some of {list(CONSENT_CHANNELS)}")
+        return v
+
     @field_validator("attributes")
     @classmethod
     def _attribute_names(cls, v: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
@@ -141,6 +152,10 @@ class SourceContract(_Strict):
             missing = [f for f in getattr(self, listed) if f not in self.fields]
             if missing:
                 raise ValueError(f"'{listed}' names fields not declared under 'fields': {missing}")
+        unmapped = [ch for ch in self.consent_grants or [] if f"consent_{ch}" not in self.fields]
+        if unmapped:
+            raise ValueError(f"'consent_grants' names channel(s) {unmapped} whose consent_<channel> field "
+                             "is not mapped")
         if self.kind == "event":
             missing = [f for f in ("event_ts", "event_type", "channel") if f not in self.fields]
             if missing:

@@ -1,0 +1,1 @@
+"""Profiles: golden profiles, contact points, consent, the unified event stream and traits."""

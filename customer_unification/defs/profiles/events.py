@@ -1,0 +1,83 @@
+"""The unified marketing event stream: a partitioned log of touchpoints, and a view that puts
+the current customer_id on each.
+
+The log holds no customer_id on purpose: identities merge and split from run to run, and a
+customer_id written into last year's partition would go stale. The view joins the log to the
+latest identity map, so history never needs rebuilding when identities change.
+"""
+
+import dagster as dg
+
+from customer_unification.defs.contracts import current_contracts
+from customer_unification.defs.metadata import counts_markdown
+from customer_unification.defs.partitions import EVENT_MONTHS
+from customer_unification.lib.profiles.events import EVENT_COLUMNS, build_customer_events, detail_attribute_tables
+from customer_unification.resources.warehouse import DuckDBWarehouse
+
+KINDS = {"duckdb", "sql"}
+OWNERS = ["team:crm-analytics"]
+LOG = "profiles.event_log"
+RECORDS = dg.AssetKey(["staging", "unified_records"])
+IDENTITY_MAP = dg.AssetKey(["identity", "customer_identity_map"])
+
+
+def _columns(names) -> dg.TableSchema:
+    return dg.TableSchema(columns=[dg.TableColumn(name, description=EVENT_COLUMNS.get(name, "")) for name in names])
+
+
+@dg.asset(
+    key=["profiles", "event_log"], group_name="profiles", kinds=KINDS, owners=OWNERS, deps=[RECORDS],
+    partitions_def=EVENT_MONTHS, backfill_policy=dg.BackfillPolicy.single_run(),
+    description="Every touchpoint of every source (orders, store purchases, e-mail and SMS engagement, "
+                "web/app activity, service tickets, social follows, subscribe/unsubscribe), one row each, "
+                "partitioned by the month of the event (UTC). Rebuilding a month replaces only that month.",
+    metadata={"dagster/column_schema": _columns([c for c in EVENT_COLUMNS if c != "customer_id"])},
+)
+def event_log(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
+    window = context.partition_time_window
+    start, end = window.start.date(), window.end.date()
+    with warehouse.connect() as con:
+        # no identity join: the customer is attached at read time, by the customer_events view
+        build_customer_events(con, identity_map=None, out="cu_new_events", date_from=start,
+                              date_to=end, attribute_tables=detail_attribute_tables(current_contracts()))
+        con.execute("CREATE SCHEMA IF NOT EXISTS profiles")
+        con.execute(f"CREATE TABLE IF NOT EXISTS {LOG} AS SELECT * EXCLUDE (customer_id) FROM cu_new_events LIMIT 0")
+        con.execute("BEGIN")
+        replaced = con.execute(f"DELETE FROM {LOG} WHERE event_date >= ? AND event_date < ?", [start, end]).fetchall()[0][0]
+        con.execute(f"INSERT INTO {LOG} BY NAME SELECT * EXCLUDE (customer_id) FROM cu_new_events")
+        con.execute("COMMIT")
+        added = con.sql("SELECT count(*) FROM cu_new_events").fetchall()[0][0]
+        by_type = dict(con.sql("SELECT event_type, count(*) FROM cu_new_events GROUP BY 1 ORDER BY 2 DESC").fetchall())
+        total = con.sql(f"SELECT count(*) FROM {LOG}").fetchall()[0][0]
+    return dg.MaterializeResult(metadata={
+        "window": f"{start} .. {end}", "events_written": added, "events_replaced": replaced,
+        "dagster/row_count": total, "events_by_type": counts_markdown(by_type, ("event type", "events")),
+    })
+
+
+@dg.asset(
+    key=["profiles", "customer_events"], group_name="profiles", kinds=KINDS, owners=OWNERS,
+    deps=[event_log, IDENTITY_MAP],
+    check_specs=[dg.AssetCheckSpec(
+        "every_event_has_a_customer", asset=["profiles", "customer_events"], blocking=True,
+        description="Every logged event belongs to a record of the identity map (none is lost by the join).")],
+    description="The unified event stream: the event log with the current customer_id of each touchpoint "
+                "(a view, so merges and splits of identities apply to all history at once).",
+    metadata={"dagster/column_schema": _columns(EVENT_COLUMNS)},
+)
+def customer_events(warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
+    columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS if c != "customer_id")
+    with warehouse.connect() as con:
+        con.execute(f"""CREATE OR REPLACE VIEW profiles.customer_events AS
+                        SELECT m.customer_id, {columns} FROM {LOG} e
+                        JOIN identity.customer_identity_map m USING (source, source_record_id)""")
+        rows, customers = con.sql("SELECT count(*), count(DISTINCT customer_id) FROM profiles.customer_events").fetchall()[0]
+        by_channel = dict(con.sql("SELECT channel, count(*) FROM profiles.customer_events GROUP BY 1 ORDER BY 2 DESC").fetchall())
+        orphans = con.sql(f"""SELECT count(*) FROM {LOG} e ANTI JOIN identity.customer_identity_map m
+                              USING (source, source_record_id)""").fetchall()[0][0]
+    return dg.MaterializeResult(
+        metadata={"dagster/row_count": rows, "customers_with_events": customers,
+                  "events_by_channel": counts_markdown(by_channel, ("channel", "events"))},
+        check_results=[dg.AssetCheckResult(
+            check_name="every_event_has_a_customer", passed=orphans == 0,
+            metadata={"events_without_customer": orphans})])

@@ -1,0 +1,1 @@
+"""Single customer view: golden profiles, contact points, consent, events and traits (no Dagster)."""
