@@ -24,6 +24,11 @@ def load_definitions() -> dg.Definitions:
     return dg.load_from_defs_folder(path_within_project=PACKAGE_DIR)
 
 
+def whole_run_tags(job: dg.JobDefinition) -> dict[str, str] | None:
+    """Partitioned assets in the job (the event log) cover all their partitions in one run."""
+    return all_partitions_tags(job.partitions_def) if job.partitions_def is not None else None
+
+
 def run_job(job_name: str = "unify_all", selection: str | None = None, log_level: str = "INFO") -> RunOutcome:
     """Execute a job in this process against the instance under DAGSTER_HOME."""
     settings.dagster_home()
@@ -34,10 +39,8 @@ def run_job(job_name: str = "unify_all", selection: str | None = None, log_level
             definitions = dg.Definitions.merge(definitions, dg.Definitions(jobs=[job]))
             job_name = "cli_selection"
         job = definitions.resolve_job_def(job_name)
-        # partitioned assets in the job (the event log) cover all their partitions in this one run
-        tags = all_partitions_tags(job.partitions_def) if job.partitions_def is not None else None
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, tags=tags,
+            instance=instance, raise_on_error=False, tags=whole_run_tags(job),
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}})
     events = result.all_events
     failed = [f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}"

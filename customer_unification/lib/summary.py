@@ -14,6 +14,7 @@ class WarehouseSummary:
     tables: pd.DataFrame  # layer, table, rows
     rejects: pd.DataFrame  # source, rule, rows
     identity: dict | None = None  # records, customers, and accuracy against truth where known
+    profiles: dict | None = None  # profiles, events, journey stages, golden-field accuracy where known
 
     def render(self) -> str:
         if self.tables.empty:
@@ -42,6 +43,14 @@ class WarehouseSummary:
             if "precision" in i:
                 lines.append(f"  against the ground truth: pairwise precision {i['precision']:.4f}, "
                              f"recall {i['recall']:.4f}")
+        if self.profiles:
+            p = self.profiles
+            lines += ["", f"Profiles: {p['profiles']:,} golden profiles, {p['events']:,} events"]
+            if p.get("stages"):
+                lines.append("  journey stages: " + ", ".join(f"{k} {v:,}" for k, v in p["stages"].items()))
+            if p.get("accuracy"):
+                lines.append("  golden fields right against the ground truth: "
+                             + ", ".join(f"{k} {v:.3f}" for k, v in p["accuracy"].items()))
         return "\n".join(lines)
 
 
@@ -66,9 +75,25 @@ def summarize(warehouse: str | Path) -> WarehouseSummary:
         else:
             rejects = pd.DataFrame(columns=["source", "rule", "rows"])
         identity = _identity(con, {(s, t) for s, t in names})
+        profiles = _profiles(con, {(s, t) for s, t in names})
     finally:
         con.close()
-    return WarehouseSummary(tables, rejects, identity)
+    return WarehouseSummary(tables, rejects, identity, profiles)
+
+
+def _profiles(con: duckdb.DuckDBPyConnection, names: set[tuple[str, str]]) -> dict | None:
+    if ("profiles", "golden_profiles") not in names:
+        return None
+    out = {"profiles": con.execute("SELECT count(*) FROM profiles.golden_profiles").fetchall()[0][0],
+           "events": (con.execute("SELECT count(*) FROM profiles.customer_events").fetchall()[0][0]
+                      if ("profiles", "customer_events") in names else 0)}
+    if ("profiles", "customer_traits") in names:
+        out["stages"] = dict(con.execute("SELECT journey_stage, count(*) FROM profiles.customer_traits "
+                                         "GROUP BY 1 ORDER BY 2 DESC").fetchall())
+    if ("profiles", "profile_evaluation") in names:
+        out["accuracy"] = dict(con.execute("SELECT field, accuracy FROM profiles.profile_evaluation "
+                                           "WHERE field <> 'email_any' ORDER BY field").fetchall())
+    return out
 
 
 def _identity(con: duckdb.DuckDBPyConnection, names: set[tuple[str, str]]) -> dict | None:

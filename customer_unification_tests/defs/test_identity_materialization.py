@@ -4,7 +4,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from customer_unification.pipeline import load_definitions
+from customer_unification.pipeline import load_definitions, whole_run_tags
 
 from .test_staging_materialization import check_results
 
@@ -15,7 +15,8 @@ IDENTITY = dg.AssetSelection.groups("sources", "staging", "identity")
 
 def materialize(instance, run_config=None):
     job = load_definitions().resolve_job_def("unify_all")
-    return job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config or {})
+    return job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config or {},
+                                  tags=whole_run_tags(job))
 
 
 def test_identity_map_checks_accuracy_and_stable_ids(small_estate, isolated_env, monkeypatch):

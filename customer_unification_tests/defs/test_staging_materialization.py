@@ -8,15 +8,15 @@ import pandas as pd
 import pytest
 
 from customer_unification.lib.demo.staging_accuracy import staging_accuracy
-from customer_unification.pipeline import load_definitions
+from customer_unification.pipeline import load_definitions, whole_run_tags
 
 pytestmark = pytest.mark.slow
 
 
 def run_everything():
-    definitions = load_definitions()
-    return definitions.resolve_job_def("unify_all").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    job = load_definitions().resolve_job_def("unify_all")
+    return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
+                                  tags=whole_run_tags(job))
 
 
 def check_results(result) -> dict[tuple[str, str], bool]:
