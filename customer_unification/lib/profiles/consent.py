@@ -62,7 +62,7 @@ def _permissions_values(may_grant: Mapping[str, Iterable[str]]) -> str:
 
 
 def statements_sql(config: ProfilesConfig, may_grant: Mapping[str, Iterable[str]], records_sql: str) -> str:
-    """Every consent statement of every mapped record (`records_sql`: records.py's SELECT), one row each."""
+    """Every consent statement of every mapped record, one row each (`records_sql`: see records.py)."""
     from_columns = "\nUNION ALL\n".join(
         f"SELECT customer_id, '{ch}' AS channel, consent_{ch} AS state,"
         f" coalesce(consent_updated_at, observed_at) AS stated_at, source, source_record_id,"

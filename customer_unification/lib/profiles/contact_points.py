@@ -15,8 +15,8 @@ from collections.abc import Mapping
 import duckdb
 
 from customer_unification.lib.profiles.config import ProfilesConfig
-from customer_unification.lib.profiles.records import customer_records_sql, table_name
 from customer_unification.lib.profiles.golden_fields import address_key_sql
+from customer_unification.lib.profiles.records import customer_records_sql, table_name
 
 _ADDRESS_TEXT = ("concat_ws(', ', address_line1, address_line2, city,"
                  " nullif(concat_ws(' ', region, postcode), ''), country)")

@@ -23,7 +23,8 @@ def ledger(con, rows=None):
     if rows is not None:
         stage(con, rows)
     build_consent_ledger(con, load_profiles_config(), MAY_GRANT, records="records", identity_map="identity_map")
-    return {(r["customer_id"], r["channel"]): r for r in con.sql("SELECT * FROM consent_ledger").df().to_dict("records")}
+    rows = con.sql("SELECT * FROM consent_ledger").df().to_dict("records")
+    return {(r["customer_id"], r["channel"]): r for r in rows}
 
 
 def test_denial_beats_an_older_grant(con):

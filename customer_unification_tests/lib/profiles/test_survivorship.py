@@ -5,7 +5,9 @@ import pytest
 from customer_unification.lib.profiles.config import GOLDEN_FIELDS, FieldRule, load_profiles_config
 from customer_unification.lib.profiles.accuracy import golden_field_accuracy
 from customer_unification.lib.profiles.golden_fields import GOLDEN_COLUMNS
-from customer_unification.lib.profiles.survivorship import PROFILE_COLUMNS, PROVENANCE_COLUMNS, build_golden_profiles
+from customer_unification.lib.profiles.survivorship import (
+    PROFILE_COLUMNS, PROVENANCE_COLUMNS, build_golden_profiles,
+)
 from customer_unification_tests.lib.profiles.staged_records import stage
 
 TRUST = {"crm": 1, "loyalty": 2, "webshop": 3, "esp": 5, "sms": 5, "social": 8, "web": 9}
