@@ -104,8 +104,10 @@ dunder-mifflin sterling-cooper prestige-ww bluth-co krusty-corp virtucon gekko-c
 northwind contoso fabrikam tailspin adventure-works litware proseware woodgrove fourth-coffee
 """.split()
 
-CATEGORIES = ["apparel", "footwear", "beauty", "home", "electronics", "toys", "grocery", "outdoor",
+# Product lines. Positions matter: the generator draws indices, so renaming keeps the estate's
+# random streams (and everything else in it) unchanged.
+CATEGORIES = ["womenswear", "menswear", "beauty", "home", "laptops", "toys", "grocery", "outdoor",
               "sports", "books", "jewelry", "garden"]
-CATEGORY_PRICE = {"apparel": 45, "footwear": 80, "beauty": 25, "home": 60, "electronics": 180,
+CATEGORY_PRICE = {"womenswear": 45, "menswear": 80, "beauty": 25, "home": 60, "laptops": 650,
                   "toys": 30, "grocery": 12, "outdoor": 90, "sports": 55, "books": 18, "jewelry": 120,
                   "garden": 35}
