@@ -133,7 +133,8 @@ def _check_config(args: argparse.Namespace) -> int:
 
 
 def _match(args: argparse.Namespace) -> int:
-    from customer_unification.lib.matching.config import ConfigError, load_match_config
+    from customer_unification.lib.matching.config import load_match_config
+    from customer_unification.lib.yaml_config import ConfigError
     from customer_unification.lib.matching.files import match_file
 
     started = time.perf_counter()

@@ -5,12 +5,12 @@ One YAML file describes how to resolve any table of person records; the pipeline
 addressed by *role* (first_name, email, ...) so rules and comparisons read the same on any table.
 """
 
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from customer_unification.lib.yaml_config import load_yaml_config
 
 # Roles the engine understands, and what feature it derives from each (see features.py).
 ROLES = (
@@ -22,10 +22,6 @@ ComparisonKind = Literal[
     "first_name", "last_name", "date_of_birth", "email", "phone", "postcode", "city", "address",
     "handle", "handle_name", "email_name", "handle_first_name", "email_first_name", "identifier", "exact",
 ]
-
-
-class ConfigError(ValueError):
-    """A match configuration that cannot be used; the message names the file and the field."""
 
 
 class _Strict(BaseModel):
@@ -149,28 +145,4 @@ class MatchConfig(_Strict):
 
 def load_match_config(path: str | Path | None = None) -> MatchConfig:
     """Read a match YAML (default: the bundled one); errors name the file and the offending field."""
-    if path is None:
-        source = resources.files(__package__).joinpath("default_match.yaml")
-        text, label = source.read_text(encoding="utf-8"), "default_match.yaml"
-    else:
-        label = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"{label}: cannot read match config ({exc.strerror})") from exc
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{label}: not valid YAML: {exc}") from exc
-    base = data.pop("extends", None)
-    if base is not None:  # start from another config (`default` = the bundled one); keys here win
-        if path is None:
-            raise ConfigError(f"{label}: the default configuration cannot extend another")
-        parent = load_match_config(None if base == "default" else Path(path).parent / base)
-        data = {**parent.model_dump(), **data}
-    try:
-        return MatchConfig.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(top level)'}: {err['msg']}" for err in exc.errors())
-        raise ConfigError(f"{label}: invalid match config: {problems}") from exc
+    return load_yaml_config(MatchConfig, path, package=__package__, default_file="default_match.yaml", what="match")

@@ -6,12 +6,12 @@ The pipeline uses the bundled `default_profiles.yaml`; the environment variable
 start with `extends: default` and list only the fields it changes.
 """
 
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from customer_unification.lib.yaml_config import ConfigError, load_yaml_config
 
 from customer_unification.lib.sources.canonical import CHANNELS, CONSENT_CHANNELS
 
@@ -31,10 +31,6 @@ GoldenField = Literal[
 ConsentChannel = Literal["email", "sms", "phone", "mail", "social"]
 assert set(GoldenField.__args__) == set(GOLDEN_FIELDS)  # one list, two spellings
 assert set(ConsentChannel.__args__) == set(CONSENT_CHANNELS)
-
-
-class ConfigError(ValueError):
-    """A profiles configuration that cannot be used; the message names the file and the field."""
 
 
 class _Strict(BaseModel):
@@ -100,36 +96,14 @@ class ProfilesConfig(_Strict):
 
 
 def load_profiles_config(path: str | Path | None = None) -> ProfilesConfig:
-    """Read a profiles YAML (default: the bundled one); errors name the file and the offending field."""
-    if path is None:
-        source = resources.files(__package__).joinpath("default_profiles.yaml")
-        text, label = source.read_text(encoding="utf-8"), "default_profiles.yaml"
-    else:
-        label = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"{label}: cannot read profiles config ({exc.strerror})") from exc
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{label}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"{label}: expected a mapping at the top level")
-    base = data.pop("extends", None)
-    if base is not None:  # start from another config (`default` = the bundled one); fields here win
-        if path is None:
-            raise ConfigError(f"{label}: the default configuration cannot extend another")
-        parent = load_profiles_config(None if base == "default" else Path(path).parent / base)
-        inherited = parent.model_dump()
-        own_fields = data.get("fields") or {}
-        if not isinstance(own_fields, dict):
-            raise ConfigError(f"{label}: invalid profiles config: fields: expected a mapping")
-        data = {**inherited, **data, "fields": {**inherited["fields"], **own_fields}}
-    try:
-        return ProfilesConfig.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'] if p != '[key]') or '(top level)'}: {err['msg']}"
-            for err in exc.errors())
-        raise ConfigError(f"{label}: invalid profiles config: {problems}") from exc
+    """Read a profiles YAML (default: the bundled one); errors name the file and the offending field.
+    With `extends`, the file's `fields` are merged into the parent's one by one."""
+    return load_yaml_config(ProfilesConfig, path, package=__package__, default_file="default_profiles.yaml",
+                            what="profiles", merge=_merge_fields)
+
+
+def _merge_fields(inherited: dict, own: dict) -> dict:
+    fields = own.get("fields") or {}
+    if not isinstance(fields, dict):
+        raise ConfigError("invalid profiles config: fields: expected a mapping")
+    return {**inherited, **own, "fields": {**inherited["fields"], **fields}}

@@ -1,6 +1,7 @@
 import pytest
 
-from customer_unification.lib.matching.config import BlockingRule, ConfigError, load_match_config
+from customer_unification.lib.matching.config import BlockingRule, load_match_config
+from customer_unification.lib.yaml_config import ConfigError
 
 
 def test_bundled_config_loads():
