@@ -24,8 +24,8 @@ def load_yaml_config(model: type[Model], path: str | Path | None, *, package: st
                      what: str, merge: Callable[[dict, dict], dict] | None = None) -> Model:
     """Read `path` (None: the bundled `default_file` of `package`) into `model`.
 
-    `merge(inherited, own)` combines an extended parent's dump with the file's own keys; the
-    default is a shallow merge where the file's keys win.
+    `merge(inherited, own)` combines an extended parent's dump with the file's own keys (see
+    `merge_sections`); the default is a shallow merge where the file's keys win.
     """
     if path is None:
         text, label = resources.files(package).joinpath(default_file).read_text(encoding="utf-8"), default_file
@@ -48,11 +48,28 @@ def load_yaml_config(model: type[Model], path: str | Path | None, *, package: st
         parent = load_yaml_config(model, None if base == "default" else Path(path).parent / base,
                                   package=package, default_file=default_file, what=what, merge=merge)
         inherited = parent.model_dump()
-        data = merge(inherited, data) if merge else {**inherited, **data}
+        try:
+            data = merge(inherited, data) if merge else {**inherited, **data}
+        except ValueError as exc:
+            raise ConfigError(f"{label}: invalid {what} config: {exc}") from exc
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"{label}: invalid {what} config: {describe(exc)}") from exc
+
+
+def merge_sections(*sections: str) -> Callable[[dict, dict], dict]:
+    """A merge for `extends` where the named mapping sections merge key by key (the file's keys
+    win) and every other key is replaced whole."""
+    def merge(inherited: dict, own: dict) -> dict:
+        merged = {**inherited, **own}
+        for section in sections:
+            mine = own.get(section) or {}
+            if not isinstance(mine, dict):
+                raise ValueError(f"{section}: expected a mapping")
+            merged[section] = {**inherited[section], **mine}
+        return merged
+    return merge
 
 
 def describe(exc: ValidationError) -> str:

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from customer_unification.lib.yaml_config import ConfigError, load_yaml_config
+from customer_unification.lib.yaml_config import ConfigError, load_yaml_config, merge_sections  # noqa: F401 (ConfigError: re-exported)
 
 from customer_unification.lib.sources.canonical import CHANNELS, CONSENT_CHANNELS
 
@@ -99,11 +99,4 @@ def load_profiles_config(path: str | Path | None = None) -> ProfilesConfig:
     """Read a profiles YAML (default: the bundled one); errors name the file and the offending field.
     With `extends`, the file's `fields` are merged into the parent's one by one."""
     return load_yaml_config(ProfilesConfig, path, package=__package__, default_file="default_profiles.yaml",
-                            what="profiles", merge=_merge_fields)
-
-
-def _merge_fields(inherited: dict, own: dict) -> dict:
-    fields = own.get("fields") or {}
-    if not isinstance(fields, dict):
-        raise ConfigError("invalid profiles config: fields: expected a mapping")
-    return {**inherited, **own, "fields": {**inherited["fields"], **fields}}
+                            what="profiles", merge=merge_sections("fields"))
