@@ -60,6 +60,24 @@ def traits_as_of() -> str | None:
     return os.environ.get("CU_TRAITS_AS_OF") or None
 
 
+def segments_config_path() -> Path | None:
+    """CU_SEGMENTS_CONFIG: segment definitions replacing the bundled built-ins."""
+    value = os.environ.get("CU_SEGMENTS_CONFIG")
+    return Path(value).expanduser() if value else None
+
+
+def activation_config_path() -> Path | None:
+    """CU_ACTIVATION_CONFIG: audiences, consent rules, frequency cap and exports."""
+    value = os.environ.get("CU_ACTIVATION_CONFIG")
+    return Path(value).expanduser() if value else None
+
+
+def analytics_config_path() -> Path | None:
+    """CU_ANALYTICS_CONFIG: key events, touches, attribution window and models."""
+    value = os.environ.get("CU_ANALYTICS_CONFIG")
+    return Path(value).expanduser() if value else None
+
+
 def warehouse_path() -> Path:
     apply_local_defaults()
     return Path(os.environ["CU_WAREHOUSE_PATH"]).expanduser()

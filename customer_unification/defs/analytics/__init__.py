@@ -1,0 +1,1 @@
+"""Analytics: channel and campaign KPIs, multi-touch attribution, pictures."""

@@ -1,0 +1,1 @@
+"""Segments: declarative audiences over traits and events, with membership history."""
