@@ -56,8 +56,18 @@ def events_start_date() -> str:
 
 
 def traits_as_of() -> str | None:
-    """CU_TRAITS_AS_OF: compute traits as of this UTC date instead of now (reproducible runs)."""
-    return os.environ.get("CU_TRAITS_AS_OF") or None
+    """CU_TRAITS_AS_OF: compute traits as of this UTC date instead of now (reproducible runs).
+
+    On the bundled demo estate the default is the estate's own "today" (its anchor date), so
+    recency-based traits and segments mean the same whenever the demo is run."""
+    if os.environ.get("CU_TRAITS_AS_OF"):
+        return os.environ["CU_TRAITS_AS_OF"]
+    manifest = demo_data_dir() / "manifest.json"
+    if not os.environ.get("CU_SOURCES_CONFIG") and manifest.exists():
+        import json
+
+        return json.loads(manifest.read_text()).get("anchor_date")
+    return None
 
 
 def segments_config_path() -> Path | None:
