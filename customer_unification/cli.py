@@ -243,7 +243,8 @@ def _forget(args: argparse.Namespace) -> int:
 
     import duckdb
 
-    from customer_unification.lib.governance import ForgetError, ForgetRequest, IdentifierHasher, forget, suppression_key
+    from customer_unification.lib.governance import (ForgetError, ForgetRequest, IdentifierHasher, forget,
+                                                     suppression_key)
     from customer_unification.lib.sources.contracts import ContractError, load_contracts
 
     path = settings.warehouse_path()

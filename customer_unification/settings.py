@@ -88,6 +88,24 @@ def analytics_config_path() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
+def exports_dir() -> Path:
+    """CU_EXPORTS_DIR: where audience files are written, one folder per run."""
+    return Path(os.environ.get("CU_EXPORTS_DIR") or warehouse_path().parent / "exports").expanduser()
+
+
+def activation_sql_url() -> str:
+    """CU_ACTIVATION_SQL_URL: the SQL destination of audiences (a SQLAlchemy URL); default a
+    local SQLite file next to the exported files."""
+    return os.environ.get("CU_ACTIVATION_SQL_URL") or f"sqlite:///{exports_dir() / 'audiences.sqlite'}"
+
+
+def masked_url(url: str) -> str:
+    """A URL with its password replaced, for logs and metadata."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def warehouse_path() -> Path:
     apply_local_defaults()
     return Path(os.environ["CU_WAREHOUSE_PATH"]).expanduser()

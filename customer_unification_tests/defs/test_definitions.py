@@ -5,7 +5,7 @@ import dagster as dg
 from customer_unification.lib.sources.contracts import load_contracts
 from customer_unification.pipeline import load_definitions
 
-LAYERS = {"sources", "staging", "quarantine", "identity"}
+LAYERS = {"sources", "staging", "quarantine", "identity", "profiles", "segments", "activation", "analytics"}
 
 
 def test_definitions_load_and_validate():

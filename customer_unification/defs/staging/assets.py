@@ -8,6 +8,7 @@ import pandas as pd
 
 from customer_unification.defs.contracts import current_contracts
 from customer_unification.defs.metadata import counts_markdown, table_metadata
+from customer_unification.lib.governance import IdentifierHasher, drop_suppressed, load_suppression, suppression_key
 from customer_unification.lib.sources.canonical import STAGED_COLUMNS
 from customer_unification.lib.sources.contracts import SourceContract
 from customer_unification.lib.staging.gates import GATES, evaluate_gates, staging_suite
@@ -40,23 +41,28 @@ def build_staging_asset(contract: SourceContract) -> dg.AssetsDefinition:
         check_specs=[dg.AssetCheckSpec(name, asset=clean_key, blocking=True, description=text)
                      for name, text in GATES.items()],
     )
-    def stage(context: dg.AssetExecutionContext, raw: pd.DataFrame, quality: GreatExpectationsRunner) -> Iterator:
+    def stage(context: dg.AssetExecutionContext, raw: pd.DataFrame, quality: GreatExpectationsRunner,
+              warehouse: DuckDBWarehouse) -> Iterator:
         now = dt.datetime.now(dt.timezone.utc)
-        result = standardize(raw, contract, loaded_at=now)
+        with warehouse.connect() as con:
+            suppression = load_suppression(con, IdentifierHasher(suppression_key()))
+        # forgotten people are dropped before anything is stored (not even in quarantine)
+        result, suppressed = drop_suppressed(standardize(raw, contract, loaded_at=now), suppression, contract)
         suite = quality.submit(result.clean, *staging_suite(contract, now))  # runs while we write
         context.log.info(f"{contract.name}: {len(raw):,} raw -> {len(result.clean):,} staged + "
-                         f"{len(result.quarantine):,} quarantined")
+                         f"{len(result.quarantine):,} quarantined + {suppressed:,} suppressed")
         yield dg.Output(result.clean, output_name="clean", metadata={
             **table_metadata(result.clean, PREVIEW_COLUMNS),
             "raw_rows": len(raw),
             "quarantined_rows": len(result.quarantine),
+            "suppressed_rows": suppressed,
             "field_issues (values set to NULL)": counts_markdown(result.field_issues, ("issue", "rows")),
         })
         yield dg.Output(result.quarantine, output_name="quarantine", metadata={
             **table_metadata(result.quarantine, ["source_record_id", "rule", "reasons", "source_file", "source_line"]),
             "rejects_by_rule": counts_markdown(result.rejects_by_rule, ("rule", "rows")),
         })
-        for gate in evaluate_gates(len(raw), result, contract, now, suite=suite.result()):
+        for gate in evaluate_gates(len(raw), result, contract, now, suite=suite.result(), suppressed=suppressed):
             yield dg.AssetCheckResult(asset_key=clean_key, check_name=gate.name, passed=gate.passed,
                                       metadata=gate.metadata)
 

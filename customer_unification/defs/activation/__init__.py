@@ -1,0 +1,1 @@
+"""Activation: consented, deduplicated channel audiences and their exports."""

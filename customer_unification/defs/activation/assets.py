@@ -1,0 +1,89 @@
+"""Channel audiences per segment, suppression with reasons, and exports to files and SQL."""
+
+import datetime as dt
+import json
+
+import dagster as dg
+
+from customer_unification import settings
+from customer_unification.defs.segments.assets import identity_run_id
+from customer_unification.lib.activation import (audience_overlap, audience_sizes, build_audiences, export_files,
+                                                 export_to_sql, load_activation_config, overlap_markdown,
+                                                 record_contacts, suppression_counts)
+from customer_unification.lib.activation.checks import audience_gates
+from customer_unification.lib.segments import load_segments_config
+from customer_unification.resources.warehouse import DuckDBWarehouse
+
+KINDS = {"duckdb", "sql"}
+OWNERS = ["team:crm-marketing"]
+MEMBERS = dg.AssetKey(["activation", "audience_members"])
+UPSTREAM = [dg.AssetKey(["segments", "segment_members"]), dg.AssetKey(["profiles", "golden_profiles"]),
+            dg.AssetKey(["profiles", "contact_points"]), dg.AssetKey(["profiles", "consent_ledger"]),
+            dg.AssetKey(["profiles", "customer_traits"])]
+GATES = {
+    "counts_reconcile": "Per audience: segment members = audience rows + suppressed rows.",
+    "one_row_per_person": "No audience holds a customer twice.",
+    "consent_respected": "Re-checked against the consent ledger: nobody in an opt-in channel's audience "
+                         "lacks a grant, nobody anywhere has a denial for the audience's channel.",
+    "no_forgotten_person": "Nobody whose identifiers are on the suppression list is in an audience.",
+}
+
+
+@dg.multi_asset(
+    name="build_audiences",
+    specs=[
+        dg.AssetSpec(MEMBERS, group_name="activation", kinds=KINDS, owners=OWNERS, deps=UPSTREAM,
+                     description="One row per person per audience (segment x channel) with the contact to use: "
+                                 "email, E.164 mobile, postal address, or SHA-256-hashed email/phone for social "
+                                 "custom audiences (no raw PII there)."),
+        dg.AssetSpec(["activation", "suppressed"], group_name="activation", kinds=KINDS, owners=OWNERS,
+                     deps=UPSTREAM, description="Segment members left out of an audience, with the reason: "
+                                                "forgotten, no_consent, no_valid_contact, frequency_cap."),
+    ],
+    check_specs=[dg.AssetCheckSpec(name, asset=MEMBERS, blocking=True, description=text)
+                 for name, text in GATES.items()],
+)
+def build_audiences_asset(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse):
+    config = load_activation_config(settings.activation_config_path())
+    segments = load_segments_config(settings.segments_config_path()).segments
+    with warehouse.connect() as con:
+        build = build_audiences(con, "segments.segment_members", segments, config, run_id=context.run_id,
+                                identity_run_id=identity_run_id(context))
+        sizes = audience_sizes(con)
+        suppressed = suppression_counts(con)
+        overlap = overlap_markdown(audience_overlap(con))
+        gates = audience_gates(con, config)
+    problems = build.reconciliation_problems()
+    yield dg.MaterializeResult(asset_key=MEMBERS, metadata={
+        "dagster/row_count": int(sizes["rows"].sum()) if len(sizes) else 0,
+        "audience_sizes": dg.MetadataValue.md(sizes.to_markdown(index=False) if len(sizes) else "(none)"),
+        "overlap": dg.MetadataValue.md(overlap or "(none)"),
+        "forgotten_people_in_segments": build.forgotten_people, "identity_run": build.identity_run_id})
+    yield dg.MaterializeResult(asset_key=["activation", "suppressed"], metadata={
+        "dagster/row_count": int(suppressed.drop(columns=["audience"], errors="ignore").sum(numeric_only=True).sum()),
+        "by_reason": dg.MetadataValue.md(suppressed.to_markdown(index=False) if len(suppressed) else "(none)")})
+    yield dg.AssetCheckResult(asset_key=MEMBERS, check_name="counts_reconcile", passed=not problems,
+                              metadata={"problems": "; ".join(problems) or "none"})
+    for name, (passed, metadata) in gates.items():
+        yield dg.AssetCheckResult(asset_key=MEMBERS, check_name=name, passed=passed, metadata=metadata)
+
+
+@dg.asset(
+    key=["activation", "audience_exports"], group_name="activation", kinds={"csv", "parquet", "sql"},
+    owners=OWNERS, deps=[MEMBERS],
+    description="Every audience as CSV and Parquet files with a manifest (data/exports/<run>/), and in the SQL "
+                "destination CU_ACTIVATION_SQL_URL (idempotent per audience); then the contacts are recorded "
+                "in activation.contact_history for the frequency cap.",
+)
+def audience_exports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
+    now = dt.datetime.now(dt.UTC)
+    folder = settings.exports_dir() / context.run_id
+    url = settings.activation_sql_url()
+    with warehouse.connect() as con:
+        manifest = export_files(con, folder, run_id=context.run_id, created_at=now)
+        written = export_to_sql(con, url, exported_at=now)
+        recorded = record_contacts(con, contacted_at=now)
+    return dg.MaterializeResult(metadata={
+        "folder": dg.MetadataValue.path(str(folder)), "manifest": dg.MetadataValue.json(json.loads(json.dumps(manifest, default=str))),
+        "sql_destination": settings.masked_url(url), "rows_written_to_sql": sum(written.values()),
+        "contacts_recorded": recorded})

@@ -1,0 +1,55 @@
+"""`forget_customer`: remove one person from every warehouse table and suppress their identifiers.
+
+An op job, not an asset: it acts on request, on whatever tables exist, and materialises nothing.
+Launch it with run config naming the person, e.g.
+    ops: {forget_person: {config: {customer_id: CU1234..., reason: "GDPR art. 17, ticket 4711"}}}
+Run config is kept in the run history, so prefer `customer_id` over an email or phone.
+"""
+
+import dagster as dg
+
+from customer_unification import settings
+from customer_unification.defs.contracts import current_contracts
+from customer_unification.lib.governance import ForgetError, ForgetRequest, IdentifierHasher, forget, suppression_key
+from customer_unification.resources.warehouse import DuckDBWarehouse
+
+
+class ForgetConfig(dg.Config):
+    customer_id: str | None = None
+    email: str | None = None
+    phone: str | None = None  # E.164 (+1...), or a number of phone_region
+    phone_region: str = "US"
+    reason: str | None = None  # kept in the audit: no personal data
+    requested_by: str | None = None  # kept in the audit (default: this run)
+    dry_run: bool = False  # count what would be removed, change nothing
+
+
+@dg.op(description="Forget one person: delete their rows everywhere, suppress their hashed identifiers, "
+                   "audit the request (counts only).")
+def forget_person(context: dg.OpExecutionContext, config: ForgetConfig, warehouse: DuckDBWarehouse) -> dg.Output:
+    try:
+        request = ForgetRequest(customer_id=config.customer_id, email=config.email, phone=config.phone,
+                                phone_region=config.phone_region, reason=config.reason,
+                                requested_by=config.requested_by or f"dagster run {context.run_id}")
+        contracts = {c.name: c for c in current_contracts().sources}
+        with warehouse.connect() as con:
+            summary = forget(con, request, IdentifierHasher(suppression_key()), contracts=contracts,
+                             state_schema=settings.IDENTITY_STATE_SCHEMA, dry_run=config.dry_run)
+    except ForgetError as e:  # a clear message, no stack trace to dig through
+        raise dg.Failure(description=str(e), allow_retries=False) from None
+    context.log.info("\n".join(summary.lines()))
+    return dg.Output(None, metadata={
+        "request_id": summary.request_id, "dry_run": summary.dry_run, "customers": summary.customers,
+        "records": summary.records, "quarantined_records": summary.quarantined,
+        "rows_removed": sum(summary.removed.values()), "rows_removed_by_table": summary.removed,
+        "identifiers_suppressed": summary.identifiers_suppressed,
+        "identifiers_shared": summary.identifiers_shared,
+    })
+
+
+@dg.job(description="Right to be forgotten: remove a person (customer_id, email or phone in the run config) "
+                    "from every table, add their hashed identifiers to governance.suppression_list so "
+                    "re-delivered records are dropped in staging, and write governance.forget_audit.",
+        tags={"team": "governance"})
+def forget_customer():
+    forget_person()

@@ -1,0 +1,17 @@
+"""Data governance: forgetting a person (right to be forgotten) and keeping them out afterwards."""
+
+from .forget import ForgetError, ForgetRequest, ForgetSummary, forget
+from .identifiers import IdentifierHasher, suppression_key
+from .suppression import Suppression, drop_suppressed, load_suppression
+
+__all__ = [
+    "ForgetError",
+    "ForgetRequest",
+    "ForgetSummary",
+    "IdentifierHasher",
+    "Suppression",
+    "drop_suppressed",
+    "forget",
+    "load_suppression",
+    "suppression_key",
+]
