@@ -26,6 +26,7 @@ def profile_evaluation(warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
         con.execute("CREATE OR REPLACE TABLE profiles.profile_evaluation AS SELECT * FROM scores")
     return dg.MaterializeResult(metadata={
         "dagster/row_count": len(scores),
-        **{f"accuracy_{row.field}": round(float(row.accuracy), 4) for row in scores.itertuples()},
+        **{f"accuracy_{row.field}": round(float(row.accuracy), 4) for row in scores.itertuples()
+           if row.accuracy is not None and row.accuracy == row.accuracy},  # NaN/None: nothing to compare
         "per_field": dg.MetadataValue.md(scores.to_markdown(index=False)),
     })
