@@ -11,6 +11,7 @@ from customer_unification.lib.activation import (audience_overlap, audience_size
                                                  export_to_sql, load_activation_config, overlap_markdown,
                                                  record_contacts, suppression_counts)
 from customer_unification.lib.activation.checks import audience_gates
+from customer_unification.lib.activation.truth import audience_truth
 from customer_unification.lib.segments import load_segments_config
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
@@ -87,3 +88,24 @@ def audience_exports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehou
         "folder": dg.MetadataValue.path(str(folder)), "manifest": dg.MetadataValue.json(json.loads(json.dumps(manifest, default=str))),
         "sql_destination": settings.masked_url(url), "rows_written_to_sql": sum(written.values()),
         "contacts_recorded": recorded})
+
+
+@dg.asset(
+    key=["activation", "audience_evaluation"], group_name="activation", kinds={"duckdb", "pandas"}, owners=OWNERS,
+    deps=[MEMBERS],
+    description="Per audience, against the ground truth next to CU_IDENTITY_TRUTH: true people reached and "
+                "how many were reached twice (two customer_ids of one person). Empty without truth.",
+)
+def audience_evaluation(warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
+    truth = settings.identity_truth_path()
+    with warehouse.connect() as con:
+        if truth is None:
+            con.execute("CREATE OR REPLACE TABLE activation.audience_evaluation (audience VARCHAR, rows BIGINT, "
+                        "true_people BIGINT, people_reached_twice BIGINT)")
+            return dg.MaterializeResult(metadata={"note": "no ground truth found (set CU_IDENTITY_TRUTH)"})
+        scores = audience_truth(con, truth.parent)
+        con.register("scores", scores)
+        con.execute("CREATE OR REPLACE TABLE activation.audience_evaluation AS SELECT * FROM scores")
+    return dg.MaterializeResult(metadata={
+        "dagster/row_count": len(scores), "people_reached_twice": int(scores["people_reached_twice"].sum()),
+        "per_audience": dg.MetadataValue.md(scores.to_markdown(index=False) if len(scores) else "(none)")})

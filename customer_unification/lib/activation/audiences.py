@@ -151,6 +151,7 @@ def build_audiences(
         _reach(con, config, golden=golden, contact_points=contact_points, consent=consent,
                traits=traits if table_exists(con, traits) else None)
         _candidates(con, config)
+        _drop_duplicate_contacts(con, config)
         if config.frequency_cap is not None:
             history = contact_history if table_exists(con, contact_history) else None
             capped = frequency_capped_sql("act_candidates", config.frequency_cap, history)
@@ -262,6 +263,27 @@ def _candidates(con, config: ActivationConfig) -> None:
                CASE WHEN forgotten THEN 'forgotten' WHEN NOT consent_ok THEN 'no_consent'
                     WHEN NOT has_contact THEN 'no_valid_contact' END AS reason
         FROM assigned WHERE NOT multi_channel OR choice = 1""")
+
+
+def _drop_duplicate_contacts(con, config: ActivationConfig) -> None:
+    """Within an audience, one row per contact value: the lowest customer_id keeps it.
+
+    Two customers can share an email, a number or a name at one address because identity left
+    one person as two (a nickname it could not reconcile); they must still get one message.
+    """
+    social = config.channels.social.phone_format
+    keys = {"email": ["lower(r.email)"], "sms": ["r.mobile"], "phone": ["r.phone"],
+            "mail": ["lower(concat_ws('|', r.address_line1, r.postcode, r.last_name, r.first_name))"],
+            "social": [hash_email_sql("r.email"), hash_phone_sql("r.phone", social)]}
+    for channel, expressions in keys.items():
+        for key in expressions:
+            con.execute(f"""
+                UPDATE act_candidates c SET reason = 'duplicate_contact' FROM (
+                    SELECT c.audience, c.customer_id, row_number() OVER (
+                        PARTITION BY c.audience, {key} ORDER BY c.customer_id) AS nth
+                    FROM act_candidates c JOIN act_reach r USING (customer_id)
+                    WHERE c.channel = '{channel}' AND c.reason IS NULL AND {key} IS NOT NULL) d
+                WHERE d.nth > 1 AND c.audience = d.audience AND c.customer_id = d.customer_id""")
 
 
 def _write(con, config: ActivationConfig, schema: str, run_id: str, identity_run_id: str) -> None:

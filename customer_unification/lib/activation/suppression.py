@@ -5,6 +5,9 @@ Reasons, checked in this order (a person gets the first that applies, so counts 
                     device, cookie, or a source record key) is on `governance.suppression_list`
   no_consent        the channel's consent is denied, or unknown where the channel needs an opt-in
   no_valid_contact  nothing to reach them with on the channel (see audiences.py)
+  duplicate_contact another customer in the same audience has the same email, mobile, phone,
+                    name at the same postal address, or hashed identifier: one message per contact
+                    even where identity resolution left one person as two customers
   frequency_cap     they already had max_contacts messages in the last window_days
                     (`activation.contact_history` + this run's earlier audiences, in priority order)
 """
@@ -19,7 +22,7 @@ from customer_unification.lib.governance import IdentifierHasher, suppression_ke
 from customer_unification.lib.governance.identifiers import KEY_SEPARATOR, RECORD_KIND
 from customer_unification.lib.normalize.emails import email_match_key
 
-REASONS = ("forgotten", "no_consent", "no_valid_contact", "frequency_cap")
+REASONS = ("forgotten", "no_consent", "no_valid_contact", "duplicate_contact", "frequency_cap")
 SUPPRESSION_LIST = "governance.suppression_list"
 CONTACT_HISTORY = "activation.contact_history"
 CONTACT_HISTORY_COLUMNS = {

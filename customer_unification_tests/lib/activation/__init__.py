@@ -20,7 +20,9 @@ def person(customer_id: str, *, email: str | None = None, phone: str | None = No
     return {
         "customer_id": customer_id, "first_name": first_name, "last_name": last_name, "email": email,
         "phone": phone or mobile, "mobile": mobile, "landline": None,
-        "address_line1": "8616 Lafayette Ct" if address else None, "address_line2": None,
+        # one house per customer (C1 lives at 8616): people at one address are a household case
+        "address_line1": f"{8615 + int('0' + ''.join(filter(str.isdigit, customer_id)))} Lafayette Ct" if address else None,
+        "address_line2": None,
         "city": "Chicago" if address else None, "region": "IL", "postcode": postcode if address else None,
         "country": "US", "consent": consent or {}, "preferred": preferred,
     }

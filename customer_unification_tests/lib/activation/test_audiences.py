@@ -304,3 +304,21 @@ def test_segment_specs_accept_mappings_and_objects_and_reject_unknown_channels()
         segment_specs([{"name": "vip", "channel": "fax"}])
     with pytest.raises(ConfigError, match="more than once"):
         segment_specs([{"name": "vip", "channel": "sms"}, {"name": "vip", "channel": "email"}])
+
+
+def test_one_message_per_contact_even_when_identity_left_one_person_as_two(con):
+    # Bobbie and Robert Peck: one person the matching could not join, sharing an email and a number
+    build_warehouse(con, [
+        person("C1", email="rpeck@example.com", phone="+13125550101", first_name="Robert", last_name="Peck",
+               consent={"email": "granted"}),
+        person("C2", email="RPeck@example.com", phone="+13125550101", first_name="Bobbie", last_name="Peck",
+               consent={"email": "granted"}),
+        person("C3", email="other@example.com", consent={"email": "granted"}),
+    ])
+    set_members(con, [(c, "promo") for c in ("C1", "C2", "C3")] + [(c, "lookalike") for c in ("C1", "C2")])
+    build(con, [{"name": "promo", "channel": "email"}, {"name": "lookalike", "channel": "social"}])
+    assert sorted(rows(con, "promo__email")) == ["C1", "C3"]
+    assert reasons(con, "promo__email") == {"C2": "duplicate_contact"}
+    # the social audience matches on hashes: the same hashed email is one row too
+    assert sorted(rows(con, "lookalike__social")) == ["C1"]
+    assert reasons(con, "lookalike__social") == {"C2": "duplicate_contact"}

@@ -44,7 +44,8 @@ def test_files_and_manifest_per_audience(con, tmp_path):
     assert sorted(entries) == ["lapsed__phone", "vip__email", "vip__social"]
     email = entries["vip__email"]
     assert (email["rows"], email["channel"], email["campaign"]) == (2, "email", "q4")
-    assert email["suppressed"] == {"forgotten": 0, "no_consent": 1, "no_valid_contact": 0, "frequency_cap": 0}
+    assert email["suppressed"] == {"forgotten": 0, "no_consent": 1, "no_valid_contact": 0, "duplicate_contact": 0,
+                                   "frequency_cap": 0}
     assert email["files"] == ["vip__email.csv", "vip__email.parquet"]
     for entry in entries.values():
         for name, digest in entry["sha256"].items():
