@@ -27,7 +27,7 @@ def test_profiles_events_traits_end_to_end(small_estate, isolated_env, monkeypat
     assert result.success
     checks = {k: ok for k, ok in check_results(result).items() if k[0].startswith("profiles/")}
     assert {c for _, c in checks} == {"one_profile_per_customer", "consent_never_more_permissive",
-                                      "every_event_has_a_customer", "one_row_per_customer"}
+                                      "forgotten_people_absent", "every_event_has_a_customer", "one_row_per_customer"}
     assert all(checks.values()), checks
 
     con = duckdb.connect(str(isolated_env), read_only=True)

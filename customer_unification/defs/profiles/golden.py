@@ -8,6 +8,8 @@ import dagster as dg
 from customer_unification import settings
 from customer_unification.defs.contracts import current_contracts
 from customer_unification.defs.metadata import counts_markdown
+from customer_unification.lib.governance import IdentifierHasher, suppression_key
+from customer_unification.lib.governance.suppression import load_suppression, suppressed_rows
 from customer_unification.lib.profiles.config import load_profiles_config
 from customer_unification.lib.profiles.consent import build_consent_ledger, grant_permissions
 from customer_unification.lib.profiles.contact_points import build_contact_points
@@ -24,7 +26,10 @@ GATES = {
     "one_profile_per_customer": "Exactly one golden profile per customer_id of the identity map.",
     "consent_never_more_permissive": "Every 'granted' in the ledger rests on a grant from a source allowed to "
                                      "grant that channel, and no statement of the customer denies it later.",
+    "forgotten_people_absent": "No record behind the profiles carries an identifier or record key on the "
+                               "suppression list (people who asked to be forgotten).",
 }
+ON_GOLDEN = ("one_profile_per_customer", "forgotten_people_absent")
 
 
 def _spec(key: dg.AssetKey | list[str], description: str) -> dg.AssetSpec:
@@ -49,7 +54,7 @@ def _spec(key: dg.AssetKey | list[str], description: str) -> dg.AssetSpec:
         _spec(["profiles", "consent_statements"], "Every consent statement behind the ledger: record, channel, "
                                                   "state, when, and whether the source may grant."),
     ],
-    check_specs=[dg.AssetCheckSpec(name, asset=GOLDEN if name.startswith("one") else LEDGER, blocking=True,
+    check_specs=[dg.AssetCheckSpec(name, asset=GOLDEN if name in ON_GOLDEN else LEDGER, blocking=True,
                                    description=text) for name, text in GATES.items()],
 )
 def build_profiles(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse) -> Iterator:
@@ -90,7 +95,7 @@ def build_profiles(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
         "states": counts_markdown(consent, ("state", "customer x channel"))})
     yield dg.MaterializeResult(asset_key=["profiles", "consent_statements"], metadata={"dagster/row_count": statements})
     for name, (passed, metadata) in gates.items():
-        yield dg.AssetCheckResult(asset_key=GOLDEN if name.startswith("one") else LEDGER, check_name=name,
+        yield dg.AssetCheckResult(asset_key=GOLDEN if name in ON_GOLDEN else LEDGER, check_name=name,
                                   passed=passed, metadata=metadata)
 
 
@@ -107,7 +112,11 @@ def _gates(con) -> dict[str, tuple[bool, dict]]:
                       AND s.channel = l.channel AND s.state = 'granted' AND s.may_grant)
           OR EXISTS (SELECT 1 FROM profiles.consent_statements s WHERE s.customer_id = l.customer_id
                      AND s.channel = l.channel AND s.state = 'denied' AND s.stated_at > l.decided_at))""").fetchall()[0][0]
+    suppression = load_suppression(con, IdentifierHasher(suppression_key()))
+    # the list is empty unless someone was forgotten: then hash the staged identifiers once
+    forgotten = 0 if suppression.empty else int(suppressed_rows(con.sql("SELECT * FROM cu_staged").df(), suppression).sum())
     return {
+        "forgotten_people_absent": (forgotten == 0, {"records_of_forgotten_people": forgotten}),
         "one_profile_per_customer": (profiles == distinct == customers,
                                      {"profiles": profiles, "distinct_customers": distinct, "customers_in_map": customers}),
         "consent_never_more_permissive": (unsupported == 0, {"grants_without_support": unsupported}),
