@@ -1,18 +1,27 @@
 """Incremental identity resolution: link 1% new records against existing customers.
 
-Runs, each in a fresh process on the same synthetic people table as bench_identity.py:
+On the synthetic people table of bench_identity.py, shuffled so the new records hit existing
+customers:
+  base        match the first 99% and save the state (nodes, links, model, ids), once
   full        match all records (the reference cost)
-  base        match the first 99% and save the state (nodes, links, model, ids)
-  incremental link the remaining 1% against that state
-Reports the incremental run's time as a share of the full run, and how many customers whose
-records the new ones did not touch kept their customer_id.
+  incremental link the remaining 1% against a fresh copy of the base state
+Each repeat runs full and incremental side by side, each as the same kind of run: a fresh
+`customer-unification match` process. Reported per kind, as medians over the repeats:
+  wall        the process from start to exit (imports included)
+  in-process  the run itself, as the CLI reports it (after the imports)
+  CPU         user + system seconds of the process: steadier than wall on a busy host
+and the incremental/full ratio of each, pairwise F1 of both outputs against the truth, and how
+many customers the new records did not touch kept their customer_id.
 
-    .venv/bin/python bench/bench_incremental.py --records 1000000 --new-share 0.01
+    .venv/bin/python bench/bench_incremental.py --records 1000000 --new-share 0.01 --repeat 3
 """
 
 import argparse
 import json
+import re
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -24,16 +33,23 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 CLI = str(ROOT / ".venv/bin/customer-unification")
 OUT = BENCH / "out"
+KINDS = ("full", "incremental")
+# the CLI's summary line: "1,000,000 records -> 402,050 customers in 9.9s (..."
+IN_PROCESS = re.compile(r"customers in ([0-9.]+)s")
 
 
 def timed(cmd: list[str]) -> dict:
+    """Run `cmd`; its wall, in-process and CPU seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - started
     if done.returncode:
         sys.exit(f"{' '.join(cmd)} failed:\n{done.stderr[-2000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # max over children so far
-    return {"wall_s": round(wall, 2), "peak_rss_mb_so_far": round(peak)}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall_s": round(wall, 2), "in_process_s": float(IN_PROCESS.search(done.stdout).group(1)),
+            "cpu_s": round(cpu, 2)}
 
 
 def match(input_path: Path, output: Path, state: Path | None = None, incremental: bool = False) -> list[str]:
@@ -45,17 +61,56 @@ def match(input_path: Path, output: Path, state: Path | None = None, incremental
     return cmd
 
 
+def f1(output: Path, truth: pd.DataFrame) -> float:
+    from customer_unification.lib.matching.evaluate import pairwise_scores
+
+    joined = truth.merge(pd.read_parquet(output, columns=["record_id", "customer_id"]), on="record_id")
+    return round(pairwise_scores(joined["customer_id"], joined["true_person"])["f1"], 4)
+
+
+def id_stability(before_path: Path, after_path: Path, new_ids: set) -> dict:
+    """Customers none of the new records joined: did every one of their records keep its id?"""
+    before = pd.read_parquet(before_path, columns=["record_id", "customer_id"])
+    after = pd.read_parquet(after_path, columns=["record_id", "customer_id"])
+    touched = set(after[after["record_id"].isin(new_ids)]["customer_id"])
+    joined = before.merge(after, on="record_id", suffixes=("_before", "_after"))
+    unaffected = joined[~joined["customer_id_after"].isin(touched)]
+    same = unaffected["customer_id_before"] == unaffected["customer_id_after"]
+    kept = same.groupby(unaffected["customer_id_before"]).all()  # vectorised: 1M records
+    return {"unaffected_customers": int(len(kept)), "unaffected_kept_id": round(float(kept.mean()), 5),
+            "customers_touched_by_new_records": len(touched)}
+
+
+def summary(runs: list[dict]) -> dict:
+    """Medians per kind and measure, and the incremental/full ratio of each measure."""
+    medians = {kind: {m: statistics.median(r[kind][m] for r in runs) for m in runs[0][kind]} for kind in KINDS}
+    ratios = {m: round(medians["incremental"][m] / medians["full"][m], 3) for m in medians["full"]}
+    return {"medians": medians, "incremental_share_of_full": ratios}
+
+
+def print_table(result: dict) -> None:
+    medians, ratios = result["medians"], result["incremental_share_of_full"]
+    print(f"\nmedians of {result['repeat']} run(s), {result['records']:,} records + {result['new_records']:,} new")
+    print(f"{'':<14}{'full':>10}{'incremental':>13}{'ratio':>8}")
+    for m in ("wall_s", "in_process_s", "cpu_s"):
+        print(f"{m:<14}{medians['full'][m]:>10.2f}{medians['incremental'][m]:>13.2f}{ratios[m]:>8.3f}")
+    print(f"{'F1':<14}{result['f1_full']:>10.4f}{result['f1_incremental']:>13.4f}")
+    print(f"unaffected customers that kept their id: {result['unaffected_kept_id']:.3%} "
+          f"of {result['unaffected_customers']:,}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--new-share", type=float, default=0.01)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
     sys.path.insert(0, str(BENCH))
     from bench_identity import dataset
 
-    _, engine_input = dataset(args.records, args.seed)
+    with_truth, engine_input = dataset(args.records, args.seed)
     people = pd.read_parquet(engine_input)
     cut = int(len(people) * (1 - args.new_share))
     work = OUT / f"incremental_{args.records}"
@@ -66,33 +121,31 @@ def main() -> None:
     shuffled.iloc[:cut].to_parquet(base_in)
     shuffled.iloc[cut:].to_parquet(new_in)
     shuffled.to_parquet(all_in)
-    state = work / "state.duckdb"
-    state.unlink(missing_ok=True)
+    base_state, state = work / "base_state.duckdb", work / "state.duckdb"
+    base_state.unlink(missing_ok=True)
+    base = timed(match(base_in, work / "base_out.parquet", base_state))
 
-    full = timed(match(all_in, work / "full.parquet"))
-    base = timed(match(base_in, work / "base_out.parquet", state))
-    incremental = timed(match(new_in, work / "incremental_out.parquet", state, incremental=True))
+    runs = []
+    for rep in range(1, args.repeat + 1):
+        shutil.copyfile(base_state, state)
+        run = {"full": timed(match(all_in, work / "full.parquet")),
+               "incremental": timed(match(new_in, work / "incremental_out.parquet", state, incremental=True))}
+        runs.append(run)
+        print(f"run {rep}: " + ", ".join(f"{kind} {run[kind]['wall_s']:.1f}s wall / {run[kind]['in_process_s']:.1f}s "
+                                        f"in process / {run[kind]['cpu_s']:.1f}s CPU" for kind in KINDS), flush=True)
 
-    before = pd.read_parquet(work / "base_out.parquet")[["record_id", "customer_id"]]
-    after = pd.read_parquet(work / "incremental_out.parquet")[["record_id", "customer_id"]]
-    new_ids = set(shuffled.iloc[cut:]["record_id"])
-    touched = set(after[after["record_id"].isin(new_ids)]["customer_id"])
-    joined = before.merge(after, on="record_id", suffixes=("_before", "_after"))
-    # customers none of the new records joined: did every one of their records keep its id?
-    unaffected = joined[~joined["customer_id_after"].isin(touched)]
-    same = unaffected["customer_id_before"] == unaffected["customer_id_after"]
-    kept = same.groupby(unaffected["customer_id_before"]).all()  # vectorised: 1M records
+    truth = pd.read_parquet(with_truth, columns=["record_id", "true_person"])
     result = {
-        "bench": "identity_incremental", "records": args.records, "new_records": len(new_ids),
-        "full_wall_s": full["wall_s"], "base_wall_s": base["wall_s"], "incremental_wall_s": incremental["wall_s"],
-        "incremental_share_of_full": round(incremental["wall_s"] / full["wall_s"], 3),
-        "unaffected_customers": int(len(kept)), "unaffected_kept_id": round(float(kept.mean()), 5),
-        "customers_touched_by_new_records": len(touched),
+        "bench": "identity_incremental", "records": args.records, "new_records": len(people) - cut,
+        "repeat": args.repeat, "base_wall_s": base["wall_s"], **summary(runs), "runs": runs,
+        "f1_full": f1(work / "full.parquet", truth), "f1_incremental": f1(work / "incremental_out.parquet", truth),
+        **id_stability(work / "base_out.parquet", work / "incremental_out.parquet",
+                       set(shuffled.iloc[cut:]["record_id"])),
         "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
     with (OUT / "identity_results.jsonl").open("a") as f:
         f.write(json.dumps(result) + "\n")
-    print(json.dumps(result, indent=2))
+    print_table(result)
 
 
 if __name__ == "__main__":

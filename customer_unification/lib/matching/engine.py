@@ -89,25 +89,27 @@ def _overrides_to_nodes(con: duckdb.DuckDBPyConnection, config: MatchConfig,
     return must, cannot
 
 
-def _records_table(con: duckdb.DuckDBPyConnection, config: MatchConfig) -> None:
-    """`cu_records (rid, record_key, sig, nid)` for the records of this run."""
+def _records_table(con: duckdb.DuckDBPyConnection, config: MatchConfig, name: str = "cu_records") -> None:
+    """`name (rid, record_key, sig, nid)` for the records of `cu_features`."""
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE cu_records AS
+        CREATE OR REPLACE TEMP TABLE {name} AS
         SELECT f.rid, {record_key_sql(config)} AS record_key, f.sig, rn.nid
         FROM cu_features f JOIN cu_record_node rn USING (rid)""")
 
 
-def _stats(con: duckdb.DuckDBPyConnection, labels: pd.DataFrame, refused: pd.DataFrame, rebuilt: int,
-           limited: pd.DataFrame, proposed: dict[str, int]) -> dict:
-    stats = con.sql("""SELECT (SELECT count(*) FROM cu_records) AS records,
-                              (SELECT count(*) FROM cu_nodes) AS distinct_records,
-                              (SELECT count(*) FROM cu_candidates) AS candidate_pairs,
-                              (SELECT count(*) FROM cu_rule_edges) AS rule_links,
-                              (SELECT count(*) FROM cu_edges WHERE link = 'probabilistic') AS probabilistic_links
-                    """).df().iloc[0].to_dict()
+def _stats(con: duckdb.DuckDBPyConnection, refused: pd.DataFrame, rebuilt: int, limited: pd.DataFrame,
+           proposed: dict[str, int], rule_links: str = "cu_rule_edges", links: str = "cu_edges",
+           labels: str = "cu_labels") -> dict:
+    stats = con.sql(f"""SELECT (SELECT count(*) FROM cu_records) AS records,
+                               (SELECT count(*) FROM cu_nodes) AS distinct_records,
+                               (SELECT count(*) FROM cu_candidates) AS candidate_pairs,
+                               (SELECT count(*) FROM {rule_links}) AS rule_links,
+                               (SELECT count(*) FROM {links} WHERE link = 'probabilistic') AS probabilistic_links,
+                               (SELECT count(DISTINCT cluster) FROM {labels}) AS clusters
+                     """).df().iloc[0].to_dict()
     stats = {k: int(v) for k, v in stats.items()}
-    stats.update(clusters=int(labels["cluster"].nunique()), rebuilt_components=rebuilt,
-                 refused_links=len(refused), limited_values=len(limited), pairs_by_blocking_rule=proposed)
+    stats.update(rebuilt_components=rebuilt, refused_links=len(refused), limited_values=len(limited),
+                 pairs_by_blocking_rule=proposed)
     return stats
 
 
@@ -122,6 +124,7 @@ def match_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConf
     """
     timer = _Timer(progress)
     specs = comparison_specs(config)
+    state.drop_overlays(con)
     feature_cols = features.build_features(con, config, source)
     _separate_overridden(con, config, overrides)
     features.build_nodes(con, feature_cols)
@@ -141,13 +144,14 @@ def match_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConf
     _records_table(con, config)
     must_link, cannot_link = _overrides_to_nodes(con, config, overrides)
     linking.collect_edges(con, config, must_link, cannot_link)
-    labels, refused, rebuilt = linking.cluster_nodes(con, config, cannot_link, specs, model)
+    refused, rebuilt = linking.cluster_nodes(con, config, cannot_link, specs, model)
     timer.step("clustering")
+    linking.best_links(con)
     linking.node_doubt(con)
     assignments = linking.assignments(con)
     timer.step("assignments")
     return MatchResult(assignments=assignments, model=model, limited=limited, refused=refused,
-                       stats=_stats(con, labels, refused, rebuilt, limited, proposed), timings=timer.timings)
+                       stats=_stats(con, refused, rebuilt, limited, proposed), timings=timer.timings)
 
 
 def match_new_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConfig, state_schema: str, *,
@@ -155,38 +159,19 @@ def match_new_records(con: duckdb.DuckDBPyConnection, source: str, config: Match
     """Link the records in `source` that the saved state does not know yet; keep everything else.
 
     Only pairs touching a new record are proposed and scored (with the saved model); links
-    accepted before are reused; clustering then runs over all links, so a new record can join,
-    bridge or stay apart from existing customers. Assignments cover all records, old and new.
+    accepted before are reused. Only the components a new record or a changed link touches are
+    clustered again, so a new record can join, bridge or split existing customers while the rest
+    keep their saved clusters. Assignments cover all records, old and new.
     """
     timer = _Timer(progress)
     specs = comparison_specs(config)
-    model, saved_config = state.load_model(con, state_schema)
-    if saved_config != config.model_dump_json():
-        raise ValueError("the match configuration changed since the saved run: run a full match instead")
+    model = _saved_model(con, config, state_schema)
+    state.drop_overlays(con)
     feature_cols = features.build_features(con, config, source)
-    offset = con.sql(f"SELECT coalesce(max(rid), -1) + 1 FROM {state_schema}.match_records").fetchall()[0][0]
-    con.execute(f"UPDATE cu_features SET rid = rid + {offset}")
-    con.execute(f"""DELETE FROM cu_features WHERE {record_key_sql(config)} IN
-                    (SELECT record_key FROM {state_schema}.match_records)""")
+    _keep_unseen_records(con, config, state_schema)
     _separate_overridden(con, config, overrides)
     features.build_nodes(con, feature_cols)
-    # records identical to a known one join its node; the rest form new nodes
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE cu_known_sigs AS
-        SELECT sig, min(nid) AS nid FROM {state_schema}.match_records GROUP BY sig;
-        CREATE OR REPLACE TEMP TABLE cu_record_node AS
-        SELECT rn.rid, coalesce(k.nid, rn.nid) AS nid
-        FROM cu_record_node rn JOIN cu_features f USING (rid) LEFT JOIN cu_known_sigs k USING (sig);
-        CREATE OR REPLACE TEMP TABLE cu_new_nodes AS
-        SELECT n.* FROM cu_nodes n JOIN cu_features f ON f.rid = n.nid
-        WHERE f.sig NOT IN (SELECT sig FROM cu_known_sigs);
-        CREATE OR REPLACE TEMP TABLE cu_nodes AS
-        SELECT o.* REPLACE (o.records + coalesce(a.added, 0) AS records)
-        FROM {state_schema}.match_nodes o
-        LEFT JOIN (SELECT nid, count(*) AS added FROM cu_record_node GROUP BY nid) a USING (nid)
-        UNION ALL SELECT * FROM cu_new_nodes""")
-    _records_table(con, config)
-    con.execute(f"INSERT INTO cu_records SELECT rid, record_key, sig, nid FROM {state_schema}.match_records")
+    _join_saved_nodes(con, config, state_schema)
     timer.step("features")
     limited = _incremental_rule_links(con, config, state_schema)
     timer.step("deterministic rules")
@@ -198,40 +183,75 @@ def match_new_records(con: duckdb.DuckDBPyConnection, source: str, config: Match
     scoring.score_pairs(con, specs, model)
     timer.step("scoring")
     must_link, cannot_link = _overrides_to_nodes(con, config, overrides)
-    linking.collect_edges(con, config, must_link, cannot_link, kept_links=f"{state_schema}.match_links")
-    # touched: new nodes and both ends of every link that appeared or disappeared since the last run
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE cu_touched AS
-        WITH changed AS (
-          (SELECT l, r, link FROM cu_edges EXCEPT SELECT l, r, link FROM {state_schema}.match_links)
-          UNION ALL
-          (SELECT l, r, link FROM {state_schema}.match_links EXCEPT SELECT l, r, link FROM cu_edges))
-        SELECT nid FROM cu_new_nodes UNION SELECT l FROM changed UNION SELECT r FROM changed""")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE cu_previous_labels AS
-                    SELECT DISTINCT nid, cluster FROM {state_schema}.match_records""")
-    labels, refused, rebuilt = linking.cluster_nodes(con, config, cannot_link, specs, model,
-                                                     previous="cu_previous_labels")
+    linking.collect_edges(con, config, must_link, cannot_link)
+    linking.scope_to_touched(con, config, state_schema)
+    refused, rebuilt = linking.cluster_nodes(con, config, cannot_link, specs, model, nodes="cu_scope")
     timer.step("clustering")
-    linking.node_doubt(con, kept=f"{state_schema}.match_node_doubt")
-    assignments = linking.assignments(con)
+    linking.best_links(con)
+    linking.node_doubt(con, saved=f"{state_schema}.match_node_doubt")
+    state.overlay(con, state_schema, "cu_all_labels", "cu_all_doubt")
+    assignments = linking.assignments(con, labels="cu_all_labels", doubt="cu_all_doubt")
     timer.step("assignments")
-    stats = _stats(con, labels, refused, rebuilt, limited, proposed)
-    stats["new_records"] = int(con.sql("SELECT count(*) FROM cu_features").fetchall()[0][0])
+    stats = _stats(con, refused, rebuilt, limited, proposed, **_whole_graph(state_schema))
+    stats["new_records"] = int(con.sql("SELECT count(*) FROM cu_new_records").fetchall()[0][0])
     return MatchResult(assignments=assignments, model=model, limited=limited, refused=refused,
                        stats=stats, timings=timer.timings)
 
 
+def _saved_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, state_schema: str) -> FittedModel:
+    if not state.has_state(con, state_schema):
+        raise ValueError(f"no complete saved run in schema {state_schema!r} (or one saved by an older "
+                         "version): run a full match first")
+    model, saved_config = state.load_model(con, state_schema)
+    if saved_config != config.model_dump_json():
+        raise ValueError("the match configuration changed since the saved run: run a full match instead")
+    return model
+
+
+def _keep_unseen_records(con: duckdb.DuckDBPyConnection, config: MatchConfig, state_schema: str) -> None:
+    """Drop from `cu_features` the records the state knows; number the rest after the saved ones."""
+    offset = con.sql(f"SELECT coalesce(max(rid), -1) + 1 FROM {state_schema}.match_records").fetchall()[0][0]
+    con.execute(f"UPDATE cu_features SET rid = rid + {offset}")
+    con.execute(f"""DELETE FROM cu_features WHERE {record_key_sql(config)} IN
+                    (SELECT record_key FROM {state_schema}.match_records)""")
+
+
+def _join_saved_nodes(con: duckdb.DuckDBPyConnection, config: MatchConfig, state_schema: str) -> None:
+    """New records identical to a known one join its node (`cu_grown_nodes` counts them); the rest
+    form `cu_new_nodes`. `cu_nodes` and `cu_records` become views of the saved ones plus these."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE cu_known_sigs AS
+        SELECT sig, min(nid) AS nid FROM {state_schema}.match_records
+        WHERE sig IN (SELECT sig FROM cu_features) GROUP BY sig;
+        CREATE OR REPLACE TEMP TABLE cu_record_node AS
+        SELECT rn.rid, coalesce(k.nid, rn.nid) AS nid
+        FROM cu_record_node rn JOIN cu_features f USING (rid) LEFT JOIN cu_known_sigs k USING (sig);
+        CREATE OR REPLACE TEMP TABLE cu_new_nodes AS
+        SELECT n.* FROM cu_nodes n JOIN cu_features f ON f.rid = n.nid
+        WHERE f.sig NOT IN (SELECT sig FROM cu_known_sigs);
+        CREATE OR REPLACE TEMP TABLE cu_grown_nodes AS
+        SELECT nid, count(*) AS added FROM cu_record_node
+        WHERE nid IN (SELECT nid FROM cu_known_sigs) GROUP BY nid""")
+    _records_table(con, config, "cu_new_records")
+    state.overlay(con, state_schema, "cu_nodes", "cu_records")
+
+
+def _whole_graph(state_schema: str) -> dict[str, str]:
+    """_stats sources for an incremental run: the saved links outside the touched components plus
+    this run's, and all labels."""
+    links = (f"(SELECT link FROM {state_schema}.match_links WHERE l NOT IN (SELECT nid FROM cu_scope) "
+             "UNION ALL SELECT link FROM cu_edges)")
+    return {"rule_links": f"(SELECT * FROM {links} WHERE link LIKE 'rule:%')", "links": links,
+            "labels": "cu_all_labels"}
+
+
 def _incremental_rule_links(con: duckdb.DuckDBPyConnection, config: MatchConfig, state_schema: str) -> pd.DataFrame:
-    """Rule links and limits for the identifier values new records carry; the saved ones for the rest."""
+    """Rule links and limits for the identifier values new records carry; the saved limits for the
+    rest (their saved links stand, see linking.scope_to_touched)."""
     limited = rules.deterministic_links(con, config, only_values_of="cu_new_nodes")
     affected = set()
     for rule in config.rules:
         col = f"r_{rule.name}"
-        con.execute(f"""
-            INSERT INTO cu_rule_edges SELECT e.l, e.r, '{rule.name}' FROM {state_schema}.match_links e
-            JOIN cu_nodes n ON n.nid = e.l
-            WHERE e.link = 'rule:{rule.name}'
-              AND n.{col} NOT IN (SELECT {col} FROM cu_new_nodes WHERE {col} IS NOT NULL)""")
         affected |= {(rule.name, rules.value_hash(v)) for (v,) in con.sql(
             f"SELECT DISTINCT {col} FROM cu_new_nodes WHERE {col} IS NOT NULL").fetchall()}
     saved = state.load_limited(con, state_schema)

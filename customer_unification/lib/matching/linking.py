@@ -16,14 +16,15 @@ from customer_unification.lib.matching.em import FittedModel
 
 
 def collect_edges(con: duckdb.DuckDBPyConnection, config: MatchConfig, must_link: pd.DataFrame,
-                   cannot_link: set[tuple[int, int]], kept_links: str | None = None) -> None:
-    """`cu_edges (l, r, weight, probability, link)`: rule links, accepted scores, must-links, and
-    (incremental runs) the probabilistic links accepted before, which are not scored again."""
+                  cannot_link: set[tuple[int, int]]) -> None:
+    """`cu_edges (l, r, weight, probability, link)`: rule links, accepted scores and must-links,
+    less the links a must-not-link forbids (`cu_cannot_link`) or two contradicting records refuse."""
     threshold = config.clustering.threshold
     rule_rank = {r.name: i for i, r in enumerate(config.rules)}
     rank_case = " ".join(f"WHEN '{name}' THEN {1000 - i}" for name, i in rule_rank.items()) or "WHEN '' THEN 0"
     con.register("cu_must_link", must_link.astype("int64"))
-    con.register("cu_cannot_link", pd.DataFrame(sorted(cannot_link), columns=["l", "r"], dtype="int64"))
+    con.register("cu_cannot_link_in", pd.DataFrame(sorted(cannot_link), columns=["l", "r"], dtype="int64"))
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_cannot_link AS SELECT * FROM cu_cannot_link_in")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE cu_edges AS
         SELECT least(l, r) AS l, greatest(l, r) AS r, CAST(CASE rule {rank_case} END AS DOUBLE) AS weight,
@@ -32,12 +33,10 @@ def collect_edges(con: duckdb.DuckDBPyConnection, config: MatchConfig, must_link
         SELECT l, r, match_weight, match_probability, 'probabilistic' FROM cu_scores
         WHERE match_probability >= {threshold}
         UNION ALL
-        SELECT l, r, 'inf'::DOUBLE, 1.0, 'override:must_link' FROM cu_must_link
-        {f"UNION ALL SELECT l, r, weight, probability, link FROM {kept_links} WHERE link = 'probabilistic'"
-         if kept_links else ""}""")
+        SELECT l, r, 'inf'::DOUBLE, 1.0, 'override:must_link' FROM cu_must_link""")
     con.execute("DELETE FROM cu_edges e USING cu_cannot_link c WHERE e.l = c.l AND e.r = c.r")
     con.unregister("cu_must_link")
-    con.unregister("cu_cannot_link")
+    con.unregister("cu_cannot_link_in")
     # Links between two records that contradict each other are refused here, in one set-based
     # pass, unless contradictions may be tolerated; clustering then only guards against chains.
     con.execute("CREATE OR REPLACE TEMP TABLE cu_refused_direct (l BIGINT, r BIGINT, link VARCHAR, reason VARCHAR)")
@@ -48,6 +47,47 @@ def collect_edges(con: duckdb.DuckDBPyConnection, config: MatchConfig, must_link
             FROM cu_edges e JOIN cu_nodes a ON a.nid = e.l JOIN cu_nodes b ON b.nid = e.r
             WHERE e.link <> 'override:must_link' AND {conflict_sql('a', 'b')}""")
         con.execute("DELETE FROM cu_edges e USING cu_refused_direct d WHERE e.l = d.l AND e.r = d.r")
+
+
+def scope_to_touched(con: duckdb.DuckDBPyConnection, config: MatchConfig, saved: str) -> None:
+    """Incremental runs: `cu_scope (nid)`, the nodes of every component this run can change, and
+    `cu_edges` widened from the links derived this run to all links among those nodes.
+
+    On entry `cu_edges` holds what this run derived again: the rule links of identifier values
+    new records carry, the links of pairs scored for new records, and the must-links. They replace
+    the saved links of the same kind (`cu_rederived`); new nodes and both ends of a link that
+    appeared or disappeared are touched. A path from a touched node only leaves its saved
+    component over a changed link, whose ends are touched, so the saved components of the touched
+    nodes plus the new nodes hold every component that can differ - and every link of theirs.
+    Everything else keeps its saved links, clusters and assignments as they are.
+    """
+    rule_links = "".join(f"""
+        UNION SELECT l, r, link FROM {saved}.match_links WHERE link = 'rule:{rule.name}'
+          AND l IN (SELECT nid FROM cu_nodes WHERE r_{rule.name} IN (SELECT r_{rule.name} FROM cu_new_nodes))"""
+                         for rule in config.rules)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE cu_rederived AS
+        SELECT l, r, link FROM {saved}.match_links WHERE link = 'override:must_link'
+        UNION SELECT e.l, e.r, e.link FROM {saved}.match_links e JOIN cu_cannot_link c USING (l, r)
+        {rule_links}""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE cu_touched AS
+        WITH changed AS (
+          (SELECT l, r, link FROM cu_edges EXCEPT SELECT l, r, link FROM cu_rederived)
+          UNION ALL
+          (SELECT l, r, link FROM cu_rederived EXCEPT SELECT l, r, link FROM cu_edges))
+        SELECT nid FROM cu_new_nodes UNION SELECT l FROM changed UNION SELECT r FROM changed""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE cu_scope AS
+        SELECT nid FROM {saved}.match_node_labels WHERE comp IN (
+          SELECT comp FROM {saved}.match_node_labels WHERE nid IN (SELECT nid FROM cu_touched))
+        UNION ALL SELECT nid FROM cu_new_nodes""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE cu_edges AS
+        SELECT e.l, e.r, e.weight, e.probability, e.link FROM {saved}.match_links e
+        ANTI JOIN cu_rederived USING (l, r, link)
+        WHERE e.l IN (SELECT nid FROM cu_scope)
+        UNION ALL SELECT * FROM cu_edges WHERE l IN (SELECT nid FROM cu_scope)""")
 
 
 def _supported_pairs(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec], model: FittedModel,
@@ -65,27 +105,43 @@ def _supported_pairs(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec]
 
 
 def cluster_nodes(con: duckdb.DuckDBPyConnection, config: MatchConfig, cannot_link: set[tuple[int, int]],
-             specs: list[ComparisonSpec], model: FittedModel,
-             previous: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """Labels per node (`cu_labels`), refused links, and how many components were rebuilt.
+                  specs: list[ComparisonSpec], model: FittedModel,
+                  nodes: str = "cu_nodes") -> tuple[pd.DataFrame, int]:
+    """`cu_clusters (nid, comp, cluster)` for the nodes of table `nodes`; returns the refused links
+    and how many components were rebuilt.
 
-    `previous` (incremental runs): a table of the last run's (nid, cluster) and the nodes this run
-    touched (`cu_touched`). Components without a touched node keep their clusters as they were.
+    comp and cluster are the smallest nid of the node's connected component and of its cluster.
+    `nodes` must hold every node `cu_edges` reaches from one of them: all nodes, or the touched
+    components of an incremental run (see scope_to_touched).
     """
-    nids = con.sql("SELECT nid FROM cu_nodes ORDER BY nid").fetchnumpy()["nid"]
+    nids = con.sql(f"SELECT nid FROM {nodes} ORDER BY nid").fetchnumpy()["nid"]
     edges = con.sql("SELECT l, r FROM cu_edges").fetchnumpy()
     comp = clustering.connected(nids, edges["l"], edges["r"])
-    con.register("cu_comp_in", pd.DataFrame({"nid": nids, "comp": comp}))
+    comp = nids[np.unique(comp, return_index=True)[1]][comp]  # nids are sorted: first seen is smallest
+    labels = pd.DataFrame({"nid": nids, "comp": comp, "cluster": comp})
+    con.register("cu_comp_in", labels[["nid", "comp"]])
     con.execute("CREATE OR REPLACE TEMP TABLE cu_comp AS SELECT * FROM cu_comp_in")
     con.unregister("cu_comp_in")
-    if previous is not None:  # only the touched components are clustered again
-        con.execute("""DELETE FROM cu_comp WHERE comp NOT IN (
-                         SELECT c.comp FROM cu_comp c JOIN cu_touched t USING (nid))""")
+    suspects = _suspect_components(con, config, cannot_link)
+    refused = pd.DataFrame(columns=["l", "r", "link", "reason"])
+    if len(suspects):
+        mapping, refused = _rebuild(con, config, cannot_link, specs, model, suspects)
+        labels["cluster"] = labels["nid"].map(mapping).fillna(labels["cluster"]).astype("int64")
+    direct = con.sql("SELECT * FROM cu_refused_direct").df()
+    refused = pd.concat([direct, refused], ignore_index=True) if len(direct) else refused
+    con.register("cu_clusters_in", labels)
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_clusters AS SELECT * FROM cu_clusters_in")
+    con.unregister("cu_clusters_in")
+    return refused, len(suspects)
+
+
+def _suspect_components(con: duckdb.DuckDBPyConnection, config: MatchConfig,
+                        cannot_link: set[tuple[int, int]]) -> np.ndarray:
+    """Components of `cu_comp` to rebuild: those holding two contradicting records (found pairwise
+    among the few that assert names or dates), a must-not-link pair, or too many records. The
+    rest - by far most - are taken whole."""
     flagged = {n for pair in cannot_link for n in pair}
     con.register("cu_flagged", pd.DataFrame({"nid": sorted(flagged)}, dtype="int64"))
-    # Components to rebuild: those holding two contradicting records (found pairwise among the
-    # few that assert names or dates), a must-not-link pair, or too many records. The rest - by
-    # far most - are taken whole.
     suspects = con.sql(f"""
         WITH ev AS (
           SELECT c.comp, n.nid, n.fn, n.fn_canon, n.ln, n.dob, n.byear FROM cu_comp c JOIN cu_nodes n USING (nid)
@@ -102,76 +158,75 @@ def cluster_nodes(con: duckdb.DuckDBPyConnection, config: MatchConfig, cannot_li
               OR bool_or(c.nid IN (SELECT nid FROM cu_flagged)))
         SELECT comp FROM contradicting UNION SELECT comp FROM other""").fetchnumpy()["comp"]
     con.unregister("cu_flagged")
-    labels = pd.DataFrame({"nid": nids, "cluster": nids[np.unique(comp, return_index=True)[1]][comp]})
-    if previous is not None:
-        kept = con.sql(f"""SELECT p.nid, p.cluster FROM {previous} p
-                           WHERE p.nid NOT IN (SELECT nid FROM cu_comp)""").df().set_index("nid")["cluster"]
-        labels["cluster"] = labels["nid"].map(kept).fillna(labels["cluster"]).astype("int64")
-    refused = pd.DataFrame(columns=["l", "r", "link", "reason"])
-    if len(suspects):
-        con.register("cu_suspects", pd.DataFrame({"comp": suspects}))
-        nodes = con.sql("""SELECT n.nid, n.fn, n.fn_canon, n.ln, n.dob, n.byear FROM cu_nodes n
-                           JOIN cu_comp c USING (nid) WHERE c.comp IN (SELECT comp FROM cu_suspects)
-                           ORDER BY n.nid""").df()
-        
-        nodes = nodes.astype(object).where(nodes.notna(), None)
-        sub_edges = con.sql("""SELECT e.l, e.r, e.weight, e.link FROM cu_edges e JOIN cu_comp c ON c.nid = e.l
-                               WHERE c.comp IN (SELECT comp FROM cu_suspects)""").df()
-        tolerance = config.clustering.conflict_tolerance_bits
-        supported: set[tuple[int, int]] = set()
-        if tolerance is not None:
-            supported = {tuple(p) for p in con.sql(f"""
-                SELECT s.l, s.r FROM cu_scores s JOIN cu_comp c ON c.nid = s.l
-                WHERE c.comp IN (SELECT comp FROM cu_suspects)
-                  AND s.match_weight >= {model.prior_weight + tolerance}""").fetchall()}
-        con.unregister("cu_suspects")
-        compared: set[tuple[int, int]] = set()
-        for _ in range(3):  # compare the contradicting records the guard asked about, then retry
-            mapping, refused_rows, unsupported = clustering.rebuild(
-                nodes, sub_edges, cannot_link, supported, max_size=config.clustering.max_cluster_size)
-            fresh = unsupported - compared
-            if tolerance is None or not fresh:
-                break
-            compared |= fresh
-            supported |= _supported_pairs(con, specs, model, fresh, tolerance)
-        rebuilt = labels["nid"].map(mapping)
-        labels["cluster"] = rebuilt.fillna(labels["cluster"]).astype("int64")
-        refused = pd.DataFrame(refused_rows, columns=["l", "r", "link", "reason"])
-    direct = con.sql("SELECT * FROM cu_refused_direct").df()
-    refused = pd.concat([direct, refused], ignore_index=True) if len(direct) else refused
-    # first-seen order of min nid per component is already the smallest nid (nids sorted)
-    con.register("cu_labels_in", labels)
-    con.execute("CREATE OR REPLACE TEMP TABLE cu_labels AS SELECT * FROM cu_labels_in")
-    con.unregister("cu_labels_in")
-    return labels, refused, len(suspects)
+    return suspects
 
 
-def node_doubt(con: duckdb.DuckDBPyConnection, kept: str | None = None) -> None:
-    """`cu_doubt (nid, p)`: the best match probability each node had with any candidate."""
-    previous = f"UNION ALL SELECT nid, p FROM {kept}" if kept else ""
+def _rebuild(con: duckdb.DuckDBPyConnection, config: MatchConfig, cannot_link: set[tuple[int, int]],
+             specs: list[ComparisonSpec], model: FittedModel,
+             suspects: np.ndarray) -> tuple[dict[int, int], pd.DataFrame]:
+    """Greedy constrained clustering of the suspect components: nid -> cluster, refused links."""
+    con.register("cu_suspects", pd.DataFrame({"comp": suspects}))
+    nodes = con.sql("""SELECT n.nid, n.fn, n.fn_canon, n.ln, n.dob, n.byear FROM cu_nodes n
+                       JOIN cu_comp c USING (nid) WHERE c.comp IN (SELECT comp FROM cu_suspects)
+                       ORDER BY n.nid""").df()
+    nodes = nodes.astype(object).where(nodes.notna(), None)
+    sub_edges = con.sql("""SELECT e.l, e.r, e.weight, e.link FROM cu_edges e JOIN cu_comp c ON c.nid = e.l
+                           WHERE c.comp IN (SELECT comp FROM cu_suspects)""").df()
+    tolerance = config.clustering.conflict_tolerance_bits
+    supported: set[tuple[int, int]] = set()
+    if tolerance is not None:
+        supported = {tuple(p) for p in con.sql(f"""
+            SELECT s.l, s.r FROM cu_scores s JOIN cu_comp c ON c.nid = s.l
+            WHERE c.comp IN (SELECT comp FROM cu_suspects)
+              AND s.match_weight >= {model.prior_weight + tolerance}""").fetchall()}
+    con.unregister("cu_suspects")
+    compared: set[tuple[int, int]] = set()
+    for _ in range(3):  # compare the contradicting records the guard asked about, then retry
+        mapping, refused_rows, unsupported = clustering.rebuild(
+            nodes, sub_edges, cannot_link, supported, max_size=config.clustering.max_cluster_size)
+        fresh = unsupported - compared
+        if tolerance is None or not fresh:
+            break
+        compared |= fresh
+        supported |= _supported_pairs(con, specs, model, fresh, tolerance)
+    return mapping, pd.DataFrame(refused_rows, columns=["l", "r", "link", "reason"])
+
+
+def best_links(con: duckdb.DuckDBPyConnection) -> None:
+    """`cu_labels`: `cu_clusters` plus the strongest link holding each node in its cluster
+    (best_probability, best_link; null when it stands alone)."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE cu_labels AS
+        WITH inside AS (
+          SELECT e.node, e.probability, e.link,
+                 row_number() OVER (PARTITION BY e.node ORDER BY e.weight DESC, e.probability DESC, e.link) AS k
+          FROM (SELECT l AS node, * FROM cu_edges UNION ALL SELECT r AS node, * FROM cu_edges) e
+          JOIN cu_clusters a ON a.nid = e.l JOIN cu_clusters b ON b.nid = e.r
+          WHERE a.cluster = b.cluster)
+        SELECT c.nid, c.comp, c.cluster, i.probability AS best_probability, i.link AS best_link
+        FROM cu_clusters c LEFT JOIN inside i ON i.node = c.nid AND i.k = 1""")
+
+
+def node_doubt(con: duckdb.DuckDBPyConnection, saved: str | None = None) -> None:
+    """`cu_doubt (nid, p)`: the best match probability each scored node had with any candidate;
+    with `saved` (incremental runs: the saved doubts), also with the candidates of earlier runs."""
+    earlier = (f"UNION ALL SELECT nid, p FROM {saved} "
+               "WHERE nid IN (SELECT l FROM cu_scores UNION SELECT r FROM cu_scores)" if saved else "")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE cu_doubt AS
         SELECT nid, max(p) AS p FROM (
           SELECT l AS nid, match_probability AS p FROM cu_scores
-          UNION ALL SELECT r, match_probability FROM cu_scores {previous})
+          UNION ALL SELECT r, match_probability FROM cu_scores {earlier})
         GROUP BY nid""")
 
 
-def assignments(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def assignments(con: duckdb.DuckDBPyConnection, labels: str = "cu_labels", doubt: str = "cu_doubt") -> pd.DataFrame:
     """Per record (`cu_records`): cluster, confidence (the strongest link holding it in, or the
     certainty of standing alone) and what matched it (that link's rule, probabilistic, identical
-    record or unmatched)."""
-    return con.sql("""
-        WITH inside AS (
-          SELECT e.*, row_number() OVER (PARTITION BY node ORDER BY e.weight DESC, e.probability DESC) AS k
-          FROM (SELECT l AS node, * FROM cu_edges UNION ALL SELECT r AS node, * FROM cu_edges) e
-          JOIN cu_labels a ON a.nid = e.l JOIN cu_labels b ON b.nid = e.r
-          WHERE a.cluster = b.cluster),
-        best AS (SELECT node, probability, link FROM inside WHERE k = 1),
-        sizes AS (SELECT nid, count(*) AS records FROM cu_records GROUP BY nid)
+    record or unmatched). `labels` and `doubt` as made by best_links and node_doubt."""
+    return con.sql(f"""
         SELECT rec.record_key, lb.cluster,
-          CAST(round(coalesce(best.probability, 1 - coalesce(d.p, 0)), 4) AS DOUBLE) AS match_confidence,
-          coalesce(best.link, CASE WHEN sz.records > 1 THEN 'identical record' ELSE 'unmatched' END) AS matched_by
-        FROM cu_records rec JOIN cu_labels lb ON lb.nid = rec.nid JOIN sizes sz ON sz.nid = rec.nid
-        LEFT JOIN best ON best.node = rec.nid LEFT JOIN cu_doubt d ON d.nid = rec.nid
+          CAST(round(coalesce(lb.best_probability, 1 - coalesce(d.p, 0)), 4) AS DOUBLE) AS match_confidence,
+          coalesce(lb.best_link, CASE WHEN n.records > 1 THEN 'identical record' ELSE 'unmatched' END) AS matched_by
+        FROM cu_records rec JOIN {labels} lb USING (nid) JOIN cu_nodes n USING (nid) LEFT JOIN {doubt} d USING (nid)
         ORDER BY rec.rid""").df()

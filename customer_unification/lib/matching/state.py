@@ -2,7 +2,8 @@
 
 Saved as tables in a schema of the same DuckDB database (the warehouse's `identity` schema in the
 pipeline, a state file for the CLI). An incremental run reads them to link only new records:
-pairs among known records are not proposed or scored again.
+pairs among known records are not proposed or scored again, and only the components new records
+touch are clustered again (`match_node_labels` keeps each node's component for that).
 """
 
 import json
@@ -16,7 +17,22 @@ TABLES = {
     "match_nodes": "SELECT * FROM cu_nodes",
     "match_records": "SELECT r.rid, r.record_key, r.sig, r.nid, l.cluster FROM cu_records r JOIN cu_labels l USING (nid)",
     "match_links": "SELECT l, r, weight, probability, link FROM cu_edges",
+    "match_node_labels": "SELECT nid, comp, cluster, best_probability, best_link FROM cu_labels",
     "match_node_doubt": "SELECT nid, p FROM cu_doubt",
+}
+
+# An incremental run computes only what changed (new nodes and records, the labels of the touched
+# components, the doubts of scored nodes); these views lay it over the saved run, so the steps
+# that need the whole picture (blocking, rules, assignments) read it without copying the state.
+_OVERLAYS = {
+    "cu_nodes": """SELECT o.* REPLACE (o.records + coalesce(g.added, 0) AS records)
+                   FROM {schema}.match_nodes o LEFT JOIN cu_grown_nodes g USING (nid)
+                   UNION ALL BY NAME SELECT * FROM cu_new_nodes""",
+    "cu_records": "SELECT rid, record_key, sig, nid FROM {schema}.match_records UNION ALL SELECT * FROM cu_new_records",
+    "cu_all_labels": """SELECT * FROM cu_labels UNION ALL
+                        SELECT * FROM {schema}.match_node_labels WHERE nid NOT IN (SELECT nid FROM cu_labels)""",
+    "cu_all_doubt": """SELECT * FROM cu_doubt UNION ALL
+                       SELECT * FROM {schema}.match_node_doubt WHERE nid NOT IN (SELECT nid FROM cu_doubt)""",
 }
 
 
@@ -44,22 +60,53 @@ def save_state(con: duckdb.DuckDBPyConnection, schema: str, model: FittedModel, 
 
 
 def update_state(con: duckdb.DuckDBPyConnection, schema: str, limited: pd.DataFrame) -> None:
-    """After an incremental run: add the new nodes and records, re-label what moved, keep the rest.
+    """After an incremental run: add the new nodes and records, replace the links and labels of
+    the touched components (`cu_scope`) and the doubts of the scored nodes, keep the rest.
 
     Rewriting a million saved nodes and records would cost more than the incremental run itself.
     """
     con.execute(f"""
-        INSERT INTO {schema}.match_nodes SELECT * FROM cu_new_nodes;
-        UPDATE {schema}.match_nodes m SET records = n.records FROM cu_nodes n
-          WHERE n.nid = m.nid AND n.records <> m.records;
+        INSERT INTO {schema}.match_records SELECT r.rid, r.record_key, r.sig, r.nid, l.cluster
+          FROM cu_new_records r JOIN cu_all_labels l USING (nid);
         UPDATE {schema}.match_records m SET cluster = l.cluster FROM cu_labels l
           WHERE l.nid = m.nid AND l.cluster <> m.cluster;
-        INSERT INTO {schema}.match_records
-          SELECT r.rid, r.record_key, r.sig, r.nid, l.cluster FROM cu_records r JOIN cu_labels l USING (nid)
-          WHERE r.rid IN (SELECT rid FROM cu_features);
-        CREATE OR REPLACE TABLE {schema}.match_links AS {TABLES["match_links"]};
-        CREATE OR REPLACE TABLE {schema}.match_node_doubt AS {TABLES["match_node_doubt"]}""")
+        INSERT INTO {schema}.match_nodes SELECT * FROM cu_new_nodes;
+        UPDATE {schema}.match_nodes m SET records = m.records + g.added FROM cu_grown_nodes g
+          WHERE g.nid = m.nid;
+        DELETE FROM {schema}.match_links WHERE l IN (SELECT nid FROM cu_scope);
+        INSERT INTO {schema}.match_links {TABLES["match_links"]};
+        DELETE FROM {schema}.match_node_labels WHERE nid IN (SELECT nid FROM cu_labels);
+        INSERT INTO {schema}.match_node_labels {TABLES["match_node_labels"]};
+        DELETE FROM {schema}.match_node_doubt WHERE nid IN (SELECT nid FROM cu_doubt);
+        INSERT INTO {schema}.match_node_doubt {TABLES["match_node_doubt"]}""")
     _save_limited(con, schema, limited)
+    drop_overlays(con)  # they would now count the run twice
+
+
+def overlay(con: duckdb.DuckDBPyConnection, schema: str, *views: str) -> None:
+    """Create the named overlay views (see _OVERLAYS) over the state saved in `schema`."""
+    for view in views:
+        _drop_temp(con, view)  # e.g. the cu_nodes table build_nodes made of the new records only
+        con.execute(f"CREATE TEMP VIEW {view} AS {_OVERLAYS[view].format(schema=schema)}")
+
+
+def drop_overlays(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the overlay views, so a later run on this connection can create its own tables."""
+    for view in _OVERLAYS:
+        if _temp_kind(con, view) == "VIEW":
+            con.execute(f"DROP VIEW {view}")
+
+
+def _drop_temp(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    if kind := _temp_kind(con, name):
+        con.execute(f"DROP {kind} {name}")
+
+
+def _temp_kind(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """'TABLE' or 'VIEW' for a temporary object of that name, None if there is none."""
+    found = con.execute("SELECT 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name = $1 UNION ALL "
+                        "SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = $1", [name]).fetchall()
+    return found[0][0] if found else None
 
 
 def load_term_frequencies(con: duckdb.DuckDBPyConnection, schema: str) -> None:

@@ -4,7 +4,9 @@ anti-chaining, overrides, identical records, incremental runs and determinism.""
 import duckdb
 import pandas as pd
 
-from customer_unification.lib.matching.engine import match_new_records, match_records, save_run
+from customer_unification.lib.matching import linking
+from customer_unification.lib.matching.engine import comparison_specs, match_new_records, match_records, save_run
+from customer_unification.lib.matching.resolve import resolve
 
 from .conftest import people
 
@@ -163,3 +165,102 @@ def test_results_do_not_depend_on_input_order(config):
         a = match_records(con, "src", config).assignments.sort_values("record_key").reset_index(drop=True)
         results.append(a)
     assert results[0].equals(results[1])
+
+
+# Two customers a new record can bridge (Wanda: email on one, phone on the other) and one a new
+# record splits (Hugo and a phone-only record; the phone turns out to be a household's).
+CUSTOMERS = [
+    {"source_record_id": "w1", "first_name": "Wanda", "last_name": "Pike", "email": "wanda@x.test"},
+    {"source_record_id": "w2", "source": "sms", "first_name": "Wanda", "phone": "+15550002222"},
+    {"source_record_id": "h1", "first_name": "Hugo", "last_name": "Marsh", "date_of_birth": "1970-01-01",
+     "phone": "+15550003333"},
+    {"source_record_id": "h2", "source": "sms", "phone": "+15550003333"},
+]
+BRIDGE = {"source_record_id": "w3", "source": "shop", "first_name": "Wanda", "last_name": "Pike",
+          "email": "wanda@x.test", "phone": "+15550002222"}
+HOUSEHOLD = {"source_record_id": "h3", "source": "shop", "first_name": "Greta", "last_name": "Marsh",
+             "date_of_birth": "1999-09-09", "phone": "+15550003333"}
+STRANGER = {"source_record_id": "s1", "source": "shop", "first_name": "Stella", "last_name": "Quist",
+            "date_of_birth": "1990-02-03"}
+
+
+def partition(assignments: pd.DataFrame) -> set[frozenset[str]]:
+    return {frozenset(keys) for _, keys in assignments.groupby("cluster")["record_key"]}
+
+
+def incremental_runs(con, config, *batches: list[dict], overrides: pd.DataFrame | None = None) -> list:
+    """A full run of the background and CUSTOMERS, then one saved incremental run per batch."""
+    con.register("base", people(*background(), *CUSTOMERS))
+    results = [match_records(con, "base", config)]
+    save_run(con, config, results[0], "state")
+    for i, batch in enumerate(batches):
+        con.register(f"batch{i}", people(*batch))
+        results.append(match_new_records(con, f"batch{i}", config, "state", overrides=overrides))
+        save_run(con, config, results[-1], "state", incremental=True)
+    return results
+
+
+def test_incremental_runs_merge_and_split_customers_as_a_full_run_with_their_model_does(config):
+    con = duckdb.connect()
+    base, merged, split = incremental_runs(con, config, [BRIDGE, STRANGER], [HOUSEHOLD])
+    assert cluster_of(base, "crm|w1") != cluster_of(base, "sms|w2")
+    assert cluster_of(merged, "crm|w1") == cluster_of(merged, "sms|w2") == cluster_of(merged, "shop|w3")
+    assert cluster_of(merged, "crm|h1") == cluster_of(merged, "sms|h2")
+    assert cluster_of(split, "crm|h1") != cluster_of(split, "sms|h2")
+    # only the touched components were clustered again, yet the outcome is the full run's
+    full = run(duckdb.connect(), people(*background(), *CUSTOMERS, BRIDGE, STRANGER, HOUSEHOLD), config,
+               model=base.model)
+    assert partition(split.assignments) == partition(full.assignments)
+
+
+def test_incremental_state_is_the_clustering_of_its_saved_links(config):
+    """Every saved component keeps the clusters that clustering all saved links afresh gives it."""
+    con = duckdb.connect()
+    base, *_ = incremental_runs(con, config, [BRIDGE, STRANGER], [HOUSEHOLD])
+    saved = con.sql("SELECT nid, comp, cluster FROM state.match_node_labels ORDER BY nid").df()
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_nodes AS SELECT * FROM state.match_nodes")
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_edges AS SELECT * FROM state.match_links")
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_refused_direct (l BIGINT, r BIGINT, link VARCHAR, reason VARCHAR)")
+    linking.cluster_nodes(con, config, set(), comparison_specs(config), base.model)
+    afresh = con.sql("SELECT nid, comp, cluster FROM cu_clusters ORDER BY nid").df()
+    assert saved.equals(afresh)
+    records = con.sql("SELECT count(*), count(DISTINCT nid) FROM state.match_records").fetchall()[0]
+    assert records == (len(background()) + len(CUSTOMERS) + 3, len(saved))
+
+
+def test_incremental_ids_change_only_for_customers_new_records_touch(config):
+    con = duckdb.connect()
+    con.register("base", people(*background(), *CUSTOMERS))
+    first = resolve(con, "base", config, run_id="r1", state_schema="state")
+    con.register("batch", people(BRIDGE, STRANGER, HOUSEHOLD))
+    second = resolve(con, "batch", config, run_id="r2", previous=first.ids.assignments, state_schema="state",
+                     incremental=True)
+    before = first.ids.assignments.set_index("record_key")["customer_id"]
+    after = second.ids.assignments.set_index("record_key")["customer_id"]
+    changed = set(before[["crm|w1", "sms|w2", "crm|h1"]])  # the merged and the split customers
+    untouched = before.index[~before.isin(changed)]
+    assert (before[untouched] == after[untouched]).all() and len(untouched) == len(before) - 4
+    reasons = second.ids.lineage.set_index("old_customer_id")["reason"]
+    assert {reasons.get(before["crm|w1"]), reasons.get(before["sms|w2"])} == {"merged", None}  # one id survives
+    assert reasons[before["crm|h1"]] == "split"
+    assert after["crm|h1"] == before["crm|h1"] != after["sms|h2"]
+
+
+def test_incremental_run_without_new_records_changes_nothing(config):
+    con = duckdb.connect()
+    base, again = incremental_runs(con, config, [CUSTOMERS[0]])
+    assert again.stats["new_records"] == 0
+    assert base.assignments.equals(again.assignments)
+
+
+def test_incremental_run_applies_new_overrides_to_known_records(config):
+    overrides = pd.DataFrame({"left": ["crm|w1", "crm|h1"], "right": ["sms|w2", "sms|h2"],
+                              "decision": ["must_link", "must_not_link"]})
+    con = duckdb.connect()
+    base, after = incremental_runs(con, config, [STRANGER], overrides=overrides)
+    assert cluster_of(base, "crm|h1") == cluster_of(base, "sms|h2")
+    assert cluster_of(after, "crm|w1") == cluster_of(after, "sms|w2")
+    assert cluster_of(after, "crm|h1") != cluster_of(after, "sms|h2")
+    full = run(duckdb.connect(), people(*background(), *CUSTOMERS, STRANGER), config, model=base.model,
+               overrides=overrides)
+    assert partition(after.assignments) == partition(full.assignments)
