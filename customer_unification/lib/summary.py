@@ -15,6 +15,7 @@ class WarehouseSummary:
     rejects: pd.DataFrame  # source, rule, rows
     identity: dict | None = None  # records, customers, and accuracy against truth where known
     profiles: dict | None = None  # profiles, events, journey stages, golden-field accuracy where known
+    activation: dict | None = None  # segment sizes, audience rows and suppressions
 
     def render(self) -> str:
         if self.tables.empty:
@@ -51,6 +52,12 @@ class WarehouseSummary:
             if p.get("accuracy"):
                 lines.append("  golden fields right against the ground truth: "
                              + ", ".join(f"{k} {v:.3f}" for k, v in p["accuracy"].items()))
+        if self.activation:
+            a = self.activation
+            lines += ["", "Segments: " + ", ".join(f"{k} {v:,}" for k, v in a["segments"].items())]
+            if "audience_rows" in a:
+                lines.append(f"Audiences: {a['audience_rows']:,} rows in {a['audiences']} audiences; suppressed: "
+                             + (", ".join(f"{k} {v:,}" for k, v in a["suppressed"].items()) or "none"))
         return "\n".join(lines)
 
 
@@ -76,9 +83,23 @@ def summarize(warehouse: str | Path) -> WarehouseSummary:
             rejects = pd.DataFrame(columns=["source", "rule", "rows"])
         identity = _identity(con, {(s, t) for s, t in names})
         profiles = _profiles(con, {(s, t) for s, t in names})
+        activation = _activation(con, {(s, t) for s, t in names})
     finally:
         con.close()
-    return WarehouseSummary(tables, rejects, identity, profiles)
+    return WarehouseSummary(tables, rejects, identity, profiles, activation)
+
+
+def _activation(con: duckdb.DuckDBPyConnection, names: set[tuple[str, str]]) -> dict | None:
+    if ("segments", "segment_members") not in names:
+        return None
+    out = {"segments": dict(con.execute("SELECT segment, count(*) FROM segments.segment_members "
+                                        "GROUP BY 1 ORDER BY 2 DESC").fetchall())}
+    if ("activation", "audience_members") in names:
+        out["audience_rows"], out["audiences"] = con.execute(
+            "SELECT count(*), count(DISTINCT audience) FROM activation.audience_members").fetchall()[0]
+        out["suppressed"] = dict(con.execute("SELECT reason, count(*) FROM activation.suppressed "
+                                             "GROUP BY 1 ORDER BY 2 DESC").fetchall())
+    return out
 
 
 def _profiles(con: duckdb.DuckDBPyConnection, names: set[tuple[str, str]]) -> dict | None:
