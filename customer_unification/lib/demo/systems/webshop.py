@@ -18,14 +18,20 @@ CAT = np.array(CATEGORIES, dtype=object)
 CAT_PRICE = np.array([CATEGORY_PRICE[c] for c in CATEGORIES], dtype=float)
 
 
-def render(pop: Population, seed: int) -> list[SourceOutput]:
+def order_schedule(pop: Population, seed: int) -> tuple[np.random.Generator, np.ndarray, np.ndarray]:
+    """Who orders when (sorted by time), and the stream positioned after those draws: the e-mail
+    provider reads the same schedule to time its campaign nudges before some of the orders."""
     rng = rng_for(seed, "webshop_orders")
     has_email = np.array([e is not None for e in pop.email])
     persons = repeat_counts(rng, members(rng, pop, 0.26, has_email), 0.7)
-    k = len(persons)
-    ts = uniform_ts(rng, date_s("2024-01-01"), ANCHOR_S - 3600, k)
+    ts = uniform_ts(rng, date_s("2024-01-01"), ANCHOR_S - 3600, len(persons))
     order = np.argsort(ts, kind="stable")
-    persons, ts = persons[order], ts[order]
+    return rng, persons[order], ts[order]
+
+
+def render(pop: Population, seed: int) -> list[SourceOutput]:
+    rng, persons, ts = order_schedule(pop, seed)
+    k = len(persons)
 
     guest = rng.random(k) < 0.35
     phone_num = pop.phone[persons]
