@@ -14,16 +14,32 @@ def rule_label(rule: BlockingRule) -> str:
     return " & ".join(a if a == b else f"{a}~{b}" for a, b in rule.pairs)
 
 
-def _capped(rule: BlockingRule, side: str = "right") -> str:
+def _capped(rule: BlockingRule, side: str = "right", among: str | None = None) -> str:
     """The node table without the values of over-size blocks. For a cross rule the block is the
-    records on the right side sharing the value (how many Kelly Neals an @kneal could be)."""
+    records on the right side sharing the value (how many Kelly Neals an @kneal could be).
+
+    `among`: SQL for the only values a join can reach (an incremental run's), so that the blocks
+    of all other values are not counted.
+    """
     if rule.max_block_size is None:
         return "cu_nodes"
     keys = ", ".join(rule.same or (rule.right if side == "right" else rule.left))
-    big = (f"SELECT ({', '.join(rule.same or rule.right)}) FROM cu_nodes "
-           f"WHERE {' AND '.join(f'{k} IS NOT NULL' for k in rule.same or rule.right)} GROUP BY ALL "
+    block = ", ".join(rule.same or rule.right)
+    reachable = f" AND ({block}) IN ({among})" if among else ""
+    big = (f"SELECT ({block}) FROM cu_nodes "
+           f"WHERE {' AND '.join(f'{k} IS NOT NULL' for k in rule.same or rule.right)}{reachable} GROUP BY ALL "
            f"HAVING count(*) > {rule.max_block_size}")
     return f"(SELECT * FROM cu_nodes WHERE ({keys}) NOT IN ({big}))"
+
+
+def _reachable_blocks(rule: BlockingRule, left: str) -> str:
+    """SQL for the right-side values the nodes of `left` can join in `_rule_sql`: their own values
+    and, for a cross rule, those of the nodes the flipped condition reaches."""
+    if rule.same:
+        return f"SELECT ({', '.join(rule.same)}) FROM {left}"
+    left_cols, right_cols = ", ".join(rule.left), ", ".join(rule.right)
+    return (f"SELECT ({left_cols}) FROM {left} UNION ALL SELECT ({right_cols}) FROM cu_nodes "
+            f"WHERE ({left_cols}) IN (SELECT ({right_cols}) FROM {left})")
 
 
 def _rule_sql(rule: BlockingRule, left: str) -> str:
@@ -33,11 +49,12 @@ def _rule_sql(rule: BlockingRule, left: str) -> str:
         nodes = _capped(rule)
         return f"SELECT l.nid AS l, r.nid AS r FROM {nodes} l JOIN {nodes} r ON {on} AND l.nid < r.nid"
     flipped = " AND ".join([f"l.{b} = r.{a}" for a, b in rule.pairs] + [f"l.{f} IS NULL" for f in rule.right_lacks])
+    right = _capped(rule) if left == "cu_nodes" else _capped(rule, among=_reachable_blocks(rule, left))
     left = left if left != "cu_nodes" else _capped(rule, side="left")
     both = [on] if rule.same or left == "cu_nodes" else [on, flipped]
     return " UNION ALL ".join(
         f"SELECT least(l.nid, r.nid) AS l, greatest(l.nid, r.nid) AS r "
-        f"FROM {left} l JOIN {_capped(rule)} r ON {cond} AND l.nid <> r.nid" for cond in both)
+        f"FROM {left} l JOIN {right} r ON {cond} AND l.nid <> r.nid" for cond in both)
 
 
 def build_candidates(con: duckdb.DuckDBPyConnection, rules: list[BlockingRule],

@@ -155,13 +155,16 @@ def match_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConf
 
 
 def match_new_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConfig, state_schema: str, *,
-                      overrides: pd.DataFrame | None = None, progress: Progress | None = None) -> MatchResult:
+                      overrides: pd.DataFrame | None = None, progress: Progress | None = None,
+                      only_changed: bool = False) -> MatchResult:
     """Link the records in `source` that the saved state does not know yet; keep everything else.
 
     Only pairs touching a new record are proposed and scored (with the saved model); links
     accepted before are reused. Only the components a new record or a changed link touches are
     clustered again, so a new record can join, bridge or split existing customers while the rest
-    keep their saved clusters. Assignments cover all records, old and new.
+    keep their saved clusters. Assignments cover all records, old and new; with `only_changed`,
+    only those whose assignment may differ from the saved run's, flagged `regrouped` where their
+    cluster may have changed (see _changed_nodes).
     """
     timer = _Timer(progress)
     specs = comparison_specs(config)
@@ -178,7 +181,7 @@ def match_new_records(con: duckdb.DuckDBPyConnection, source: str, config: Match
     proposed = blocking.build_candidates(con, config.blocking, left="cu_new_nodes")
     timer.step("blocking")
     state.load_term_frequencies(con, state_schema)
-    scoring.build_node_frequencies(con, specs)
+    scoring.build_node_frequencies(con, specs, pairs="cu_candidates")
     scoring.build_gammas(con, specs)
     scoring.score_pairs(con, specs, model)
     timer.step("scoring")
@@ -190,12 +193,31 @@ def match_new_records(con: duckdb.DuckDBPyConnection, source: str, config: Match
     linking.best_links(con)
     linking.node_doubt(con, saved=f"{state_schema}.match_node_doubt")
     state.overlay(con, state_schema, "cu_all_labels", "cu_all_doubt")
-    assignments = linking.assignments(con, labels="cu_all_labels", doubt="cu_all_doubt")
+    if only_changed:
+        _changed_nodes(con)
+    assignments = linking.assignments(con, labels="cu_all_labels", doubt="cu_all_doubt",
+                                      nodes="cu_changed_nodes" if only_changed else None)
     timer.step("assignments")
     stats = _stats(con, refused, rebuilt, limited, proposed, **_whole_graph(state_schema))
     stats["new_records"] = int(con.sql("SELECT count(*) FROM cu_new_records").fetchall()[0][0])
     return MatchResult(assignments=assignments, model=model, limited=limited, refused=refused,
                        stats=stats, timings=timer.timings)
+
+
+def _changed_nodes(con: duckdb.DuckDBPyConnection) -> None:
+    """`cu_changed_nodes (nid, regrouped)`: the nodes whose records' assignments may differ from
+    the saved run's. Regrouped: the whole clusters holding a node clustered again or grown by new
+    records; a saved cluster lies inside one saved component, so each is wholly in or out. The
+    other nodes only got a new doubt (a new candidate they did not link to).
+    """
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE cu_changed_nodes AS
+        WITH regrouped AS (
+          SELECT nid FROM cu_all_labels WHERE cluster IN (
+            SELECT cluster FROM cu_all_labels
+            WHERE nid IN (SELECT nid FROM cu_labels UNION ALL SELECT nid FROM cu_grown_nodes)))
+        SELECT nid, true AS regrouped FROM regrouped
+        UNION ALL SELECT nid, false FROM cu_doubt WHERE nid NOT IN (SELECT nid FROM regrouped)""")
 
 
 def _saved_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, state_schema: str) -> FittedModel:

@@ -13,9 +13,11 @@ from pathlib import Path
 import duckdb
 
 from customer_unification.lib.matching.config import MatchConfig
-from customer_unification.lib.matching.resolve import Resolution, previous_assignments, read_overrides, resolve
+from customer_unification.lib.matching.resolve import (Resolution, previous_assignments, read_overrides, resolve,
+                                                       resolve_in_place)
 
 STATE_SCHEMA = "match"
+IDENTITY_MAP = f"{STATE_SCHEMA}.identity_map"
 _READERS = {".parquet": "read_parquet", ".csv": "read_csv_auto", ".jsonl": "read_json_auto",
             ".json": "read_json_auto", ".ndjson": "read_json_auto"}
 
@@ -42,17 +44,22 @@ def match_file(input_path: str | Path, config: MatchConfig, output_path: str | P
         has_previous = state_path is not None and con.sql(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'identity_map'",
             params=[STATE_SCHEMA]).fetchall()[0][0] > 0
-        previous = (previous_assignments(con.sql(f"SELECT * FROM {STATE_SCHEMA}.identity_map").df(), config.key)
-                    if has_previous else None)
         overrides = read_overrides(overrides_path) if overrides_path else None
         run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-        result = resolve(con, source, config, run_id=run_id, previous=previous,
-                         state_schema=STATE_SCHEMA if state_path else None, incremental=incremental,
-                         overrides=overrides, progress=progress)
-        con.register("cu_identity_out", result.identity_map)
-        result.identity_map.to_parquet(output_path, index=False)
+        if incremental and has_previous:  # rewrites only the rows it changes
+            result = resolve_in_place(con, source, config, run_id=run_id, state_schema=STATE_SCHEMA,
+                                      identity_map=IDENTITY_MAP, overrides=overrides, progress=progress)
+        else:
+            previous = (previous_assignments(con.sql(f"SELECT * FROM {IDENTITY_MAP}").df(), config.key)
+                        if has_previous else None)
+            result = resolve(con, source, config, run_id=run_id, previous=previous,
+                             state_schema=STATE_SCHEMA if state_path else None, incremental=incremental,
+                             overrides=overrides, progress=progress)
+            con.register("cu_identity_out", result.identity_map)
+            if state_path:
+                con.execute(f"CREATE OR REPLACE TABLE {IDENTITY_MAP} AS SELECT * FROM cu_identity_out")
+        _write_parquet(con, IDENTITY_MAP if state_path else "cu_identity_out", output_path)
         if state_path:
-            con.execute(f"CREATE OR REPLACE TABLE {STATE_SCHEMA}.identity_map AS SELECT * FROM cu_identity_out")
             con.execute(f"CREATE TABLE IF NOT EXISTS {STATE_SCHEMA}.id_lineage AS "
                         "SELECT * FROM (SELECT NULL::VARCHAR run_id, NULL::VARCHAR old_customer_id, "
                         "NULL::VARCHAR new_customer_id, NULL::VARCHAR reason, NULL::BIGINT records) WHERE false")
@@ -61,3 +68,8 @@ def match_file(input_path: str | Path, config: MatchConfig, output_path: str | P
         return result
     finally:
         con.close()
+
+
+def _write_parquet(con: duckdb.DuckDBPyConnection, table: str, path: str | Path) -> None:
+    quoted = str(path).replace("'", "''")
+    con.execute(f"COPY (SELECT * FROM {table}) TO '{quoted}' (FORMAT parquet)")

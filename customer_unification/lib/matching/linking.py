@@ -96,6 +96,7 @@ def _supported_pairs(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec]
     con.register("cu_extra_in", pd.DataFrame(sorted(pairs), columns=["l", "r"], dtype="int64"))
     con.execute("CREATE OR REPLACE TEMP TABLE cu_extra_pairs AS SELECT * FROM cu_extra_in")
     con.unregister("cu_extra_in")
+    scoring.add_node_frequencies(con, specs, "cu_extra_pairs")  # blocking never proposed them
     scoring.build_gammas(con, specs, candidates="cu_extra_pairs", out="cu_extra_gammas")
     scoring.score_pairs(con, specs, model, gammas="cu_extra_gammas", out="cu_extra_scores")
     found = {tuple(p) for p in con.sql(
@@ -220,13 +221,19 @@ def node_doubt(con: duckdb.DuckDBPyConnection, saved: str | None = None) -> None
         GROUP BY nid""")
 
 
-def assignments(con: duckdb.DuckDBPyConnection, labels: str = "cu_labels", doubt: str = "cu_doubt") -> pd.DataFrame:
+def assignments(con: duckdb.DuckDBPyConnection, labels: str = "cu_labels", doubt: str = "cu_doubt",
+                nodes: str | None = None) -> pd.DataFrame:
     """Per record (`cu_records`): cluster, confidence (the strongest link holding it in, or the
     certainty of standing alone) and what matched it (that link's rule, probabilistic, identical
-    record or unmatched). `labels` and `doubt` as made by best_links and node_doubt."""
+    record or unmatched). `labels` and `doubt` as made by best_links and node_doubt.
+
+    `nodes`: a table (nid, ...): only the records of its nodes, with its other columns.
+    """
+    only = f"JOIN {nodes} only_nodes USING (nid)" if nodes else ""
     return con.sql(f"""
         SELECT rec.record_key, lb.cluster,
           CAST(round(coalesce(lb.best_probability, 1 - coalesce(d.p, 0)), 4) AS DOUBLE) AS match_confidence,
           coalesce(lb.best_link, CASE WHEN n.records > 1 THEN 'identical record' ELSE 'unmatched' END) AS matched_by
-        FROM cu_records rec JOIN {labels} lb USING (nid) JOIN cu_nodes n USING (nid) LEFT JOIN {doubt} d USING (nid)
+          {", only_nodes.* EXCLUDE (nid)" if nodes else ""}
+        FROM cu_records rec {only} JOIN {labels} lb USING (nid) JOIN cu_nodes n USING (nid) LEFT JOIN {doubt} d USING (nid)
         ORDER BY rec.rid""").df()

@@ -17,6 +17,7 @@ ranks and sha256 on 1M string keys are several times faster there. Python only l
 """
 
 import hashlib
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import duckdb
@@ -27,6 +28,8 @@ from numpy.typing import ArrayLike
 ID_PREFIX = "CU"
 ID_HASH_CHARS = 14
 LINEAGE_COLUMNS = ["run_id", "old_customer_id", "new_customer_id", "reason", "records"]
+# Which of the given ids exist already: the ids beyond `previous` that a minted id must avoid.
+KnownIds = Callable[[Collection[str]], set[str]]
 
 _PER_CLUSTER_SQL = "SELECT c, min(key) AS min_key, count(*) AS size FROM records GROUP BY c"
 
@@ -79,9 +82,14 @@ def mint_id(key: str, attempt: int = 0) -> str:
     return ID_PREFIX + hashlib.sha256(salted.encode()).hexdigest()[:ID_HASH_CHARS].upper()
 
 
-def assign_stable_ids(clusters: pd.DataFrame, previous: pd.DataFrame | None, run_id: str) -> StableIdResult:
+def assign_stable_ids(clusters: pd.DataFrame, previous: pd.DataFrame | None, run_id: str,
+                      known_ids: KnownIds | None = None) -> StableIdResult:
     """Give every cluster of `clusters` (record_key, cluster) a customer_id, reusing the ids of
-    `previous` (record_key, customer_id: last run's assignments) where the cluster inherited them."""
+    `previous` (record_key, customer_id: last run's assignments) where the cluster inherited them.
+
+    `known_ids`: when `previous` holds only the customers some clusters overlap (an incremental
+    run passes the touched ones), the lookup of all other existing ids, so none is minted again.
+    """
     if previous is None:
         previous = pd.DataFrame({"record_key": pd.Series(dtype=object), "customer_id": pd.Series(dtype=object)})
     for frame, columns, name in [(clusters, {"record_key", "cluster"}, "clusters"),
@@ -112,7 +120,9 @@ def assign_stable_ids(clusters: pd.DataFrame, previous: pd.DataFrame | None, run
         # Rule 5: old ids with no records left at all.
         retired = con.sql("SELECT customer_id, count(*) AS n FROM previous"
                           " WHERE customer_id NOT IN (SELECT customer_id FROM overlap) GROUP BY 1 ORDER BY 1").df()
-        _salt_clashes(con, to_mint)
+        if known_ids is not None:
+            to_mint["clash"] |= to_mint["minted"].isin(known_ids(to_mint["minted"]))
+        _salt_clashes(con, to_mint, known_ids)
 
     ids = np.empty(len(labels), dtype=object)
     ids[kept["c"].to_numpy()] = kept["customer_id"].to_numpy(dtype=object)
@@ -145,7 +155,7 @@ def assign_stable_ids(clusters: pd.DataFrame, previous: pd.DataFrame | None, run
     return StableIdResult(assignments=assignments, lineage=lineage, stats=stats)
 
 
-def _salt_clashes(con: duckdb.DuckDBPyConnection, to_mint: pd.DataFrame) -> None:
+def _salt_clashes(con: duckdb.DuckDBPyConnection, to_mint: pd.DataFrame, known_ids: KnownIds | None) -> None:
     """Re-mint clashing ids in place as mint_id(key, 1), mint_id(key, 2) ... until the id is neither
     an old id nor minted by another cluster. Clashes are few (mostly split pieces holding the old
     cluster's smallest key), so this loops over them only, asking DuckDB about old ids once a round."""
@@ -157,6 +167,7 @@ def _salt_clashes(con: duckdb.DuckDBPyConnection, to_mint: pd.DataFrame) -> None
         salted = {i: mint_id(to_mint.at[i, "min_key"], attempt) for i in pending}
         con.register("salted", pd.DataFrame({"id": list(salted.values())}, dtype=object))
         old = set(con.sql("SELECT id FROM salted WHERE id IN (SELECT customer_id FROM previous)").fetchnumpy()["id"])
+        old |= known_ids(list(salted.values())) if known_ids is not None else set()
         pending = []
         for i, new_id in salted.items():
             if new_id in old or new_id in taken:

@@ -4,10 +4,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from customer_unification.lib.matching.resolve import previous_assignments, read_overrides, resolve, split_record_key
+from customer_unification.lib.matching.resolve import (previous_assignments, read_overrides, resolve,
+                                                       resolve_in_place, split_record_key)
 
 from .conftest import people
-from .test_engine import background
+from .test_engine import BRIDGE, CUSTOMERS, HOUSEHOLD, STRANGER, background
 
 
 def run(frame, config, previous=None, overrides=None, run_id="r"):
@@ -56,6 +57,33 @@ def test_unmerge_by_override_mints_a_new_id_with_lineage(config):
     assert ids(second)["crm|u1"] != ids(second)["shop|u2"]
     assert ids(first)["crm|u1"] in (ids(second)["crm|u1"], ids(second)["shop|u2"])  # one side keeps the id
     assert list(second.ids.lineage["reason"]) == ["split"]
+
+
+def test_in_place_incremental_run_writes_what_a_whole_incremental_run_does(config):
+    """Same ids, lineage, stats and identity map, though only the changed rows are rewritten."""
+    outcomes = []
+    for in_place in (False, True):
+        con = duckdb.connect()
+        con.register("base", people(*background(), *CUSTOMERS))
+        first = resolve(con, "base", config, run_id="r1", state_schema="state")
+        con.register("first_map", first.identity_map)
+        con.execute("CREATE TABLE state.identity_map AS SELECT * FROM first_map")
+        con.register("batch", people(BRIDGE, STRANGER, HOUSEHOLD, CUSTOMERS[0] | {"source": "shop"}))
+        if in_place:
+            second = resolve_in_place(con, "batch", config, run_id="r2", state_schema="state",
+                                      identity_map="state.identity_map")
+            written = len(second.identity_map)
+        else:
+            second = resolve(con, "batch", config, run_id="r2", state_schema="state", incremental=True,
+                             previous=previous_assignments(first.identity_map, config.key))
+            con.register("second_map", second.identity_map)
+            con.execute("CREATE OR REPLACE TABLE state.identity_map AS SELECT * FROM second_map")
+        identity = con.sql("SELECT * FROM state.identity_map ORDER BY ALL").df()
+        outcomes.append((identity, second.ids.lineage, second.ids.stats))
+    (whole_map, whole_lineage, whole_stats), (map_, lineage, stats) = outcomes
+    assert map_.equals(whole_map) and lineage.equals(whole_lineage) and stats == whole_stats
+    assert stats["created"] and stats["merged"] and stats["split"]
+    assert written < len(map_) / 2
 
 
 def test_record_keys_split_back_into_key_columns():

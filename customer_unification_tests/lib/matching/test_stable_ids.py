@@ -153,6 +153,14 @@ def test_minted_id_already_used_by_a_previous_customer_is_salted():
     assert (None, mint_id("n1", 1), "created", 2) in lineage_rows(result)
 
 
+def test_minted_id_of_a_customer_passed_as_known_is_salted_too():
+    # an incremental run passes only the touched customers as previous; the others are known ids
+    known = {mint_id("n1"), mint_id("m1"), mint_id("m1", 1)}
+    result = assign_stable_ids(clusters_of(["n1"], ["m1"]), None, "r",
+                               known_ids=lambda candidates: set(candidates) & known)
+    assert ids(result) == {"n1": mint_id("n1", 1), "m1": mint_id("m1", 2)}
+
+
 def test_split_piece_holding_the_old_smallest_key_does_not_reuse_the_old_id():
     # A natural collision: the old id was minted from "a", which now sits in the smaller piece.
     first = assign_stable_ids(clusters_of(["a", "b", "c"]), None, "r1")
