@@ -48,4 +48,6 @@ def run_job(job_name: str = "unify_all", selection: str | None = None, log_level
               if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed]
     planned = {k.to_user_string() for k in job.asset_layer.executable_asset_keys}
     done = {e.asset_key.to_user_string() for e in events if e.event_type_value == "ASSET_MATERIALIZATION"}
-    return RunOutcome(result.run_id, result.success and not failed, failed, sorted(planned - done))
+    # an optional asset that chose not to run (publishing without a target) says so in an observation
+    skipped = {e.asset_key.to_user_string() for e in events if e.event_type_value == "ASSET_OBSERVATION"}
+    return RunOutcome(result.run_id, result.success and not failed, failed, sorted(planned - done - skipped))

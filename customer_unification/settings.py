@@ -125,3 +125,9 @@ def dagster_home() -> Path:
     if not config.exists() and (REPO_ROOT / "dagster.yaml").exists():
         config.symlink_to(REPO_ROOT / "dagster.yaml")
     return home
+
+
+def publish_url() -> str | None:
+    """CU_PUBLISH_URL: the PostgreSQL database (SQLAlchemy URL) that golden profiles, segment membership
+    and audiences are published to; unset = no publishing (the publish asset is skipped)."""
+    return os.environ.get("CU_PUBLISH_URL") or None

@@ -1,0 +1,1 @@
+"""Publishing: golden profiles, segment membership and audiences copied to PostgreSQL."""
