@@ -72,7 +72,7 @@ def build_audiences_asset(context: dg.AssetExecutionContext, warehouse: DuckDBWa
 @dg.asset(
     key=["activation", "audience_exports"], group_name="activation", kinds={"csv", "parquet", "sql"},
     owners=OWNERS, deps=[MEMBERS],
-    description="Every audience as CSV and Parquet files with a manifest (data/exports/<run>/), and in the SQL "
+    description="Every audience as CSV and Parquet files with a manifest (`data/exports/<run_id>/`), and in the SQL "
                 "destination CU_ACTIVATION_SQL_URL (idempotent per audience); then the contacts are recorded "
                 "in activation.contact_history for the frequency cap.",
 )

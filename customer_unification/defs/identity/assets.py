@@ -39,7 +39,7 @@ def _spec(table: str, description: str, **kw) -> dg.AssetSpec:
     name="resolve_identities",
     specs=[
         _spec("customer_identity_map", "One row per staged record: source, source_record_id, customer_id "
-              "(stable across runs), match_confidence and matched_by (rule:<identifier>, probabilistic, "
+              "(stable across runs), match_confidence and matched_by (`rule:email`, `rule:phone`, … , probabilistic, "
               "override:must_link, identical record, unmatched)."),
         _spec("record_links", "Every link the run accepted or refused between two records, with the "
               "rule or the match weight/probability and the agreement level of each compared field."),

@@ -77,6 +77,7 @@ def build_unified_records(contracts: list[SourceContract]) -> dg.AssetsDefinitio
         group_name="staging",
         deps=[dg.AssetKey(["staging", t]) for t in tables],
         kinds={"duckdb", "sql"},
+        owners=sorted({owner for c in contracts for owner in c.owners}),
         description="Every staged record of every source in the canonical schema (a view over the "
                     "staging tables): the input of identity resolution. Rebuilt only when every "
                     "source's gates passed, so nothing downstream runs on a failed delivery.",

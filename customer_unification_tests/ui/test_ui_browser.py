@@ -1,0 +1,298 @@
+"""The Dagster UI, checked in a real browser.
+
+The small demo estate is materialised into a temp warehouse and a persistent temp DAGSTER_HOME
+(so the run is in the instance the UI reads), then the real `dagster dev -w workspace.yaml` is
+started from the repo root and headless Chromium (the system browser, driven by Playwright)
+opens the catalog, the lineage, an asset group, the identity map's checks, a golden-profile page
+and the runs. Screenshots land in a temp folder (printed) and, when writable, in data/reports/ui/.
+
+Needs a Chromium binary: /usr/bin/chromium (Debian `chromium`), or the path in CU_CHROMIUM.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from customer_unification.pipeline import load_definitions, whole_run_tags
+from customer_unification.settings import REPO_ROOT
+
+pytestmark = pytest.mark.slow
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra: pip install -e '.[dev]'")
+
+TIMEOUT_MS = 60_000  # every wait for the UI: generous, never a fixed sleep
+SERVER_START_TIMEOUT_S = 180  # `dagster dev` is ready in ~8 s on an idle machine, ~30 s on a busy one
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+                 "--disable-dev-shm-usage"]
+LAYER_ASSETS = {  # one asset per layer of the flow; all must be listed in the catalog
+    "sources": "sources / crm_contacts",
+    "staging": "staging / unified_records",
+    "identity": "identity / customer_identity_map",
+    "profiles": "profiles / golden_profiles",
+    "segments": "segments / segment_membership",
+    "activation": "activation / audience_members",
+}
+IDENTITY_CHECKS = ["cluster_size", "great_expectations", "one_customer_per_record", "stable_vs_previous_run"]
+
+
+def chromium_path() -> str | None:
+    candidates = [os.environ.get("CU_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
+                  shutil.which("chromium-browser"), shutil.which("google-chrome")]
+    return next((c for c in candidates if c and Path(c).is_file() and os.access(c, os.X_OK)), None)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def graphql(base: str, query: str) -> dict:
+    request = urllib.request.Request(f"{base}/graphql", data=json.dumps({"query": query}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+LOCATION_QUERY = """{ workspaceOrError { __typename ... on Workspace { locationEntries {
+    name loadStatus locationOrLoadError { __typename ... on PythonError { message } } } } } }"""
+
+
+def wait_until_ready(base: str, process: subprocess.Popen, log: Path) -> None:
+    """Until the webserver answers and the code location has loaded (or the server died)."""
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    last = "no answer yet"
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"dagster dev exited with {process.returncode}:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(f"{base}/server_info", timeout=5) as response:
+                json.load(response)
+            entries = graphql(base, LOCATION_QUERY)["data"]["workspaceOrError"]["locationEntries"]
+            last = repr(entries)
+            if entries and all(e["loadStatus"] == "LOADED" for e in entries):
+                errors = [e for e in entries if e["locationOrLoadError"]["__typename"] == "PythonError"]
+                assert not errors, f"code location failed to load: {errors}"
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError, KeyError, TypeError, ValueError) as exc:
+            last = repr(exc)
+        time.sleep(0.5)  # polling interval, not a wait for the UI
+    pytest.fail(f"dagster dev not ready after {SERVER_START_TIMEOUT_S}s ({last}):\n{log.read_text()[-4000:]}")
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    """Ctrl-C the whole group (webserver, daemon, code server), escalating if it lingers."""
+    for sig, grace in ((signal.SIGINT, 30), (signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            continue
+        # the leader is gone; its children get the same signal and a moment to follow
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(process.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """Checked first, so a machine without a browser skips before anything is materialised."""
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("no Chromium binary (apt-get install chromium, or set CU_CHROMIUM)")
+    return executable
+
+
+@pytest.fixture(scope="module")
+def ui_env(small_estate, tmp_path_factory) -> Iterator[dict]:
+    """A temp warehouse and a persistent temp Dagster instance, in this process's environment."""
+    root = tmp_path_factory.mktemp("ui")
+    home = root / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").symlink_to(REPO_ROOT / "dagster.yaml")  # telemetry off, nux off
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CU_WAREHOUSE_PATH", str(root / "warehouse.duckdb"))
+        mp.setenv("CU_DEMO_DATA_DIR", str(small_estate))
+        mp.setenv("CU_EXPORTS_DIR", str(root / "exports"))
+        mp.setenv("DAGSTER_HOME", str(home))
+        mp.delenv("CU_SOURCES_CONFIG", raising=False)
+        yield {"root": root, "home": home, "env": dict(os.environ)}
+
+
+@pytest.fixture(scope="module")
+def dagster_dev(ui_env) -> Iterator[tuple]:
+    """`dagster dev -w workspace.yaml` from the repo root on a free port, as `make ui` runs it."""
+    port = free_port()
+    log = ui_env["root"] / "dagster_dev.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+            cwd=REPO_ROOT, env=ui_env["env"], stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)
+    try:
+        yield process, f"http://127.0.0.1:{port}", log
+    finally:
+        stop_process_group(process)
+
+
+@pytest.fixture(scope="module")
+def ui(ui_env, dagster_dev) -> dict:
+    """The demo estate materialised into the instance while the server boots; then the server ready."""
+    job = load_definitions().resolve_job_def("unify_all")
+    with dg.DagsterInstance.get() as instance:
+        assert instance.is_persistent and Path(instance.root_directory) == ui_env["home"]
+        result = job.execute_in_process(instance=instance, raise_on_error=False, tags=whole_run_tags(job))
+    failed = [e.asset_check_evaluation_data.check_name for e in result.all_events
+              if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed]
+    assert result.success and not failed, failed
+    process, base, log = dagster_dev
+    wait_until_ready(base, process, log)
+    return {"base": base, "run_id": result.run_id}
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("ui_screenshots")
+    print(f"\nUI screenshots: {folder}")
+    yield folder
+    published = REPO_ROOT / "data" / "reports" / "ui"
+    try:
+        published.mkdir(parents=True, exist_ok=True)
+        for png in folder.glob("*.png"):
+            shutil.copy2(png, published / png.name)
+        print(f"UI screenshots copied to {published}")
+    except OSError as exc:  # a read-only checkout keeps them in the temp folder only
+        print(f"UI screenshots not copied to {published}: {exc}")
+
+
+@pytest.fixture(scope="module")
+def browser(chromium) -> Iterator:
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(chromium, ui, browser, screenshots, request) -> Iterator:
+    # order matters: skip without a browser, then materialise and serve, then start Playwright
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, base_url=ui["base"])
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    opened = context.new_page()
+    failures_before = request.session.testsfailed
+    yield opened
+    if request.session.testsfailed > failures_before:  # what the browser showed when the test failed
+        try:
+            opened.screenshot(path=str(screenshots / f"FAILED-{request.node.name}.png"))
+        except sync_api.Error:
+            pass
+    context.close()
+
+
+def expect(locator):
+    return sync_api.expect(locator)
+
+
+def visible(page, text: str, exact: bool = True):
+    locator = page.get_by_text(text, exact=exact).first
+    expect(locator).to_be_visible(timeout=TIMEOUT_MS)
+    return locator
+
+
+def snap(page, screenshots: Path, name: str) -> None:
+    page.screenshot(path=str(screenshots / f"{name}.png"))
+
+
+def test_catalog_and_lineage_show_every_layer(page, screenshots):
+    selection = " or ".join(f'key:"{label.replace(" / ", "/")}"' for label in LAYER_ASSETS.values())
+    page.goto("/assets?" + urllib.parse.urlencode({"asset-selection": selection}))
+    for label in LAYER_ASSETS.values():
+        visible(page, label)
+    visible(page, "One row per staged record", exact=False)  # descriptions are shown
+    # every row's status has loaded and is a materialisation of this run's assets
+    expect(page.get_by_text("Materialized", exact=True)).to_have_count(len(LAYER_ASSETS), timeout=TIMEOUT_MS)
+    expect(page.get_by_text("Never materialized")).to_have_count(0)
+    snap(page, screenshots, "01_catalog_one_asset_per_layer")
+
+    page.goto("/assets")  # the whole catalog, unfiltered
+    visible(page, "activation / audience_exports")
+    snap(page, screenshots, "02_catalog")
+
+    page.goto("/asset-groups")  # global lineage: one node per group (= layer)
+    for group in LAYER_ASSETS:
+        visible(page, group)
+    snap(page, screenshots, "03_lineage_groups")
+
+    page.goto("/locations/customer_unification/asset-groups/identity")
+    visible(page, "customer_identity_map")
+    visible(page, "4 / 4 Passed")  # the map's blocking checks, as the group graph summarises them
+    snap(page, screenshots, "04_identity_group_graph")
+
+
+def test_identity_map_checks_passed(page, screenshots):
+    page.goto("/assets/identity/customer_identity_map?view=checks")
+    for check in IDENTITY_CHECKS:
+        visible(page, check)
+    page.get_by_text("one_customer_per_record", exact=True).first.click()
+    expect(page).to_have_url(re.compile(r"checkDetail=one_customer_per_record"), timeout=TIMEOUT_MS)
+    visible(page, "Every staged record has exactly one customer_id", exact=False)  # the check's description
+    visible(page, "Passed")  # latest evaluation result
+    visible(page, "records_without_customer")  # its metadata
+    expect(page.get_by_text("Succeeded", exact=True)).to_have_count(len(IDENTITY_CHECKS), timeout=TIMEOUT_MS)
+    expect(page.get_by_text("Failed", exact=True)).to_have_count(0)
+    snap(page, screenshots, "05_identity_map_checks")
+
+    page.goto("/assets/identity/customer_identity_map")
+    visible(page, "Row count")
+    visible(page, "DuckDB")  # kinds
+    visible(page, "records_by_matched_by")  # metadata
+    snap(page, screenshots, "06_identity_map_overview")
+
+    page.goto("/assets/profiles/golden_profiles")
+    visible(page, "One row per customer_id", exact=False)
+    visible(page, "completeness")
+    visible(page, "crm-analytics")  # owner
+    snap(page, screenshots, "07_golden_profiles_overview")
+
+
+def test_latest_run_succeeded(page, screenshots, ui):
+    run_id = ui["run_id"]
+    page.goto("/runs")
+    visible(page, run_id[:8])
+    visible(page, "unify_all")
+    visible(page, "Success")
+    expect(page.get_by_text("Failure", exact=True)).to_have_count(0)
+    snap(page, screenshots, "08_runs")
+
+    page.goto(f"/runs/{run_id}")
+    visible(page, "Success")
+    # the step panel once the run's logs are loaded: every step succeeded, none errored or left out
+    expect(page.get_by_text(re.compile(r"^Succeeded \([1-9][0-9]*\)$")).first).to_be_visible(timeout=TIMEOUT_MS)
+    visible(page, "Errored (0)")
+    expect(page.get_by_text(re.compile(r"^Not executed \([1-9]"))).to_have_count(0)
+    expect(page.get_by_text("Loading run logs", exact=False)).to_have_count(0, timeout=TIMEOUT_MS)
+    snap(page, screenshots, "09_run")
