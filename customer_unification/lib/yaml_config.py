@@ -27,20 +27,7 @@ def load_yaml_config(model: type[Model], path: str | Path | None, *, package: st
     `merge(inherited, own)` combines an extended parent's dump with the file's own keys (see
     `merge_sections`); the default is a shallow merge where the file's keys win.
     """
-    if path is None:
-        text, label = resources.files(package).joinpath(default_file).read_text(encoding="utf-8"), default_file
-    else:
-        label = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"{label}: cannot read {what} config ({exc.strerror})") from exc
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{label}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"{label}: expected a mapping at the top level")
+    label, data = read_yaml_mapping(path, package=package, default_file=default_file, what=what)
     base = data.pop("extends", None)
     if base is not None:  # start from another config (`default` = the bundled one)
         if path is None:
@@ -56,6 +43,26 @@ def load_yaml_config(model: type[Model], path: str | Path | None, *, package: st
         return model.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"{label}: invalid {what} config: {describe(exc)}") from exc
+
+
+def read_yaml_mapping(path: str | Path | None, *, package: str, default_file: str, what: str,
+                      yaml_hint: str = "") -> tuple[str, dict]:
+    """(label, data) of a YAML file whose top level must be a mapping; `label` names it in errors."""
+    if path is None:
+        text, label = resources.files(package).joinpath(default_file).read_text(encoding="utf-8"), default_file
+    else:
+        label = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{label}: cannot read {what} config ({exc.strerror})") from exc
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{label}: not valid YAML{yaml_hint}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{label}: expected a mapping at the top level")
+    return label, data
 
 
 def merge_sections(*sections: str) -> Callable[[dict, dict], dict]:

@@ -36,15 +36,14 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from customer_unification.lib.profiles.traits import TRAIT_DEFINITIONS
 from customer_unification.lib.sources.canonical import CHANNELS, CONSENT_CHANNELS
+from customer_unification.lib.yaml_config import ConfigError, read_yaml_mapping
 
 OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "in", "not_in", "between", "is_null", "not_null")
 WINDOW_UNITS = ("day", "week", "month", "year")
@@ -72,10 +71,6 @@ TRAITS = tuple(name for name in TRAIT_DEFINITIONS if name != "customer_id")
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _WINDOW = re.compile(r"^\s*(\d+)\s*([a-z]+?)s?\s*$")
-
-
-class ConfigError(ValueError):
-    """A segments configuration that cannot be used; the message names the file, segment and field."""
 
 
 class _Invalid(ValueError):
@@ -319,22 +314,8 @@ def _resolved(path: str | Path | None, seen: tuple[str, ...] = ()) -> tuple[str,
 
 
 def _read(path: str | Path | None) -> tuple[str, dict]:
-    if path is None:
-        source = resources.files(__package__).joinpath("default_segments.yaml")
-        text, label = source.read_text(encoding="utf-8"), "default_segments.yaml"
-    else:
-        label = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"{label}: cannot read segments config ({exc.strerror})") from exc
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{label}: not valid YAML (quote operators, e.g. op: \">=\"): {exc}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"{label}: expected a mapping at the top level")
-    return label, data
+    return read_yaml_mapping(path, package=__package__, default_file="default_segments.yaml", what="segments",
+                             yaml_hint=' (quote operators, e.g. op: ">=")')
 
 
 def _merge(parent: dict, own: dict, label: str) -> dict:
