@@ -22,6 +22,15 @@ from customer_unification.resources.quality import GreatExpectationsRunner
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
 MAP_KEY = dg.AssetKey(["identity", "customer_identity_map"])
+MAP_COLUMNS = {
+    "source": "the source system's name in the sources YAML",
+    "source_record_id": "the source's record key as text (composite keys joined by '|')",
+    "customer_id": "the person behind the record: 'CU' + 14 hex digits, stable across runs",
+    "match_confidence": "how sure the link into the customer is (0-1): 1 for rule links, else the "
+                        "strongest link's match probability; for a lone record, how sure it is alone",
+    "matched_by": "rule:email, rule:phone, ... (the deciding rule), probabilistic, override:must_link, "
+                  "identical record or unmatched",
+}
 KINDS = {"duckdb", "sql"}
 OWNERS = ["team:identity"]
 
@@ -38,7 +47,9 @@ def _spec(table: str, description: str, **kw) -> dg.AssetSpec:
 @dg.multi_asset(
     name="resolve_identities",
     specs=[
-        _spec("customer_identity_map", "One row per staged record: source, source_record_id, customer_id "
+        _spec("customer_identity_map", metadata={"dagster/column_schema": dg.TableSchema(columns=[
+            dg.TableColumn(name, description=text) for name, text in MAP_COLUMNS.items()])},
+              description="One row per staged record: source, source_record_id, customer_id "
               "(stable across runs), match_confidence and matched_by (`rule:email`, `rule:phone`, … , probabilistic, "
               "override:must_link, identical record, unmatched)."),
         _spec("record_links", "Every link the run accepted or refused between two records, with the "

@@ -11,9 +11,10 @@ from customer_unification.defs.metadata import counts_markdown
 from customer_unification.lib.governance import IdentifierHasher, suppression_key
 from customer_unification.lib.governance.suppression import load_suppression, suppressed_rows
 from customer_unification.lib.profiles.config import load_profiles_config
-from customer_unification.lib.profiles.consent import build_consent_ledger, grant_permissions
-from customer_unification.lib.profiles.contact_points import build_contact_points
-from customer_unification.lib.profiles.survivorship import build_golden_profiles
+from customer_unification.lib.profiles.consent import (LEDGER_COLUMNS, STATEMENT_COLUMNS, build_consent_ledger,
+                                                       grant_permissions)
+from customer_unification.lib.profiles.contact_points import CONTACT_POINT_COLUMNS, build_contact_points
+from customer_unification.lib.profiles.survivorship import PROFILE_COLUMNS, PROVENANCE_COLUMNS, build_golden_profiles
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
 KINDS = {"duckdb", "sql"}
@@ -32,9 +33,10 @@ GATES = {
 ON_GOLDEN = ("one_profile_per_customer", "forgotten_people_absent")
 
 
-def _spec(key: dg.AssetKey | list[str], description: str) -> dg.AssetSpec:
+def _spec(key: dg.AssetKey | list[str], description: str, columns: dict[str, str]) -> dg.AssetSpec:
     return dg.AssetSpec(key, group_name="profiles", kinds=KINDS, owners=OWNERS, deps=UPSTREAM,
-                        description=description)
+                        description=description, metadata={"dagster/column_schema": dg.TableSchema(
+                            columns=[dg.TableColumn(name, description=text) for name, text in columns.items()])})
 
 
 @dg.multi_asset(
@@ -42,17 +44,19 @@ def _spec(key: dg.AssetKey | list[str], description: str) -> dg.AssetSpec:
     specs=[
         _spec(GOLDEN, "One row per customer_id: the surviving name, birth date, email, phones and postal "
                       "address (chosen by the survivorship rules in CU_PROFILES_CONFIG), each with the source, "
-                      "record and time it came from."),
+                      "record and time it came from.", PROFILE_COLUMNS),
         _spec(["profiles", "profile_provenance"], "One row per customer and golden field: the winning source "
-                                                  "record, its time, the rule that decided and how many values competed."),
+                                                  "record, its time, the rule that decided and how many values competed.",
+              PROVENANCE_COLUMNS),
         _spec(["profiles", "contact_points"], "Every email, phone (mobile / landline), postal address, social "
                                               "handle, loyalty card, device and cookie of each customer, with "
-                                              "first/last seen, sources and whether it is the golden one."),
+                                              "first/last seen, sources and whether it is the golden one.",
+              CONTACT_POINT_COLUMNS),
         _spec(LEDGER, "Consent per customer x channel (email, sms, phone, mail, social): the most restrictive "
                       "state wins unless a newer grant comes from a source allowed to grant; never upgraded "
-                      "silently (no statement = unknown)."),
+                      "silently (no statement = unknown).", LEDGER_COLUMNS),
         _spec(["profiles", "consent_statements"], "Every consent statement behind the ledger: record, channel, "
-                                                  "state, when, and whether the source may grant."),
+                                                  "state, when, and whether the source may grant.", STATEMENT_COLUMNS),
     ],
     check_specs=[dg.AssetCheckSpec(name, asset=GOLDEN if name in ON_GOLDEN else LEDGER, blocking=True,
                                    description=text) for name, text in GATES.items()],

@@ -19,7 +19,7 @@ RECORD_TIME = "coalesce(r.updated_at, r.consent_updated_at, r.event_ts, r.create
 
 # Staged columns profiles read, with the type they are read as (a view may type an all-NULL
 # column as NULL, so every column is cast).
-PROFILE_COLUMNS: dict[str, str] = {
+RECORD_COLUMN_TYPES: dict[str, str] = {
     "crm_id": "VARCHAR", "loyalty_card": "VARCHAR", "cookie_id": "VARCHAR", "device_id": "VARCHAR",
     "social_handle": "VARCHAR",
     "title": "VARCHAR", "first_name": "VARCHAR", "middle_name": "VARCHAR", "last_name": "VARCHAR",
@@ -63,9 +63,9 @@ def trust_values(source_trust: Mapping[str, int]) -> str:
 def customer_records_sql(records: str, identity_map: str, source_trust: Mapping[str, int],
                          config: ProfilesConfig) -> str:
     """SELECT of every mapped record: customer_id, source, source_record_id, trust_rank,
-    observed_at, phone_type (effective), email_bounced, and the PROFILE_COLUMNS."""
+    observed_at, phone_type (effective), email_bounced, and the RECORD_COLUMN_TYPES."""
     records, identity_map = table_name(records), table_name(identity_map)
-    columns = ",\n  ".join(f"CAST(r.{c} AS {t}) AS {c}" for c, t in PROFILE_COLUMNS.items())
+    columns = ",\n  ".join(f"CAST(r.{c} AS {t}) AS {c}" for c, t in RECORD_COLUMN_TYPES.items())
     mobile_channels = sql_text_list(config.mobile_evidence_channels)
     bounce_types = sql_text_list(config.bounce_event_types)
     # Numbers and addresses are global facts: a number that took an SMS is a mobile, an address
