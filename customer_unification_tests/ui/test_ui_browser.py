@@ -117,10 +117,11 @@ def stop_process_group(process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    """Checked first, so a machine without a browser skips before anything is materialised."""
+    """Checked first, so a machine without a browser fails fast, before anything is materialised
+    (.ci/run installs Debian's chromium)."""
     executable = chromium_path()
     if executable is None:
-        pytest.skip("no Chromium binary (apt-get install chromium, or set CU_CHROMIUM)")
+        pytest.fail("no Chromium binary: apt-get install chromium, or set CU_CHROMIUM to one")
     return executable
 
 
