@@ -13,13 +13,12 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_profiles import OUT, materialize  # noqa: E402
+from bench_profiles import OUT, materialize, report_medians, run_child  # noqa: E402
 
 SELECTION = "group:segments or group:activation or group:analytics"
 
@@ -46,22 +45,11 @@ def main() -> None:
                        env={**env, "CU_WAREHOUSE_PATH": str(with_profiles)})
     warehouse = OUT / "bench_activation.duckdb"
     runs = []
-    for i in range(args.repeat):
+    for _ in range(args.repeat):
         shutil.copyfile(with_profiles, warehouse)
         shutil.rmtree(OUT / "exports", ignore_errors=True)
-        child = subprocess.run([sys.executable, __file__, "--child", SELECTION], capture_output=True, text=True,
-                               check=True, env={**env, "CU_WAREHOUSE_PATH": str(warehouse)})
-        runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
-        print(f"run {i + 1}: {runs[-1]['wall_s']}s, peak {runs[-1]['peak_rss_mb']} MB, steps {runs[-1]['steps_s']}")
-    summary = {
-        "benchmark": "segments+activation+analytics", "people": args.people,
-        "median_wall_s": statistics.median(r["wall_s"] for r in runs),
-        "median_peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs),
-        "median_steps_s": {k: statistics.median(r["steps_s"][k] for r in runs) for k in runs[0]["steps_s"]},
-    }
-    with (OUT / "results.jsonl").open("a") as fh:
-        fh.write(json.dumps(summary) + "\n")
-    print(json.dumps(summary, indent=2))
+        runs.append(run_child([__file__, "--child", SELECTION], {**env, "CU_WAREHOUSE_PATH": str(warehouse)}))
+    report_medians(runs, benchmark="segments+activation+analytics", people=args.people)
 
 
 if __name__ == "__main__":

@@ -81,15 +81,25 @@ def main() -> None:
         print(f"base warehouse (sources -> identity) built in {time.perf_counter() - started:.0f}s")
     runs = []
     warehouse = OUT / "bench_profiles.duckdb"
-    for i in range(args.repeat):
+    for _ in range(args.repeat):
         shutil.copyfile(base, warehouse)
-        child = subprocess.run([sys.executable, __file__, "--people", str(args.people), "--child", "profiles"],
-                               env={**env, "CU_WAREHOUSE_PATH": str(warehouse)}, capture_output=True, text=True,
-                               check=True)
-        runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
-        print(f"run {i + 1}: {runs[-1]['wall_s']}s, peak {runs[-1]['peak_rss_mb']} MB, steps {runs[-1]['steps_s']}")
+        runs.append(run_child([__file__, "--people", str(args.people), "--child", "profiles"],
+                              {**env, "CU_WAREHOUSE_PATH": str(warehouse)}))
+    report_medians(runs, benchmark="profiles", people=args.people, **counts(str(warehouse)))
+
+
+def run_child(args: list[str], env: dict) -> dict:
+    """One repeat in a fresh process; its last stdout line is the figures."""
+    child = subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, check=True)
+    run = json.loads(child.stdout.strip().splitlines()[-1])
+    print(f"wall {run['wall_s']}s, peak {run['peak_rss_mb']} MB, steps {run['steps_s']}")
+    return run
+
+
+def report_medians(runs: list[dict], **labels) -> None:
+    """Medians over the repeats, printed and appended to bench/out/results.jsonl."""
     summary = {
-        "benchmark": "profiles", "people": args.people, **counts(str(warehouse)),
+        **labels,
         "median_wall_s": statistics.median(r["wall_s"] for r in runs),
         "median_peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs),
         "median_steps_s": {k: statistics.median(r["steps_s"][k] for r in runs) for k in runs[0]["steps_s"]},

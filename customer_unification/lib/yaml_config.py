@@ -79,6 +79,14 @@ def merge_sections(*sections: str) -> Callable[[dict, dict], dict]:
     return merge
 
 
+def distinct(values: list) -> list:
+    """A pydantic field validator body: the list, unless a value is listed more than once."""
+    repeated = sorted({v for v in values if values.count(v) > 1}, key=str)
+    if repeated:
+        raise ValueError(f"listed more than once: {repeated}")
+    return values
+
+
 def describe(exc: ValidationError) -> str:
     """pydantic's errors as `field.path: message; ...`."""
     return "; ".join(f"{'.'.join(str(p) for p in err['loc'] if p != '[key]') or '(top level)'}: {err['msg']}"

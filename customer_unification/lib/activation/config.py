@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from customer_unification.lib.yaml_config import ConfigError, describe, load_yaml_config, merge_sections
+from customer_unification.lib.yaml_config import ConfigError, describe, distinct, load_yaml_config, merge_sections
 
 CHANNELS = ("email", "sms", "phone", "mail", "social")
 Channel = Literal["email", "sms", "phone", "mail", "social"]
@@ -61,10 +61,7 @@ class SegmentActivation(_Strict):
     @field_validator("channels")
     @classmethod
     def _no_repeats(cls, values: list[str]) -> list[str]:
-        repeated = sorted({v for v in values if values.count(v) > 1})
-        if repeated:
-            raise ValueError(f"listed more than once: {repeated}")
-        return values
+        return distinct(values)
 
 
 class FrequencyCap(_Strict):
@@ -84,10 +81,7 @@ class ActivationConfig(_Strict):
     @field_validator("priority")
     @classmethod
     def _priority_once(cls, values: list[str]) -> list[str]:
-        repeated = sorted({v for v in values if values.count(v) > 1})
-        if repeated:
-            raise ValueError(f"listed more than once: {repeated}")
-        return values
+        return distinct(values)
 
 
 class SegmentSpec(BaseModel):

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from customer_unification.lib.sources.canonical import CHANNELS
-from customer_unification.lib.yaml_config import ConfigError, load_yaml_config, merge_sections  # noqa: F401 (ConfigError: re-exported)
+from customer_unification.lib.yaml_config import ConfigError, distinct, load_yaml_config, merge_sections  # noqa: F401 (ConfigError: re-exported)
 
 # The attribution models, in the order tables and charts show them.
 MODELS = ("first_touch", "last_touch", "linear", "time_decay", "position_based")
@@ -23,13 +23,6 @@ assert set(Model.__args__) == set(MODELS)  # one list, two spellings
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _distinct(values: list[str]) -> list[str]:
-    repeated = sorted({v for v in values if values.count(v) > 1})
-    if repeated:
-        raise ValueError(f"listed more than once: {repeated}")
-    return values
 
 
 class PositionShares(_Strict):
@@ -61,8 +54,8 @@ class AttributionSettings(_Strict):
 
     @field_validator("models")
     @classmethod
-    def _models_distinct(cls, models: list[str]) -> list[str]:
-        return _distinct(models)
+    def _modelsdistinct(cls, models: list[str]) -> list[str]:
+        return distinct(models)
 
     @field_validator("unattributed_channel")
     @classmethod
@@ -87,8 +80,8 @@ class KpiSettings(_Strict):
 
     @field_validator("send_event_types", "open_event_types", "click_event_types", "engagement_event_types")
     @classmethod
-    def _lists_distinct(cls, types: list[str]) -> list[str]:
-        return _distinct(types)
+    def _listsdistinct(cls, types: list[str]) -> list[str]:
+        return distinct(types)
 
 
 class AnalyticsConfig(_Strict):
@@ -105,13 +98,13 @@ class AnalyticsConfig(_Strict):
         for name, types in key_events.items():
             if not types:
                 raise ValueError(f"{name}: lists no event types")
-            _distinct(types)
+            distinct(types)
         return key_events
 
     @field_validator("touch_event_types")
     @classmethod
-    def _touches_distinct(cls, types: list[str]) -> list[str]:
-        return _distinct(types)
+    def _touchesdistinct(cls, types: list[str]) -> list[str]:
+        return distinct(types)
 
     @model_validator(mode="after")
     def _consistent(self) -> "AnalyticsConfig":

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from customer_unification.lib.yaml_config import ConfigError, load_yaml_config, merge_sections  # noqa: F401 (ConfigError: re-exported)
+from customer_unification.lib.yaml_config import ConfigError, distinct, load_yaml_config, merge_sections  # noqa: F401 (ConfigError: re-exported)
 
 from customer_unification.lib.sources.canonical import CHANNELS, CONSENT_CHANNELS
 
@@ -54,10 +54,7 @@ class FieldRule(_Strict):
     @field_validator("strategies", "prefer_phone_types")
     @classmethod
     def _no_repeats(cls, values: list[str]) -> list[str]:
-        repeated = sorted({v for v in values if values.count(v) > 1})
-        if repeated:
-            raise ValueError(f"listed more than once: {repeated}")
-        return values
+        return distinct(values)
 
 
 class ConsentRules(_Strict):
