@@ -8,6 +8,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULTS = {
     "CU_WAREHOUSE_PATH": REPO_ROOT / "data" / "warehouse.duckdb",  # the embedded DuckDB warehouse
     "CU_DEMO_DATA_DIR": REPO_ROOT / "data" / "demo",  # where the demo estate is generated
+    "CU_LANDING_DIR": REPO_ROOT / "data" / "landing",  # new files arrive in <landing>/<source>/
     "DAGSTER_HOME": REPO_ROOT / ".dagster_home",  # run history, schedules, logs (dagster.yaml inside)
 }
 
@@ -51,8 +52,11 @@ def profiles_config_path() -> Path | None:
 
 
 def events_start_date() -> str:
-    """CU_EVENTS_START: the first month of the partitioned event log (YYYY-MM-DD)."""
-    return os.environ.get("CU_EVENTS_START", "2019-01-01")
+    """CU_EVENTS_START: the first daily partition of event data (YYYY-MM-DD), the go-live day.
+
+    Events dated before it are loaded with it (the initial load), so it can be recent.
+    """
+    return os.environ.get("CU_EVENTS_START", "2026-11-01")
 
 
 def traits_as_of() -> str | None:
@@ -109,6 +113,11 @@ def masked_url(url: str) -> str:
 def warehouse_path() -> Path:
     apply_local_defaults()
     return Path(os.environ["CU_WAREHOUSE_PATH"]).expanduser()
+
+
+def landing_dir() -> Path:
+    """CU_LANDING_DIR: the landing zone, one folder per source."""
+    return Path(os.environ["CU_LANDING_DIR"]).expanduser()
 
 
 def demo_data_dir() -> Path:

@@ -5,23 +5,25 @@ On by default (`dagster dev` / the daemon runs it at 02:00 UTC); switch it off i
 they are refreshed when their data arrives.
 """
 
+import datetime as dt
 import os
 
 import dagster as dg
 
-from customer_unification.defs.partitions import EVENT_MONTHS
+from customer_unification.defs.partitions import EVENT_DAYS
 
 daily_refresh_job = dg.define_asset_job(
     "daily_refresh",
     selection=dg.AssetSelection.groups("identity", "profiles", "segments", "activation", "analytics"),
     description="Identity -> profiles -> segments -> audiences and analytics on the data staged so far; "
-                "the event log rebuilds only the current month.",
+                "the event log rebuilds only the day that just ended.",
 )
 
 
-def _current_month(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    month = EVENT_MONTHS.get_partition_key_for_timestamp(context.scheduled_execution_time.timestamp())
-    return dg.RunRequest(run_key=context.scheduled_execution_time.isoformat(), partition_key=month)
+def _day_just_ended(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    yesterday = context.scheduled_execution_time - dt.timedelta(days=1)
+    day = EVENT_DAYS.get_partition_key_for_timestamp(yesterday.timestamp())
+    return dg.RunRequest(run_key=context.scheduled_execution_time.isoformat(), partition_key=day)
 
 
 @dg.definitions
@@ -30,6 +32,6 @@ def schedules() -> dg.Definitions:
     on = os.environ.get("CU_DAILY_REFRESH", "on") != "off"
     schedule = dg.ScheduleDefinition(
         name="daily_refresh", job=daily_refresh_job, cron_schedule="0 2 * * *", execution_timezone="UTC",
-        execution_fn=_current_month,
+        execution_fn=_day_just_ended,
         default_status=dg.DefaultScheduleStatus.RUNNING if on else dg.DefaultScheduleStatus.STOPPED)
     return dg.Definitions(schedules=[schedule], jobs=[daily_refresh_job])

@@ -3,7 +3,9 @@
 Written here rather than taken from dagster-duckdb-pandas because that IO manager deletes rows
 and inserts into the existing table (so a source that gains a column breaks the next run) and
 skips empty frames (so an empty quarantine leaves no table). This one replaces the table
-atomically, whatever its new shape, and writes empty tables too.
+atomically, whatever its new shape, and writes empty tables too. A partitioned asset's frame
+carries its partition in `_partition`: writing replaces those partitions' rows only (a re-run
+never duplicates), and reading returns the partitions asked for.
 """
 
 import time
@@ -13,6 +15,8 @@ from contextlib import contextmanager
 import dagster as dg
 import duckdb
 import pandas as pd
+
+from customer_unification.lib.sources.partitioning import PARTITION_COLUMN
 
 LOCK_WAIT_SECONDS = 300.0
 
@@ -52,12 +56,18 @@ class DuckDBFrameIOManager(dg.ConfigurableIOManager):
         with connect(self.path) as con:
             con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
             con.register("frame", obj)
-            con.execute(f'CREATE OR REPLACE TABLE "{schema}"."{table}" AS SELECT * FROM frame')
+            if context.has_asset_partitions:
+                _replace_partitions(con, f'"{schema}"."{table}"', context.asset_partition_keys)
+            else:
+                con.execute(f'CREATE OR REPLACE TABLE "{schema}"."{table}" AS SELECT * FROM frame')
             con.unregister("frame")
 
     def load_input(self, context: dg.InputContext) -> pd.DataFrame:
         schema, table = self._table(context.asset_key)
         with connect(self.path) as con:
+            if context.has_asset_partitions:
+                return con.execute(f'SELECT * FROM "{schema}"."{table}" WHERE {PARTITION_COLUMN} IN '
+                                   '(SELECT unnest(?))', [list(context.asset_partition_keys)]).df()
             return con.execute(f'SELECT * FROM "{schema}"."{table}"').df()
 
     @staticmethod
@@ -65,3 +75,20 @@ class DuckDBFrameIOManager(dg.ConfigurableIOManager):
         if len(key.path) != 2:
             raise dg.DagsterInvariantViolationError(f"asset key {key.to_user_string()} is not [layer, table]")
         return key.path[0], key.path[1]
+
+
+def _replace_partitions(con: duckdb.DuckDBPyConnection, table: str, keys: list[str]) -> None:
+    """Delete the partitions' rows and insert the frame's, in one transaction; new columns are added."""
+    con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM frame LIMIT 0")
+    present = {row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()}
+    con.execute("BEGIN")
+    try:
+        for name, kind, *_ in con.execute("DESCRIBE frame").fetchall():
+            if name not in present:  # a source that gained a column keeps its earlier partitions
+                con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {kind}')
+        con.execute(f"DELETE FROM {table} WHERE {PARTITION_COLUMN} IN (SELECT unnest(?))", [list(keys)])
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM frame")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")

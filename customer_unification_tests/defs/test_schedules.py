@@ -1,4 +1,4 @@
-"""The daily refresh schedule: loaded, on by default, and asking for the current event month."""
+"""The daily refresh schedule: loaded, on by default, and asking for the event day that just ended."""
 
 import datetime as dt
 
@@ -7,7 +7,7 @@ import dagster as dg
 from customer_unification.pipeline import load_definitions
 
 
-def test_daily_refresh_runs_the_downstream_layers_for_the_current_month(monkeypatch):
+def test_daily_refresh_runs_the_downstream_layers_for_the_day_just_ended(monkeypatch):
     monkeypatch.delenv("CU_DAILY_REFRESH", raising=False)
     definitions = load_definitions()
     schedule = definitions.resolve_schedule_def("daily_refresh")
@@ -19,7 +19,7 @@ def test_daily_refresh_runs_the_downstream_layers_for_the_current_month(monkeypa
     when = dt.datetime(2026, 11, 22, 2, 0, tzinfo=dt.UTC)
     context = dg.build_schedule_context(scheduled_execution_time=when, repository_def=definitions.get_repository_def())
     request = schedule.evaluate_tick(context).run_requests[0]
-    assert request.partition_key == "2026-11-01"
+    assert request.partition_key == "2026-11-21"
 
 
 def test_daily_refresh_can_be_switched_off(monkeypatch):

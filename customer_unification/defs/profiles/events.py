@@ -6,11 +6,13 @@ customer_id written into last year's partition would go stale. The view joins th
 latest identity map, so history never needs rebuilding when identities change.
 """
 
+import datetime as dt
+
 import dagster as dg
 
 from customer_unification.defs.contracts import current_contracts
 from customer_unification.defs.metadata import counts_markdown
-from customer_unification.defs.partitions import EVENT_MONTHS
+from customer_unification.defs.partitions import EVENT_DAYS, day_bounds
 from customer_unification.lib.profiles.events import EVENT_COLUMNS, build_customer_events, detail_attribute_tables
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
@@ -27,15 +29,15 @@ def _columns(names) -> dg.TableSchema:
 
 @dg.asset(
     key=["profiles", "event_log"], group_name="profiles", kinds=KINDS, owners=OWNERS, deps=[RECORDS],
-    partitions_def=EVENT_MONTHS, backfill_policy=dg.BackfillPolicy.single_run(),
+    partitions_def=EVENT_DAYS, backfill_policy=dg.BackfillPolicy.single_run(),
     description="Every touchpoint of every source (orders, store purchases, e-mail and SMS engagement, "
                 "web/app activity, service tickets, social follows, subscribe/unsubscribe), one row each, "
-                "partitioned by the month of the event (UTC). Rebuilding a month replaces only that month.",
+                "partitioned by the day of the event (UTC; the first day also holds all earlier history). "
+                "Rebuilding a day replaces only that day.",
     metadata={"dagster/column_schema": _columns([c for c in EVENT_COLUMNS if c != "customer_id"])},
 )
 def event_log(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
-    window = context.partition_time_window
-    start, end = window.start.date(), window.end.date()
+    start, end = _open_ended(context.partition_time_window)
     with warehouse.connect() as con:
         # no identity join: the customer is attached at read time, by the customer_events view
         build_customer_events(con, identity_map=None, out="cu_new_events", date_from=start,
@@ -43,16 +45,25 @@ def event_log(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse) -> 
         con.execute("CREATE SCHEMA IF NOT EXISTS profiles")
         con.execute(f"CREATE TABLE IF NOT EXISTS {LOG} AS SELECT * EXCLUDE (customer_id) FROM cu_new_events LIMIT 0")
         con.execute("BEGIN")
-        replaced = con.execute(f"DELETE FROM {LOG} WHERE event_date >= ? AND event_date < ?", [start, end]).fetchall()[0][0]
+        replaced = con.execute(f"DELETE FROM {LOG} WHERE event_date >= coalesce(?, event_date) "
+                               "AND event_date < coalesce(?, event_date + 1)", [start, end]).fetchall()[0][0]
         con.execute(f"INSERT INTO {LOG} BY NAME SELECT * EXCLUDE (customer_id) FROM cu_new_events")
         con.execute("COMMIT")
         added = con.sql("SELECT count(*) FROM cu_new_events").fetchall()[0][0]
         by_type = dict(con.sql("SELECT event_type, count(*) FROM cu_new_events GROUP BY 1 ORDER BY 2 DESC").fetchall())
         total = con.sql(f"SELECT count(*) FROM {LOG}").fetchall()[0][0]
     return dg.MaterializeResult(metadata={
-        "window": f"{start} .. {end}", "events_written": added, "events_replaced": replaced,
+        "window": f"{start or 'history'} .. {end or 'latest'}", "events_written": added, "events_replaced": replaced,
         "dagster/row_count": total, "events_by_type": counts_markdown(by_type, ("event type", "events")),
     })
+
+
+def _open_ended(window: dg.TimeWindow) -> tuple[dt.date | None, dt.date | None]:
+    """[from, to) of the days to rebuild; the first and the last partition are open-ended, as
+    their source partitions are (lib/sources/partitioning.py)."""
+    first, last = day_bounds()
+    start, end = window.start.date(), window.end.date()
+    return (None if start <= first else start), (None if end > last else end)
 
 
 @dg.asset(

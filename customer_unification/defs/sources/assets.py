@@ -1,39 +1,67 @@
-"""One raw asset per declared source: the records exactly as delivered, every value as text."""
+"""One raw asset per declared source: the records exactly as delivered, every value as text.
+
+Event sources are partitioned by the day of the event (defs/partitions.py); the others (CRM,
+lists, sign-up sheets) are snapshots: each run replaces the table with what the source holds now.
+"""
+
+import hashlib
 
 import dagster as dg
 import pandas as pd
 
 from customer_unification.defs.contracts import current_contracts
-from customer_unification.defs.metadata import table_metadata
+from customer_unification.defs.metadata import counts_markdown, table_metadata
+from customer_unification import settings
+from customer_unification.defs.partitions import EVENT_DAYS, day_bounds
+from customer_unification.lib.landing import LandingZone
 from customer_unification.lib.sources.contracts import SourceContract, SourcesConfig
+from customer_unification.lib.sources.partitioning import PARTITION_COLUMN, event_days
 from customer_unification.lib.sources.readers import read_source
 
 
 def build_source_asset(config: SourcesConfig, contract: SourceContract) -> dg.AssetsDefinition:
     where = config.sql_url(contract).split("://")[0] + "://…" if contract.format == "sql" else contract.location
+    partitioned = contract.kind == "event"
 
     @dg.asset(
         key=["sources", contract.name],
         group_name="sources",
-        description=f"{contract.description or contract.name} — raw records as delivered ({contract.format}).",
+        description=f"{contract.description or contract.name} — raw records as delivered ({contract.format}); "
+                    + ("partitioned by event day." if partitioned else "a snapshot, replaced on every run."),
         kinds={contract.format, "duckdb"},
         owners=contract.owners,
         tags={"system": contract.system or contract.name, "format": contract.format},
         metadata={"location": str(where), "record_key": ", ".join(contract.record_key),
                   "trust_rank": contract.trust_rank},
+        partitions_def=EVENT_DAYS if partitioned else None,
+        backfill_policy=dg.BackfillPolicy.single_run() if partitioned else None,
     )
     def source(context: dg.AssetExecutionContext) -> dg.Output[pd.DataFrame]:
-        raw = read_source(config, contract)
+        raw = read_source(config, contract, landed=LandingZone(settings.landing_dir(), config).loaded_files(contract.name))
+        files = sorted(raw["_file"].dropna().unique().tolist())
+        metadata = {"files": files}
+        if partitioned:
+            raw[PARTITION_COLUMN] = event_days(raw, contract, *day_bounds())
+            read = len(raw)
+            raw = raw[raw[PARTITION_COLUMN].isin(context.partition_keys)].reset_index(drop=True)
+            metadata["records_read"] = read
+            metadata["records_by_day"] = counts_markdown(
+                raw[PARTITION_COLUMN].value_counts().sort_index(ascending=False).head(31).to_dict(), ("day", "records"))
+        else:
+            metadata["snapshot_fingerprint"] = _fingerprint(raw)
         unparseable = int(raw["_error"].notna().sum())
-        context.log.info(f"{contract.name}: read {len(raw):,} records ({unparseable} unparseable)")
+        context.log.info(f"{contract.name}: {len(raw):,} records ({unparseable} unparseable)")
         data_columns = [c for c in raw.columns if not c.startswith("_")]
-        return dg.Output(raw, metadata={
-            **table_metadata(raw, preview_columns=data_columns[:10]),
-            "files": sorted(raw["_file"].dropna().unique().tolist()),
-            "unparseable_records": unparseable,
-        })
+        return dg.Output(raw, metadata={**table_metadata(raw, preview_columns=data_columns[:10]), **metadata,
+                                        "unparseable_records": unparseable})
 
     return source
+
+
+def _fingerprint(raw: pd.DataFrame) -> str:
+    """A digest of the snapshot's content: equal digests mean nothing changed at the source."""
+    rows = pd.util.hash_pandas_object(raw.drop(columns=["_file"]), index=False).to_numpy()
+    return hashlib.sha256(rows.tobytes()).hexdigest()[:16]
 
 
 @dg.definitions

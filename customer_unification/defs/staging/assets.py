@@ -8,6 +8,7 @@ import pandas as pd
 
 from customer_unification.defs.contracts import current_contracts
 from customer_unification.defs.metadata import counts_markdown, table_metadata
+from customer_unification.defs.partitions import EVENT_DAYS
 from customer_unification.lib.governance import IdentifierHasher, drop_suppressed, load_suppression, suppression_key
 from customer_unification.lib.sources.canonical import STAGED_COLUMNS
 from customer_unification.lib.sources.contracts import SourceContract
@@ -22,6 +23,7 @@ PREVIEW_COLUMNS = ["source_record_id", "first_name", "last_name", "email", "phon
 
 def build_staging_asset(contract: SourceContract) -> dg.AssetsDefinition:
     clean_key = dg.AssetKey(["staging", contract.name])
+    partitioned = contract.kind == "event"  # follows its source's day partitions
     common = {"group_name": "staging", "owners": contract.owners,
               "tags": {"system": contract.system or contract.name}}
 
@@ -40,6 +42,8 @@ def build_staging_asset(contract: SourceContract) -> dg.AssetsDefinition:
         },
         check_specs=[dg.AssetCheckSpec(name, asset=clean_key, blocking=True, description=text)
                      for name, text in GATES.items()],
+        partitions_def=EVENT_DAYS if partitioned else None,
+        backfill_policy=dg.BackfillPolicy.single_run() if partitioned else None,
     )
     def stage(context: dg.AssetExecutionContext, raw: pd.DataFrame, quality: GreatExpectationsRunner,
               warehouse: DuckDBWarehouse) -> Iterator:
@@ -71,6 +75,7 @@ def build_staging_asset(contract: SourceContract) -> dg.AssetsDefinition:
 
 def build_unified_records(contracts: list[SourceContract]) -> dg.AssetsDefinition:
     tables = [c.name for c in contracts]
+    by_day = {c.name for c in contracts if c.kind == "event"}
 
     @dg.asset(
         key=["staging", "unified_records"],
@@ -84,7 +89,8 @@ def build_unified_records(contracts: list[SourceContract]) -> dg.AssetsDefinitio
     )
     def unified_records(warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
         columns = ", ".join(f'"{c}"' for c in STAGED_COLUMNS + LINEAGE_COLUMNS)
-        union = "\nUNION ALL ".join(f'SELECT {columns} FROM staging."{t}"' for t in tables)
+        union = "\nUNION ALL ".join(_latest_rows(t, columns) if t in by_day else f'SELECT {columns} FROM staging."{t}"'
+                                    for t in tables)
         with warehouse.connect() as con:
             # A view: instant, and never out of step with the staging tables it unions.
             con.execute(f"CREATE OR REPLACE VIEW staging.unified_records AS {union}")
@@ -96,6 +102,12 @@ def build_unified_records(contracts: list[SourceContract]) -> dg.AssetsDefinitio
         })
 
     return unified_records
+
+
+def _latest_rows(table: str, columns: str) -> str:
+    """A record delivered again on a later day (an order's update) counts once: its latest version."""
+    return (f'SELECT {columns} FROM staging."{table}" QUALIFY row_number() OVER ('
+            "PARTITION BY source_record_id ORDER BY _partition DESC, loaded_at DESC, source_line DESC) = 1")
 
 
 @dg.definitions

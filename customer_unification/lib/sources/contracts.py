@@ -180,15 +180,16 @@ class SourcesConfig(_Strict):
                 return s
         raise KeyError(f"no source named '{name}' in {self.config_path}")
 
-    def paths(self, source: SourceContract) -> list[Path]:
-        """Files of a file-based source, sorted; an empty glob is an error naming the source."""
+    def paths(self, source: SourceContract, required: bool = True) -> list[Path]:
+        """Files of a file-based source, sorted; an empty glob is an error naming the source
+        (unless not required: files may also arrive through the landing zone)."""
         pattern = source.location or ""
         base = Path(pattern) if Path(pattern).is_absolute() else self.base_dir / pattern
         if any(ch in pattern for ch in "*?["):
             found = sorted(Path(base.anchor).glob(str(base.relative_to(base.anchor))))
         else:
             found = [base] if base.exists() else []
-        if not found:
+        if not found and required:
             raise ContractError(f"source '{source.name}': no file matches location '{base}'")
         return found
 

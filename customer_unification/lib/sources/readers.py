@@ -13,7 +13,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +22,27 @@ import pandas as pd
 from customer_unification.lib.sources.contracts import ContractError, CsvOptions, SourceContract, SourcesConfig
 
 META_COLUMNS = ["_file", "_line", "_error", "_raw"]
+PARTITION_COLUMN = "_partition"  # the day partition of an event source's record (see partitioning.py)
 _SURROGATE = re.compile("[\udc80-\udcff]")  # bytes that did not decode (surrogateescape)
 _RAW_PREVIEW_CHARS = 2000
 
 
-def read_source(config: SourcesConfig, contract: SourceContract) -> pd.DataFrame:
-    """All records of a source as a text DataFrame (see module docstring)."""
+def read_source(config: SourcesConfig, contract: SourceContract, landed: Sequence[Path] = ()) -> pd.DataFrame:
+    """All records of a source as a text DataFrame (see module docstring), plus the files that
+    arrived through its landing folder."""
     if contract.format == "sql":
-        frames = [_read_sql(config.sql_url(contract), contract.query or "")]
-    else:
-        reader = _FILE_READERS[contract.format]
-        frames = [reader(path, contract) for path in config.paths(contract)]
-    raw = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        return _with_meta(_read_sql(config.sql_url(contract), contract.query or ""), contract, config)
+    return read_files(config.paths(contract, required=not landed) + list(landed), contract, config)
+
+
+def read_files(paths: list[Path], contract: SourceContract, config: SourcesConfig) -> pd.DataFrame:
+    """The records of these files of a file-based source."""
+    reader = _FILE_READERS[contract.format]
+    frames = [reader(path, contract) for path in paths]
+    return _with_meta(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0], contract, config)
+
+
+def _with_meta(raw: pd.DataFrame, contract: SourceContract, config: SourcesConfig) -> pd.DataFrame:
     for col in META_COLUMNS:
         if col not in raw.columns:
             raw[col] = None

@@ -44,7 +44,7 @@ from customer_unification.lib.sources.canonical import (
     FieldKind,
 )
 from customer_unification.lib.sources.contracts import FieldSpec, SourceContract
-from customer_unification.lib.sources.readers import META_COLUMNS
+from customer_unification.lib.sources.readers import META_COLUMNS, PARTITION_COLUMN
 from customer_unification.lib.staging.extract import FieldExtractor, map_distinct, nulls
 
 EARLIEST_BIRTH_DATE = pd.Timestamp("1900-01-01")
@@ -160,6 +160,9 @@ def standardize(raw: pd.DataFrame, contract: SourceContract, *,
     clean = frame.loc[~rejected, columns].reset_index(drop=True)
     _set_dtypes(clean)
     quarantine = _quarantine_rows(raw, frame, rejected, problems, contract, loaded_at)
+    if PARTITION_COLUMN in raw.columns:  # a partitioned source: both tables keep each row's day
+        clean[PARTITION_COLUMN] = raw.loc[~rejected, PARTITION_COLUMN].to_numpy()
+        quarantine[PARTITION_COLUMN] = raw.loc[rejected, PARTITION_COLUMN].to_numpy()
     issues = _count_flags(clean["dq_flags"])
     return StagingResult(clean=clean, quarantine=quarantine, field_issues=issues)
 
@@ -419,7 +422,7 @@ def _quarantine_rows(raw: pd.DataFrame, frame: pd.DataFrame, rejected: pd.Series
             rule = rule.where(rule.notna() | text.isna(), name)
             reasons.append(text.where(text.isna(), name + ": " + text.astype(str)))
     reason_text = _join_flags(reasons, idx, sep=" | ")
-    data_cols = [c for c in raw.columns if c not in META_COLUMNS]
+    data_cols = [c for c in raw.columns if c not in META_COLUMNS and c != PARTITION_COLUMN]
     raw_record = raw.loc[idx].apply(
         lambda r: r["_raw"] if r["_raw"] is not None and r["_raw"] == r["_raw"]
         else json.dumps({c: r[c] for c in data_cols if r[c] is not None and r[c] == r[c]}, ensure_ascii=False),
