@@ -2,7 +2,14 @@ from pathlib import Path
 
 import dagster as dg
 
+from customer_unification.defs.automation import with_automation
+
+
+def load_code_location() -> dg.Definitions:
+    """Every module of the defs folder, with declarative automation on the assets it covers."""
+    return with_automation(dg.load_from_defs_folder(path_within_project=Path(__file__).parent))
+
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
+    return load_code_location()

@@ -6,10 +6,8 @@ from pathlib import Path
 import dagster as dg
 
 from customer_unification import settings
+from customer_unification.definitions import load_code_location
 from customer_unification.defs.partitions import all_partitions_tags
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-
 
 @dataclass(frozen=True)
 class RunOutcome:
@@ -21,7 +19,7 @@ class RunOutcome:
 
 def load_definitions() -> dg.Definitions:
     settings.apply_local_defaults()
-    return dg.load_from_defs_folder(path_within_project=PACKAGE_DIR)
+    return load_code_location()
 
 
 def whole_run_tags(job: dg.JobDefinition) -> dict[str, str] | None:

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from customer_unification.lib.staging.gates import GATES
 from customer_unification.pipeline import load_definitions, whole_run_tags
 
 DAY = "2026-11-20"
@@ -103,3 +104,28 @@ def test_the_requested_refresh_adds_the_day_and_a_rerun_replaces_it(landing, sma
         con.close()
         assert after == {t: n + 5 for t, n in before.items()}
         assert day_rows == 5
+
+    # declarative automation: a new staging delivery refreshes what follows it only if its gates passed
+    staged = dg.AssetKey(["staging", "crm_contacts"])
+    after_staging = dg.AssetKey(["staging", "unified_records"])
+    requested, cursor = automation_tick(definitions, instance, None)
+    assert not requested, "everything is up to date after the refresh"
+    deliver(instance, staged, failing="great_expectations")
+    requested, cursor = automation_tick(definitions, instance, cursor)
+    assert after_staging not in requested, "a failed blocking check holds what follows"
+    deliver(instance, staged, failing=None)
+    requested, cursor = automation_tick(definitions, instance, cursor)
+    assert after_staging in requested
+
+
+def deliver(instance: dg.DagsterInstance, key: dg.AssetKey, failing: str | None) -> None:
+    """A new materialisation of a staging table and the results of its gates."""
+    instance.report_runless_asset_event(dg.AssetMaterialization(key))
+    for gate in GATES:
+        instance.report_runless_asset_event(dg.AssetCheckEvaluation(
+            asset_key=key, check_name=gate, passed=gate != failing, blocking=True))
+
+
+def automation_tick(definitions: dg.Definitions, instance: dg.DagsterInstance, cursor):
+    result = dg.evaluate_automation_conditions(defs=definitions, instance=instance, cursor=cursor)
+    return {r.key for r in result.results if r.true_subset.size}, result.cursor
