@@ -1,6 +1,7 @@
 """`customer-unification`: generate the demo estate, run the pipeline, show what is in the warehouse."""
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -56,11 +57,19 @@ def main(argv: list[str] | None = None) -> int:
     profile.add_argument("query", help="a customer_id, an email address or a phone number")
     profile.add_argument("--events", type=int, default=15, help="recent events to show (default 15)")
 
+    land = sub.add_parser("land-day", help="drop a new day of demo event files into the landing zone")
+    land.add_argument("--day", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: today, UTC)")
+    land.add_argument("--share", type=float, default=0.005, help="share of each source's latest file (default 0.005)")
+    land.add_argument("--ingest", action="store_true", help="then ingest them now, as the landing-zone sensor would")
+
+    sub.add_parser("ingest", help="take the complete files of the landing zone and refresh what depends on them "
+                                  "(what the landing_zone sensor does under dagster dev)")
+
     args = parser.parse_args(argv)
     settings.apply_local_defaults()
     return {"demo": _demo, "demo-data": _demo_data, "run": _run, "summary": _summary,
             "check-config": _check_config, "match": _match, "explain": _explain,
-            "profile": _profile,
+            "profile": _profile, "land-day": _land_day, "ingest": _ingest,
             "forget": _forget}[args.command](args)
 
 
@@ -108,6 +117,34 @@ def _run(args: argparse.Namespace) -> int:
         print(f"FAILED check: {check}")
     for asset in outcome.not_materialized:
         print(f"not materialised (blocked upstream): {asset}")
+    return 0 if outcome.success else 1
+
+
+def _land_day(args: argparse.Namespace) -> int:
+    from customer_unification.lib.demo.next_day import land_next_day
+    from customer_unification.lib.sources.contracts import load_contracts
+
+    day = args.day or dt.datetime.now(dt.timezone.utc).date()
+    written = land_next_day(load_contracts(), settings.landing_dir(), day, share=args.share)
+    print(f"Landed {sum(written.values()):,} new records dated {day} in {settings.landing_dir()}:")
+    for source, count in written.items():
+        print(f"  {source:<24}{count:>8,}")
+    return _ingest(args) if args.ingest else 0
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from customer_unification.pipeline import ingest_landed_files
+
+    started = time.perf_counter()
+    said, outcome = ingest_landed_files()
+    if outcome is None:
+        print(f"Nothing ingested: {said}")
+        return 0
+    print(f"\nIngested {said}\nRun {outcome.run_id} {'succeeded' if outcome.success else 'FAILED'} "
+          f"in {time.perf_counter() - started:.1f}s\n")
+    _summary(args)
+    for check in outcome.failed_checks:
+        print(f"FAILED check: {check}")
     return 0 if outcome.success else 1
 
 

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+import time
+
 import dagster as dg
 
 from customer_unification import settings
@@ -31,15 +33,46 @@ def run_job(job_name: str = "unify_all", selection: str | None = None, log_level
     """Execute a job in this process against the instance under DAGSTER_HOME."""
     settings.dagster_home()
     definitions = load_definitions()
+    if selection:
+        definitions, job_name = _with_job(definitions, "cli_selection", selection)
+    job = definitions.resolve_job_def(job_name)
     with dg.DagsterInstance.get() as instance:
-        if selection:
-            job = dg.define_asset_job("cli_selection", selection=selection)
-            definitions = dg.Definitions.merge(definitions, dg.Definitions(jobs=[job]))
-            job_name = "cli_selection"
-        job = definitions.resolve_job_def(job_name)
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False, tags=whole_run_tags(job),
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}})
+        return _execute(job, instance, whole_run_tags(job), log_level)
+
+
+def ingest_landed_files(look_again_after: float = 1.0, log_level: str = "INFO") -> tuple[str, RunOutcome | None]:
+    """What the landing-zone sensor does, once, now: take the complete files of the landing zone
+    (two looks, `look_again_after` seconds apart, so a file still being written is left alone)
+    and run the refresh it asks for. Returns what the sensor said, and the run's outcome if any."""
+    settings.dagster_home()
+    definitions = load_definitions()
+    sensor = definitions.resolve_sensor_def("landing_zone")
+    with dg.DagsterInstance.get() as instance:
+        cursor = None
+        for look in range(2):
+            if look:
+                time.sleep(look_again_after)
+            context = dg.build_sensor_context(instance=instance, cursor=cursor,
+                                              repository_def=definitions.get_repository_def())
+            tick = sensor.evaluate_tick(context)
+            cursor = tick.cursor
+        if not tick.run_requests:
+            return tick.skip_message or "nothing to ingest", None
+        request = tick.run_requests[0]
+        definitions, _ = _with_job(definitions, "landing_refresh", request.asset_selection)
+        outcome = _execute(definitions.resolve_job_def("landing_refresh"), instance, request.tags, log_level)
+        return request.tags["landing/files"], outcome
+
+
+def _with_job(definitions: dg.Definitions, name: str, selection) -> tuple[dg.Definitions, str]:
+    job = dg.define_asset_job(name, selection=selection)
+    return dg.Definitions.merge(definitions, dg.Definitions(jobs=[job])), name
+
+
+def _execute(job: dg.JobDefinition, instance: dg.DagsterInstance, tags: dict | None, log_level: str) -> RunOutcome:
+    result = job.execute_in_process(
+        instance=instance, raise_on_error=False, tags=tags,
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}})
     events = result.all_events
     failed = [f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}"
               for e in events
