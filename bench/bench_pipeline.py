@@ -1,15 +1,21 @@
 """Benchmark: the whole pipeline, sources to audiences, as one Dagster run on the ~1M-source-record
-demo estate.
+demo estate; then one incremental day through the landing zone.
 
-    .venv/bin/python bench/bench_pipeline.py [--people 341000] [--repeat 3] [--skip-full]
+    .venv/bin/python bench/bench_pipeline.py [--people 341000] [--repeat 3] [--day-share 0.01]
 
 The estate is generated once and cached (bench/out/estate_<people>, shared with the other
-benches). Each repeat starts from an empty warehouse file and runs the code location's
-`unify_all` job (every asset, all event-log partitions) in a fresh subprocess on the embedded
-DuckDB, so peak RSS is that run's alone (main process + Great Expectations helper process, added
-up as in bench_staging.py). Reports median wall, each repeat's wall and peak, seconds per layer
-(STEP_SUCCESS durations summed by asset group) and the main tables' row counts; results are
-appended to bench/out/results.jsonl.
+benches). Each repeat, side by side:
+  full         an empty warehouse and Dagster home, then the code location's `unify_all` job
+               (every asset, every partition) as `customer-unification run` does it;
+  incremental  a new day of event files (`land_next_day`, a share of each event source's latest
+               file) dropped in the landing zone, then what the landing-zone sensor does: take the
+               files and run the refresh it asks for (the delivered sources and everything
+               downstream, the event partitions of that day only), as `customer-unification ingest`.
+Each runs in a fresh subprocess on the embedded DuckDB and the local (SQLite) Dagster instance,
+so peak RSS is that run's alone (main process + Great Expectations helper process, added up as
+in bench_staging.py). Reports medians of wall, CPU and peak, seconds per layer (STEP_SUCCESS
+durations summed by asset group) and the incremental/full ratio; results are appended to
+bench/out/results.jsonl.
 """
 
 import argparse
@@ -31,6 +37,9 @@ TARGET_WALL_S = 180
 TARGET_PEAK_MB = 6 * 1024
 WAREHOUSE = OUT / "bench_pipeline.duckdb"
 EXPORTS = OUT / "pipeline_exports"
+LANDING = OUT / "pipeline_landing"
+DAGSTER_HOME = OUT / "pipeline_dagster_home"
+DAY = "2026-11-02"  # the day after the estate's anchor
 TABLES = {
     "staged_records": "staging.unified_records",
     "identity_map_rows": "identity.customer_identity_map",
@@ -64,20 +73,22 @@ def peak_rss_and_cpu() -> tuple[int, int, float]:
     return round(own.ru_maxrss / 1024), round(helper.ru_maxrss / 1024), round(cpu, 1)
 
 
-def run_unify_all() -> dict:
-    """Child process: `unify_all` as one in-process run; wall, peak RSS and seconds per step/layer."""
+def run_child(kind: str) -> dict:
+    """Child process: the full run or the incremental day, in process; wall, peak RSS and seconds
+    per step and layer."""
     import dagster as dg
 
-    from customer_unification.pipeline import load_definitions, whole_run_tags
+    from customer_unification.pipeline import ingest_landed_files, load_definitions, run_job
 
-    job = load_definitions().resolve_job_def("unify_all")
     started = time.perf_counter()
-    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=True,
-                                    tags=whole_run_tags(job))
+    outcome = run_job(log_level="WARNING") if kind == "full" else ingest_landed_files(log_level="WARNING")[1]
     wall = time.perf_counter() - started
-    steps = {e.step_key: e.event_specific_data.duration_ms / 1000 for e in result.all_events
-             if e.event_type_value == "STEP_SUCCESS"}
-    layer = layer_of_step(job)
+    if outcome is None or not outcome.success:
+        sys.exit(f"{kind} run failed: {outcome}")
+    with dg.DagsterInstance.get() as instance:
+        steps = {r.dagster_event.step_key: r.dagster_event.event_specific_data.duration_ms / 1000
+                 for r in instance.all_logs(outcome.run_id, of_type=dg.DagsterEventType.STEP_SUCCESS)}
+    layer = layer_of_step(load_definitions().resolve_job_def("unify_all"))
     layers = defaultdict(float)
     for step, seconds in steps.items():
         layers[layer.get(step, "other")] += seconds
@@ -114,23 +125,47 @@ def ensure_estate(people: int) -> Path:
 def fresh_warehouse() -> None:
     for path in (WAREHOUSE, WAREHOUSE.with_name(WAREHOUSE.name + ".wal")):
         path.unlink(missing_ok=True)
-    shutil.rmtree(EXPORTS, ignore_errors=True)
+    for folder in (EXPORTS, LANDING, DAGSTER_HOME):
+        shutil.rmtree(folder, ignore_errors=True)
+    DAGSTER_HOME.mkdir(parents=True)
+    shutil.copy(Path(__file__).resolve().parents[1] / "dagster.yaml", DAGSTER_HOME / "dagster.yaml")
 
 
-def full_run_repeats(people: int, repeat: int, env: dict) -> None:
-    """Whole pipeline from an empty warehouse, `repeat` times; medians to results.jsonl."""
-    runs = []
+def land_a_day(share: float, env: dict) -> int:
+    """A new day of event files in the landing zone; the records landed."""
+    import datetime as dt
+
+    from customer_unification.lib.demo.next_day import land_next_day
+    from customer_unification.lib.sources.contracts import load_contracts
+
+    os.environ["CU_DEMO_DATA_DIR"] = env["CU_DEMO_DATA_DIR"]
+    return sum(land_next_day(load_contracts(), LANDING, dt.date.fromisoformat(DAY), share=share).values())
+
+
+def child(kind: str, env: dict) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--child", kind], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{kind} run failed:\n{done.stderr[-6000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def repeats(people: int, repeat: int, share: float, env: dict) -> None:
+    """Full run then incremental day, `repeat` times; medians to results.jsonl."""
+    full, incremental = [], []
     for i in range(repeat):
         fresh_warehouse()
-        child = subprocess.run([sys.executable, __file__, "--child"], env=env, capture_output=True, text=True)
-        if child.returncode != 0:
-            sys.exit(f"run {i + 1} failed:\n{child.stderr[-6000:]}")
-        runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
-        r = runs[-1]
-        print(f"run {i + 1}: wall {r['wall_s']}s, CPU {r['cpu_s']}s (process, imports included), "
-              f"peak {r['peak_rss_mb']} MB (main {r['main_peak_rss_mb']} + GE helper {r['helper_peak_rss_mb']}), "
-              f"layers {r['layers_s']}")
-    report(runs, people=people, **row_counts(WAREHOUSE))
+        full.append(child("full", env))
+        counts = row_counts(WAREHOUSE)
+        landed = land_a_day(share, env)
+        incremental.append(child("incremental", env))
+        for kind, r in (("full", full[-1]), ("incremental", incremental[-1])):
+            print(f"run {i + 1} {kind}: wall {r['wall_s']}s, CPU {r['cpu_s']}s (process, imports included), "
+                  f"peak {r['peak_rss_mb']} MB (main {r['main_peak_rss_mb']} + GE helper {r['helper_peak_rss_mb']}), "
+                  f"layers {r['layers_s']}")
+    report(full, benchmark="pipeline (unify_all)", people=people, **counts)
+    ratio = statistics.median(i["wall_s"] / f["wall_s"] for f, i in zip(full, incremental))
+    report(incremental, benchmark="pipeline: one day via the landing zone", people=people, day=DAY,
+           records_landed=landed, median_ratio_to_full=round(ratio, 3))
 
 
 def report(runs: list[dict], **labels) -> None:
@@ -138,7 +173,7 @@ def report(runs: list[dict], **labels) -> None:
     median_wall = statistics.median(r["wall_s"] for r in runs)
     median_peak = statistics.median(r["peak_rss_mb"] for r in runs)
     summary = {
-        "benchmark": "pipeline (unify_all)", **labels,
+        **labels,
         "median_wall_s": median_wall, "walls_s": [r["wall_s"] for r in runs],
         "median_cpu_s": statistics.median(r["cpu_s"] for r in runs),
         "median_peak_rss_mb": median_peak, "peaks_rss_mb": [r["peak_rss_mb"] for r in runs],
@@ -161,19 +196,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=341_000)  # ~1.0M source records
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--skip-full", action="store_true", help="skip the whole-pipeline runs")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--day-share", type=float, default=0.01, help="share of each event source's latest file landed")
+    parser.add_argument("--child", choices=["full", "incremental"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_unify_all()))
+        print(json.dumps(run_child(args.child)))
         return
     env = {**os.environ, "CU_DEMO_DATA_DIR": str(ensure_estate(args.people)), "CU_TRAITS_AS_OF": "2026-11-01",
-           "CU_WAREHOUSE_PATH": str(WAREHOUSE), "CU_EXPORTS_DIR": str(EXPORTS)}
+           "CU_WAREHOUSE_PATH": str(WAREHOUSE), "CU_EXPORTS_DIR": str(EXPORTS), "CU_LANDING_DIR": str(LANDING),
+           "DAGSTER_HOME": str(DAGSTER_HOME)}
     for name in ("CU_SOURCES_CONFIG", "CU_PUBLISH_URL"):  # the demo's contracts; nothing published to PostgreSQL
         env.pop(name, None)
-    if not args.skip_full:
-        full_run_repeats(args.people, args.repeat, env)
-    # Hook point: the incremental (daily partition) measurement is added here later.
+    repeats(args.people, args.repeat, args.day_share, env)
 
 
 if __name__ == "__main__":
