@@ -35,6 +35,17 @@ def test_suite_follows_the_contract():
     assert not any("event_type" in label for label in labels)  # not an event source
 
 
+def test_an_empty_snapshot_fails_but_a_day_without_events_passes():
+    clicks = SourceContract.model_validate({
+        "name": "clicks", "format": "csv", "location": "x.csv", "record_key": "id", "kind": "event",
+        "fields": {"phone": "phone", "event_ts": "ts", "event_type": {"value": "click"}, "channel": {"value": "sms"}}})
+    empty = frame().iloc[0:0]
+    assert not validate(empty, staging_expectations(CONTRACT, now=NOW), "crm").success
+    day = pd.DataFrame({c: pd.Series(dtype=object) for c in ("source_record_id", "phone", "event_type", "channel")})
+    day["event_ts"] = pd.Series(dtype="datetime64[ns, UTC]")
+    assert validate(day, staging_expectations(clicks, now=NOW), "clicks").success
+
+
 def test_clean_frame_passes():
     result = validate(frame(), staging_expectations(CONTRACT, now=NOW), "crm")
     assert result.success, [(r.expectation.label, r.unexpected_count) for r in result.failed]
