@@ -53,3 +53,37 @@ def test_staging_gates_are_blocking_checks():
         for gate in ("great_expectations", "rows_reconcile", "reject_rate"):
             assert (f"staging/{source.name}", gate) in checks
             assert (f"staging/{source.name}", gate) in blocking
+
+
+def test_event_sources_follow_day_partitions_all_the_way_down_and_snapshots_are_not_partitioned():
+    from customer_unification.defs.partitions import EVENT_DAYS
+
+    graph = load_definitions().resolve_asset_graph()
+    for source in load_contracts().sources:
+        for layer in ("sources", "staging", "quarantine"):
+            node = graph.get(dg.AssetKey([layer, source.name]))
+            if source.kind == "event":
+                assert node.partitions_def == EVENT_DAYS, node.key
+                assert node.backfill_policy == dg.BackfillPolicy.single_run(), node.key
+            else:
+                assert node.partitions_def is None, node.key
+    assert graph.get(dg.AssetKey(["profiles", "event_log"])).partitions_def == EVENT_DAYS
+
+
+def test_automation_on_everything_past_the_sources_and_sensors_on_by_default(monkeypatch):
+    for switch in ("CU_AUTOMATION", "CU_LANDING_SENSOR"):
+        monkeypatch.delenv(switch, raising=False)
+    definitions = load_definitions()
+    for node in definitions.resolve_asset_graph().asset_nodes:
+        condition = node.automation_condition
+        if node.key.path[0] == "sources":
+            assert condition is None, node.key
+        else:
+            assert "blocking checks passed" in condition.get_label(), node.key
+    for name in ("automation", "landing_zone"):
+        assert definitions.resolve_sensor_def(name).default_status == dg.DefaultSensorStatus.RUNNING
+    monkeypatch.setenv("CU_AUTOMATION", "off")
+    monkeypatch.setenv("CU_LANDING_SENSOR", "off")
+    definitions = load_definitions()
+    for name in ("automation", "landing_zone"):
+        assert definitions.resolve_sensor_def(name).default_status == dg.DefaultSensorStatus.STOPPED
