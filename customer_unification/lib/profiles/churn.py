@@ -18,10 +18,6 @@ from dataclasses import asdict, dataclass, field
 import duckdb
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from customer_unification.lib.profiles.traits import TraitParams, utc_literal
 from customer_unification.lib.sources.canonical import CHANNELS
@@ -131,6 +127,12 @@ class _Fitted:
 
 
 def _fit(x: np.ndarray, y: np.ndarray, params: ChurnParams) -> _Fitted | None:
+    # imported here: scikit-learn takes ~2 s to import, paid by every definitions load otherwise
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     if len(y) < params.min_training_customers or len(set(y.tolist())) < 2:
         return None
     # seeded permutation of rows ordered by customer_id: the same data gives the same split
