@@ -14,47 +14,76 @@ def rule_label(rule: BlockingRule) -> str:
     return " & ".join(a if a == b else f"{a}~{b}" for a, b in rule.pairs)
 
 
-def _capped(rule: BlockingRule, side: str = "right", among: str | None = None) -> str:
-    """The node table without the values of over-size blocks. For a cross rule the block is the
-    records on the right side sharing the value (how many Kelly Neals an @kneal could be).
+def _big_blocks(rule: BlockingRule, nodes: str) -> str:
+    """SQL for the values of the over-size blocks among `nodes`. For a cross rule the block is the
+    records on the right side sharing the value (how many Kelly Neals an @kneal could be)."""
+    block = rule.same or rule.right
+    return (f"SELECT ({', '.join(block)}) FROM {nodes} WHERE {' AND '.join(f'{k} IS NOT NULL' for k in block)} "
+            f"GROUP BY ALL HAVING count(*) > {rule.max_block_size}")
 
-    `among`: SQL for the only values a join can reach (an incremental run's), so that the blocks
-    of all other values are not counted.
-    """
+
+def _capped(rule: BlockingRule, side: str = "right", nodes: str = "cu_nodes", big: str | None = None) -> str:
+    """`nodes` without the values of over-size blocks (`big`: their SQL, by default counted in `nodes`)."""
     if rule.max_block_size is None:
-        return "cu_nodes"
+        return nodes
     keys = ", ".join(rule.same or (rule.right if side == "right" else rule.left))
-    block = ", ".join(rule.same or rule.right)
-    reachable = f" AND ({block}) IN ({among})" if among else ""
-    big = (f"SELECT ({block}) FROM cu_nodes "
-           f"WHERE {' AND '.join(f'{k} IS NOT NULL' for k in rule.same or rule.right)}{reachable} GROUP BY ALL "
-           f"HAVING count(*) > {rule.max_block_size}")
-    return f"(SELECT * FROM cu_nodes WHERE ({keys}) NOT IN ({big}))"
+    return f"(SELECT * FROM {nodes} WHERE ({keys}) NOT IN ({big or _big_blocks(rule, nodes)}))"
 
 
-def _reachable_blocks(rule: BlockingRule, left: str) -> str:
-    """SQL for the right-side values the nodes of `left` can join in `_rule_sql`: their own values
-    and, for a cross rule, those of the nodes the flipped condition reaches."""
-    if rule.same:
-        return f"SELECT ({', '.join(rule.same)}) FROM {left}"
-    left_cols, right_cols = ", ".join(rule.left), ", ".join(rule.right)
-    return (f"SELECT ({left_cols}) FROM {left} UNION ALL SELECT ({right_cols}) FROM cu_nodes "
-            f"WHERE ({left_cols}) IN (SELECT ({right_cols}) FROM {left})")
-
-
-def _rule_sql(rule: BlockingRule, left: str) -> str:
-    """Pairs for one rule; `left` is the node table (or the new nodes only, when incremental)."""
+def _rule_sql(rule: BlockingRule) -> str:
+    """All pairs for one rule, over all nodes."""
     on = " AND ".join([f"l.{a} = r.{b}" for a, b in rule.pairs] + [f"r.{f} IS NULL" for f in rule.right_lacks])
-    if rule.same and left == "cu_nodes":
-        nodes = _capped(rule)
-        return f"SELECT l.nid AS l, r.nid AS r FROM {nodes} l JOIN {nodes} r ON {on} AND l.nid < r.nid"
+    right = _capped(rule)
+    if rule.same:
+        return f"SELECT l.nid AS l, r.nid AS r FROM {right} l JOIN {right} r ON {on} AND l.nid < r.nid"
+    return (f"SELECT least(l.nid, r.nid) AS l, greatest(l.nid, r.nid) AS r "
+            f"FROM {_capped(rule, side='left')} l JOIN {right} r ON {on} AND l.nid <> r.nid")
+
+
+def _new_pairs_sql(con: duckdb.DuckDBPyConnection, rule: BlockingRule, new: str) -> str:
+    """The pairs of one rule that touch a node of `new`, with the caps of the whole node table.
+
+    The nodes sharing a value with a new node are copied out of `cu_nodes` first (`cu_reach_*`,
+    only the rule's columns), and the joins and block counts read that copy: each read of the
+    730k-node table costs tens of ms per string column, and joining and counting on it directly
+    read it up to five times per cross rule. A cross rule reaches two sets: the right-hand nodes
+    spelling what a new node's left side spells (with their whole blocks, for the cap) and,
+    flipped, the left-hand nodes spelling a new node's right side - when the new node lacks
+    `right_lacks`, as the flipped join requires. The flipped nodes are capped by their own
+    right-hand block, so those blocks are copied too. The returned SQL reads these copies: run it
+    before the next rule replaces them.
+    """
+    if rule.same:
+        _reach(con, "cu_reach_right", rule.same, _values(new, rule.same))
+        on = " AND ".join(f"l.{f} = r.{f}" for f in rule.same)
+        return (f"SELECT least(l.nid, r.nid) AS l, greatest(l.nid, r.nid) AS r "
+                f"FROM {new} l JOIN {_capped(rule, nodes='cu_reach_right')} r ON {on} AND l.nid <> r.nid")
+    lacking = " AND ".join(f"{f} IS NULL" for f in rule.right_lacks) or None
+    _reach(con, "cu_reach_left", rule.left, _values(new, rule.right, lacking), [*rule.left, *rule.right])
+    _reach(con, "cu_reach_right", rule.right,
+           f"{_values(new, rule.left)} UNION ALL {_values('cu_reach_left', rule.right)}",
+           [*rule.right, *rule.right_lacks])
+    big = _big_blocks(rule, "cu_reach_right") if rule.max_block_size else None
+    on = " AND ".join([f"l.{a} = r.{b}" for a, b in rule.pairs] + [f"r.{f} IS NULL" for f in rule.right_lacks])
     flipped = " AND ".join([f"l.{b} = r.{a}" for a, b in rule.pairs] + [f"l.{f} IS NULL" for f in rule.right_lacks])
-    right = _capped(rule) if left == "cu_nodes" else _capped(rule, among=_reachable_blocks(rule, left))
-    left = left if left != "cu_nodes" else _capped(rule, side="left")
-    both = [on] if rule.same or left == "cu_nodes" else [on, flipped]
     return " UNION ALL ".join(
         f"SELECT least(l.nid, r.nid) AS l, greatest(l.nid, r.nid) AS r "
-        f"FROM {left} l JOIN {right} r ON {cond} AND l.nid <> r.nid" for cond in both)
+        f"FROM {new} l JOIN {_capped(rule, nodes=reached, big=big)} r ON {cond} AND l.nid <> r.nid"
+        for reached, cond in (("cu_reach_right", on), ("cu_reach_left", flipped)))
+
+
+def _values(table: str, keys: list[str], where: str | None = None) -> str:
+    """SQL for the `keys` of `table` (rows matching `where`) that can join: none of them null."""
+    conditions = [f"{k} IS NOT NULL" for k in keys] + ([where] if where else [])
+    return f"SELECT ({', '.join(keys)}) FROM {table} WHERE {' AND '.join(conditions)}"
+
+
+def _reach(con: duckdb.DuckDBPyConnection, name: str, keys: list[str], values: str,
+           columns: list[str] | None = None) -> None:
+    """`name (nid, columns...)`: the nodes whose `keys` take one of `values` (SQL)."""
+    selected = ", ".join(dict.fromkeys(["nid", *(columns or keys)]))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS "
+                f"SELECT {selected} FROM cu_nodes WHERE ({', '.join(keys)}) IN ({values})")
 
 
 def build_candidates(con: duckdb.DuckDBPyConnection, rules: list[BlockingRule],
@@ -74,9 +103,10 @@ def build_candidates(con: duckdb.DuckDBPyConnection, rules: list[BlockingRule],
     con.execute("CREATE OR REPLACE TEMP TABLE cu_candidates_raw (l BIGINT, r BIGINT, rule BIGINT)")
     counts: dict[str, int] = {}
     for i, rule in enumerate(rules):
-        sql = _rule_sql(rule, left)
+        sql = _rule_sql(rule) if left == "cu_nodes" else _new_pairs_sql(con, rule, left)
         con.execute(f"INSERT INTO cu_candidates_raw SELECT l, r, {i} FROM ({sql})")
         counts[rule_label(rule)] = 0
+    con.execute("DROP TABLE IF EXISTS cu_reach_left; DROP TABLE IF EXISTS cu_reach_right")
     for i, n in con.sql("SELECT rule, count(*) FROM cu_candidates_raw GROUP BY rule").fetchall():
         counts[rule_label(rules[i])] = n
     # rules: bitmask of the blocking rules that proposed the pair (training uses one rule at a time)

@@ -1,7 +1,7 @@
 """Clustering accepted links into people, guarded against chaining.
 
 Most connected components are clean - every record agrees on who the person is - and are taken
-as they are (scipy's connected components: a million nodes in well under a second). Components
+as they are (connected components in numpy: a million nodes in well under a second). Components
 that hold contradicting evidence (two birth dates no typo explains, clearly different first
 names), a must-not-link pair or too many records are rebuilt greedily instead: strongest link
 first, and a link is refused when it would join contradicting records. Two people joined only
@@ -11,8 +11,6 @@ through a shared phone thus come apart, while typo variants of one person still 
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from customer_unification.lib.matching.conflicts import Evidence
 
@@ -39,10 +37,24 @@ class _UnionFind:
 
 
 def connected(nids: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Component index per node (positions in `nids`, which must be sorted)."""
+    """Per node, the position of the smallest node of its connected component (positions in
+    `nids`, which must be sorted; edges `left`-`right` are nids).
+
+    Hook and jump in numpy, about as fast as scipy's connected components, without the half
+    second scipy takes to import (an incremental run pays it in every process): each edge whose
+    ends have different roots hangs the larger root under the smaller, then every node jumps to
+    its root. A component's smallest node is never hung under another, so it ends as the root.
+    """
     li, ri = np.searchsorted(nids, left), np.searchsorted(nids, right)
-    graph = coo_matrix((np.ones(len(li), dtype=np.int8), (li, ri)), shape=(len(nids), len(nids)))
-    return connected_components(graph, directed=False)[1]
+    root = np.arange(len(nids))
+    while True:
+        a, b = root[li], root[ri]
+        apart = a != b
+        if not apart.any():
+            return root
+        np.minimum.at(root, np.maximum(a[apart], b[apart]), np.minimum(a[apart], b[apart]))
+        while not np.array_equal(jumped := root[root], root):
+            root = jumped
 
 
 def rebuild(nodes: pd.DataFrame, edges: pd.DataFrame, cannot_link: set[tuple[int, int]],

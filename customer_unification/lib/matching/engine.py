@@ -187,7 +187,7 @@ def match_new_records(con: duckdb.DuckDBPyConnection, source: str, config: Match
     timer.step("scoring")
     must_link, cannot_link = _overrides_to_nodes(con, config, overrides)
     linking.collect_edges(con, config, must_link, cannot_link)
-    linking.scope_to_touched(con, config, state_schema)
+    linking.scope_to_touched(con, state_schema)
     refused, rebuilt = linking.cluster_nodes(con, config, cannot_link, specs, model, nodes="cu_scope")
     timer.step("clustering")
     linking.best_links(con)

@@ -78,7 +78,8 @@ def build_features(con: duckdb.DuckDBPyConnection, config: MatchConfig, source: 
             raw_extras[f"r_{rule.name}"] = _text(f'"{rule.column}"') if rule.column in columns else "NULL::VARCHAR"
 
     con.execute("CREATE OR REPLACE TEMP TABLE cu_nicknames (nickname VARCHAR, canonical VARCHAR)")
-    con.executemany("INSERT INTO cu_nicknames VALUES (?, ?)", list(NICKNAMES.items()))
+    # one statement for all rows: executemany took 0.07 s, a cost every incremental run pays
+    con.execute("INSERT INTO cu_nicknames SELECT unnest($1), unnest($2)", [list(NICKNAMES), list(NICKNAMES.values())])
     key_cols = ", ".join(f'CAST("{k}" AS VARCHAR) AS "{k}"' for k in config.key)
     # record ids follow the key, so a run is reproducible whatever order the scan returns rows in
     order = ", ".join(f'CAST("{k}" AS VARCHAR)' for k in config.key)

@@ -49,27 +49,25 @@ def collect_edges(con: duckdb.DuckDBPyConnection, config: MatchConfig, must_link
         con.execute("DELETE FROM cu_edges e USING cu_refused_direct d WHERE e.l = d.l AND e.r = d.r")
 
 
-def scope_to_touched(con: duckdb.DuckDBPyConnection, config: MatchConfig, saved: str) -> None:
+def scope_to_touched(con: duckdb.DuckDBPyConnection, saved: str) -> None:
     """Incremental runs: `cu_scope (nid)`, the nodes of every component this run can change, and
     `cu_edges` widened from the links derived this run to all links among those nodes.
 
     On entry `cu_edges` holds what this run derived again: the rule links of identifier values
-    new records carry, the links of pairs scored for new records, and the must-links. They replace
-    the saved links of the same kind (`cu_rederived`); new nodes and both ends of a link that
-    appeared or disappeared are touched. A path from a touched node only leaves its saved
-    component over a changed link, whose ends are touched, so the saved components of the touched
-    nodes plus the new nodes hold every component that can differ - and every link of theirs.
-    Everything else keeps its saved links, clusters and assignments as they are.
+    new records carry (from the nodes in `cu_reexamined`, see rules.deterministic_links), the
+    links of pairs scored for new records, and the must-links. They replace the saved links of
+    the same kind (`cu_rederived`); new nodes and both ends of a link that appeared or disappeared
+    are touched. A path from a touched node only leaves its saved component over a changed link,
+    whose ends are touched, so the saved components of the touched nodes plus the new nodes hold
+    every component that can differ - and every link of theirs. Everything else keeps its saved
+    links, clusters and assignments as they are.
     """
-    rule_links = "".join(f"""
-        UNION SELECT l, r, link FROM {saved}.match_links WHERE link = 'rule:{rule.name}'
-          AND l IN (SELECT nid FROM cu_nodes WHERE r_{rule.name} IN (SELECT r_{rule.name} FROM cu_new_nodes))"""
-                         for rule in config.rules)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE cu_rederived AS
         SELECT l, r, link FROM {saved}.match_links WHERE link = 'override:must_link'
         UNION SELECT e.l, e.r, e.link FROM {saved}.match_links e JOIN cu_cannot_link c USING (l, r)
-        {rule_links}""")
+        UNION SELECT e.l, e.r, e.link FROM {saved}.match_links e
+          JOIN cu_reexamined x ON x.nid = e.l AND e.link = 'rule:' || x.rule""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE cu_touched AS
         WITH changed AS (
@@ -117,8 +115,7 @@ def cluster_nodes(con: duckdb.DuckDBPyConnection, config: MatchConfig, cannot_li
     """
     nids = con.sql(f"SELECT nid FROM {nodes} ORDER BY nid").fetchnumpy()["nid"]
     edges = con.sql("SELECT l, r FROM cu_edges").fetchnumpy()
-    comp = clustering.connected(nids, edges["l"], edges["r"])
-    comp = nids[np.unique(comp, return_index=True)[1]][comp]  # nids are sorted: first seen is smallest
+    comp = nids[clustering.connected(nids, edges["l"], edges["r"])]
     labels = pd.DataFrame({"nid": nids, "comp": comp, "cluster": comp})
     con.register("cu_comp_in", labels[["nid", "comp"]])
     con.execute("CREATE OR REPLACE TEMP TABLE cu_comp AS SELECT * FROM cu_comp_in")

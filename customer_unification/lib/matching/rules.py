@@ -44,11 +44,14 @@ def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig,
     for training); return the limited values (masked, and hashed to find them again) with reasons.
 
     `only_values_of` (incremental runs): a table of nodes; only identifier values they carry are
-    (re)examined - every other value's links and limits stand as the last run left them.
+    (re)examined - every other value's links and limits stand as the last run left them. The
+    nodes holding a re-examined value land in `cu_reexamined (rule, nid)`.
     """
     con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_edges (l BIGINT, r BIGINT, rule VARCHAR)")
     # named record pairs sharing a value that links: labelled matches for training m
     con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_pairs (l BIGINT, r BIGINT, rule VARCHAR)")
+    if only_values_of:
+        con.execute("CREATE OR REPLACE TEMP TABLE cu_reexamined (rule VARCHAR, nid BIGINT)")
     limited = []
     for rule in config.rules:
         col = f"r_{rule.name}"
@@ -57,6 +60,8 @@ def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig,
             CREATE OR REPLACE TEMP TABLE cu_rule_nodes AS
             SELECT {col} AS value, nid, records, fn, fn_canon, ln, dob, byear
             FROM cu_nodes WHERE {col} IS NOT NULL {scope}""")
+        if only_values_of:
+            con.execute(f"INSERT INTO cu_reexamined SELECT '{rule.name}', nid FROM cu_rule_nodes")
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE cu_rule_values AS
             WITH stats AS (

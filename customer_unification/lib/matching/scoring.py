@@ -3,9 +3,8 @@
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
+from customer_unification.lib.matching.clustering import connected
 from customer_unification.lib.matching.comparisons import ComparisonSpec, absorbed_sql
 from customer_unification.lib.matching.em import FittedModel
 
@@ -87,10 +86,7 @@ def _rule_components(con: duckdb.DuckDBPyConnection) -> None:
     comp = np.arange(len(nids))
     if has_edges and len(nids):
         edges = con.sql("SELECT l, r FROM cu_rule_edges").fetchnumpy()
-        if len(edges["l"]):
-            li, ri = np.searchsorted(nids, edges["l"]), np.searchsorted(nids, edges["r"])
-            graph = coo_matrix((np.ones(len(li), dtype=np.int8), (li, ri)), shape=(len(nids), len(nids)))
-            comp = connected_components(graph, directed=False)[1]
+        comp = connected(nids, edges["l"], edges["r"])
     con.register("cu_tf_comp_in", pd.DataFrame({"nid": nids, "comp": comp}))
     con.execute("CREATE OR REPLACE TEMP TABLE cu_tf_comp AS SELECT * FROM cu_tf_comp_in")
     con.unregister("cu_tf_comp_in")
