@@ -297,3 +297,16 @@ def test_latest_run_succeeded(page, screenshots, ui):
     expect(page.get_by_text(re.compile(r"^Not executed \([1-9]"))).to_have_count(0)
     expect(page.get_by_text("Loading run logs", exact=False)).to_have_count(0, timeout=TIMEOUT_MS)
     snap(page, screenshots, "09_run")
+
+
+def test_automation_is_on_by_default(page, screenshots):
+    page.goto("/automation")
+    for name in ("landing_zone", "automation", "daily_refresh"):
+        visible(page, name)
+    expect(page.get_by_role("checkbox", checked=True)).to_have_count(3, timeout=TIMEOUT_MS)  # the three toggles
+    snap(page, screenshots, "10_automation")
+
+    page.goto("/assets/sources/webshop_orders?view=partitions")
+    visible(page, "2026-11-01")  # the first day: the initial load of all earlier history
+    visible(page, "Missing (0)")  # the full run covered every day
+    snap(page, screenshots, "11_day_partitions")
