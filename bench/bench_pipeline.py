@@ -164,11 +164,11 @@ def repeats(people: int, repeat: int, share: float, env: dict) -> None:
                   f"layers {r['layers_s']}")
     report(full, benchmark="pipeline (unify_all)", people=people, **counts)
     ratio = statistics.median(i["wall_s"] / f["wall_s"] for f, i in zip(full, incremental))
-    report(incremental, benchmark="pipeline: one day via the landing zone", people=people, day=DAY,
+    report(incremental, targets=False, benchmark="pipeline: one day via the landing zone", people=people, day=DAY,
            records_landed=landed, median_ratio_to_full=round(ratio, 3))
 
 
-def report(runs: list[dict], **labels) -> None:
+def report(runs: list[dict], targets: bool = True, **labels) -> None:
     """Medians against the targets, printed and appended to bench/out/results.jsonl."""
     median_wall = statistics.median(r["wall_s"] for r in runs)
     median_peak = statistics.median(r["peak_rss_mb"] for r in runs)
@@ -183,9 +183,10 @@ def report(runs: list[dict], **labels) -> None:
     with (OUT / "results.jsonl").open("a") as fh:
         fh.write(json.dumps(summary) + "\n")
     print(json.dumps({k: v for k, v in summary.items() if k != "median_steps_s"}, indent=2))
-    print(f"median wall {median_wall:.1f} s (target <= {TARGET_WALL_S} s: {met(median_wall <= TARGET_WALL_S)}); "
-          f"median peak {median_peak / 1024:.2f} GB (target <= {TARGET_PEAK_MB // 1024} GB: "
-          f"{met(median_peak <= TARGET_PEAK_MB)})")
+    if targets:  # the targets are for the full run
+        print(f"median wall {median_wall:.1f} s (target <= {TARGET_WALL_S} s: {met(median_wall <= TARGET_WALL_S)}); "
+              f"median peak {median_peak / 1024:.2f} GB (target <= {TARGET_PEAK_MB // 1024} GB: "
+              f"{met(median_peak <= TARGET_PEAK_MB)})")
 
 
 def met(ok: bool) -> str:
