@@ -60,7 +60,8 @@ def ingest_landed_files(look_again_after: float = 1.0, log_level: str = "INFO") 
             return tick.skip_message or "nothing to ingest", None
         request = tick.run_requests[0]
         definitions, _ = _with_job(definitions, "landing_refresh", request.asset_selection)
-        outcome = _execute(definitions.resolve_job_def("landing_refresh"), instance, request.tags, log_level)
+        outcome = _execute(definitions.resolve_job_def("landing_refresh"), instance, request.tags, log_level,
+                           run_config=request.run_config)
         return request.tags["landing/files"], outcome
 
 
@@ -69,10 +70,11 @@ def _with_job(definitions: dg.Definitions, name: str, selection) -> tuple[dg.Def
     return dg.Definitions.merge(definitions, dg.Definitions(jobs=[job])), name
 
 
-def _execute(job: dg.JobDefinition, instance: dg.DagsterInstance, tags: dict | None, log_level: str) -> RunOutcome:
+def _execute(job: dg.JobDefinition, instance: dg.DagsterInstance, tags: dict | None, log_level: str,
+             run_config: dict | None = None) -> RunOutcome:
     result = job.execute_in_process(
         instance=instance, raise_on_error=False, tags=tags,
-        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}})
+        run_config={**(run_config or {}), "loggers": {"console": {"config": {"log_level": log_level}}}})
     events = result.all_events
     failed = [f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}"
               for e in events

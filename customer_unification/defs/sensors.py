@@ -52,7 +52,11 @@ def refresh_request(deliveries: list[Delivery], config: SourcesConfig,
     days = days or {day_bounds()[1].isoformat()}  # lists only: the partitioned assets downstream refresh today
     digest = hashlib.sha256("".join(sorted(d.fingerprint for d in deliveries)).encode()).hexdigest()[:16]
     files = ", ".join(f"{d.source}/{d.name}" for d in deliveries)
-    return dg.RunRequest(run_key=f"landing-{digest}", asset_selection=sorted(selection),
+    # new events only add records: identity links them against the saved run instead of re-matching
+    # everything (the nightly daily_refresh re-resolves all records)
+    only_events = all(config.get(d.source).kind == "event" for d in deliveries)
+    run_config = {"ops": {"resolve_identities": {"config": {"incremental": True}}}} if only_events else {}
+    return dg.RunRequest(run_key=f"landing-{digest}", asset_selection=sorted(selection), run_config=run_config,
                          tags={**range_tags(min(days), max(days)), "landing/files": files[:1000]})
 
 

@@ -9,6 +9,10 @@ import duckdb
 import pandas as pd
 import pytest
 
+from customer_unification.defs.partitions import EVENT_DAYS
+from customer_unification.defs.sensors import refresh_request
+from customer_unification.lib.landing import Delivery
+from customer_unification.lib.sources.contracts import load_contracts
 from customer_unification.lib.staging.gates import GATES
 from customer_unification.pipeline import load_definitions, whole_run_tags
 
@@ -59,6 +63,8 @@ def test_files_are_taken_once_complete_and_bad_ones_are_rejected_with_a_reason(l
     assert {"sources/sms_clicks", "staging/sms_clicks", "identity/customer_identity_map",
             "profiles/event_log", "activation/audience_members"} <= selected
     assert "sources/webshop_orders" not in selected
+    assert request.run_config == {"ops": {"resolve_identities": {"config": {"incremental": True}}}}, \
+        "new events are linked incrementally"
     assert (folder / "loaded" / "clicks_2026-11-20.csv").exists()
     assert (folder / "clicks_2026-11-20.csv.part").exists(), "a half-written file is left alone"
     reason = (folder / "rejected" / "broken.csv.reason.txt").read_text()
@@ -67,6 +73,12 @@ def test_files_are_taken_once_complete_and_bad_ones_are_rejected_with_a_reason(l
 
     result, cursor = tick(definitions, instance, cursor)
     assert not result.run_requests, "each file is processed exactly once"
+
+    # a snapshot (the CRM) may change anyone: identity re-resolves everything; partitions downstream refresh today
+    crm = Delivery("crm_contacts", "contacts.csv", folder / "x.csv", "0" * 64, accepted=True)
+    snapshot = refresh_request([crm], load_contracts(), definitions.get_repository_def())
+    assert snapshot.run_config == {}
+    assert snapshot.tags["dagster/asset_partition_range_start"] == EVENT_DAYS.get_last_partition_key()
 
     # the same content delivered again under another name is rejected as a duplicate
     new_clicks(small_estate).to_csv(folder / "again.csv", index=False)
@@ -96,7 +108,8 @@ def test_the_requested_refresh_adds_the_day_and_a_rerun_replaces_it(landing, sma
     refresh = dg.define_asset_job("refresh", selection=request.asset_selection)
     job = dg.Definitions.merge(definitions, dg.Definitions(jobs=[refresh])).resolve_job_def("refresh")
     for _ in range(2):  # the same day twice: replaced, not duplicated
-        run = job.execute_in_process(instance=instance, tags=request.tags, raise_on_error=False)
+        run = job.execute_in_process(instance=instance, tags=request.tags, run_config=request.run_config,
+                                     raise_on_error=False)
         assert run.success
         con = duckdb.connect(str(isolated_env), read_only=True)
         after = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in before}
