@@ -1,15 +1,14 @@
 """Run the code location's jobs from Python, recorded in the local Dagster instance (so they show in the UI)."""
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import time
+from dataclasses import dataclass
 
 import dagster as dg
 
 from customer_unification import settings
 from customer_unification.definitions import load_code_location
 from customer_unification.defs.partitions import all_partitions_tags
+
 
 @dataclass(frozen=True)
 class RunOutcome:
@@ -29,15 +28,25 @@ def whole_run_tags(job: dg.JobDefinition) -> dict[str, str] | None:
     return all_partitions_tags(job.partitions_def) if job.partitions_def is not None else None
 
 
-def run_job(job_name: str = "unify_all", selection: str | None = None, log_level: str = "INFO") -> RunOutcome:
-    """Execute a job in this process against the instance under DAGSTER_HOME."""
+_RUNNING: list[dg.JobDefinition] = []  # the job `_execute` is running, handed to its reconstruction
+
+
+def unify_all_job() -> dg.JobDefinition:
+    """The code location's `unify_all` job, at module level so that Dagster can reconstruct it
+    (in this process: the in-process executor gets the job already loaded, not a second load)."""
+    return _RUNNING[-1] if _RUNNING else load_definitions().resolve_job_def("unify_all")
+
+
+def run_job(selection: str | None = None, log_level: str = "INFO") -> RunOutcome:
+    """Materialise `selection` (default: everything) in this process, recorded in the instance
+    under DAGSTER_HOME."""
     settings.dagster_home()
-    definitions = load_definitions()
+    job = unify_all_job()
+    keys = None
     if selection:
-        definitions, job_name = _with_job(definitions, "cli_selection", selection)
-    job = definitions.resolve_job_def(job_name)
+        keys = dg.AssetSelection.from_string(selection).resolve(job.asset_layer.asset_graph)
     with dg.DagsterInstance.get() as instance:
-        return _execute(job, instance, whole_run_tags(job), log_level)
+        return _execute(instance, job, keys or job.asset_layer.executable_asset_keys, whole_run_tags(job), log_level)
 
 
 def ingest_landed_files(look_again_after: float = 1.0, log_level: str = "INFO") -> tuple[str, RunOutcome | None]:
@@ -59,28 +68,30 @@ def ingest_landed_files(look_again_after: float = 1.0, log_level: str = "INFO") 
         if not tick.run_requests:
             return tick.skip_message or "nothing to ingest", None
         request = tick.run_requests[0]
-        definitions, _ = _with_job(definitions, "landing_refresh", request.asset_selection)
-        outcome = _execute(definitions.resolve_job_def("landing_refresh"), instance, request.tags, log_level,
-                           run_config=request.run_config)
+        outcome = _execute(instance, definitions.resolve_job_def("unify_all"), request.asset_selection,
+                           request.tags, log_level, request.run_config)
         return request.tags["landing/files"], outcome
 
 
-def _with_job(definitions: dg.Definitions, name: str, selection) -> tuple[dg.Definitions, str]:
-    job = dg.define_asset_job(name, selection=selection)
-    return dg.Definitions.merge(definitions, dg.Definitions(jobs=[job])), name
-
-
-def _execute(job: dg.JobDefinition, instance: dg.DagsterInstance, tags: dict | None, log_level: str,
+def _execute(instance: dg.DagsterInstance, job: dg.JobDefinition, keys, tags: dict | None, log_level: str,
              run_config: dict | None = None) -> RunOutcome:
-    result = job.execute_in_process(
-        instance=instance, raise_on_error=False, tags=tags,
-        run_config={**(run_config or {}), "loggers": {"console": {"config": {"log_level": log_level}}}})
-    events = result.all_events
+    """One in-process run of these asset keys of `unify_all`. `execute_job` rather than
+    `execute_in_process`: the latter keeps every output in memory for its result object, which at
+    a million records holds ~2.5 GB of raw and staged frames until the run ends."""
+    run_config = {**(run_config or {}), "loggers": {"console": {"config": {"log_level": log_level}}}}
+    _RUNNING.append(job)
+    try:
+        with dg.execute_job(dg.reconstructable(unify_all_job), instance=instance, run_config=run_config,
+                            tags=tags, raise_on_error=False, asset_selection=list(keys)) as result:
+            events = result.all_events
+            success, run_id = result.success, result.run_id
+    finally:
+        _RUNNING.pop()
     failed = [f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}"
               for e in events
               if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed]
-    planned = {k.to_user_string() for k in job.asset_layer.executable_asset_keys}
+    planned = {key.to_user_string() for key in keys}
     done = {e.asset_key.to_user_string() for e in events if e.event_type_value == "ASSET_MATERIALIZATION"}
     # an optional asset that chose not to run (publishing without a target) says so in an observation
     skipped = {e.asset_key.to_user_string() for e in events if e.event_type_value == "ASSET_OBSERVATION"}
-    return RunOutcome(result.run_id, result.success and not failed, failed, sorted(planned - done - skipped))
+    return RunOutcome(run_id, success and not failed, failed, sorted(planned - done - skipped))

@@ -35,7 +35,9 @@ def take_landed_files(context: dg.SensorEvaluationContext) -> dg.SensorResult | 
         else:
             context.log.warning(f"{delivery.source}: rejected {delivery.name}: {delivery.reason}")
     if not verdict.accepted:
-        return dg.SkipReason(f"no complete new file ({len(verdict.arriving)} still arriving)")
+        rejected = len(verdict.deliveries)
+        return dg.SkipReason(f"no new file to load ({rejected} rejected, see <source>/rejected/; "
+                             f"{len(verdict.arriving)} still arriving)")
     return dg.SensorResult(run_requests=[refresh_request(verdict.accepted, config, context.repository_def)])
 
 
@@ -48,7 +50,8 @@ def refresh_request(deliveries: list[Delivery], config: SourcesConfig,
     for delivery in deliveries:
         contract = config.get(delivery.source)
         if contract.kind == "event":
-            days |= set(event_days(read_files([delivery.path], contract, config), contract, *day_bounds()))
+            raw = read_files([delivery.path], contract, config)
+            days |= set(event_days(raw, contract, *day_bounds(), landed=[delivery.path]))
     days = days or {day_bounds()[1].isoformat()}  # lists only: the partitioned assets downstream refresh today
     digest = hashlib.sha256("".join(sorted(d.fingerprint for d in deliveries)).encode()).hexdigest()[:16]
     files = ", ".join(f"{d.source}/{d.name}" for d in deliveries)

@@ -37,11 +37,12 @@ def build_source_asset(config: SourcesConfig, contract: SourceContract) -> dg.As
         backfill_policy=dg.BackfillPolicy.single_run() if partitioned else None,
     )
     def source(context: dg.AssetExecutionContext) -> dg.Output[pd.DataFrame]:
-        raw = read_source(config, contract, landed=LandingZone(settings.landing_dir(), config).loaded_files(contract.name))
+        landed = LandingZone(settings.landing_dir(), config).loaded_files(contract.name)
+        raw = read_source(config, contract, landed=landed)
         files = sorted(raw["_file"].dropna().unique().tolist())
         metadata = {"files": files}
         if partitioned:
-            raw[PARTITION_COLUMN] = event_days(raw, contract, *day_bounds())
+            raw[PARTITION_COLUMN] = event_days(raw, contract, *day_bounds(), landed=landed)
             read = len(raw)
             raw = raw[raw[PARTITION_COLUMN].isin(context.partition_keys)].reset_index(drop=True)
             metadata["records_read"] = read

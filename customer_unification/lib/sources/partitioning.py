@@ -5,10 +5,13 @@ partition, whatever its date:
 - an event before the first day belongs to the first day: that partition is the initial load
   of all earlier history (one partition instead of thousands of days of bookkeeping);
 - a record whose event time cannot be read, or that lies after the last day, belongs to the
-  day its file was delivered (its modification time), so staging quarantines it there, once.
+  day its file was delivered, so staging quarantines it there, once: the first day for the files
+  of the source's declared location (the initial load), the day a file came through the landing
+  zone (its modification time) for the others.
 """
 
 import datetime as dt
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
@@ -21,8 +24,10 @@ from customer_unification.lib.staging.extract import FieldExtractor
 KEY_FORMAT = "%Y-%m-%d"
 
 
-def event_days(raw: pd.DataFrame, contract: SourceContract, first: dt.date, last: dt.date) -> pd.Series:
-    """The partition key (YYYY-MM-DD) of every raw record of an event source."""
+def event_days(raw: pd.DataFrame, contract: SourceContract, first: dt.date, last: dt.date,
+               landed: Collection[Path] = ()) -> pd.Series:
+    """The partition key (YYYY-MM-DD) of every raw record of an event source; `landed`: the
+    source's files that came through the landing zone."""
     spec = contract.fields["event_ts"]
     conv = contract.conventions
     dayfirst = spec.dayfirst if spec.dayfirst is not None else conv.dayfirst
@@ -32,15 +37,18 @@ def event_days(raw: pd.DataFrame, contract: SourceContract, first: dt.date, last
     first_ts, last_ts = pd.Timestamp(first), pd.Timestamp(last)
     unplaced = day.isna() | (day > last_ts)
     day = day.where(unplaced | (day >= first_ts), first_ts)
-    day = day.where(~unplaced, _delivery_days(raw["_file"], first_ts, last_ts))
+    day = day.where(~unplaced, _delivery_days(raw["_file"], first_ts, last_ts, {str(p) for p in landed}))
     return day.dt.strftime(KEY_FORMAT)
 
 
-def _delivery_days(files: pd.Series, first: pd.Timestamp, last: pd.Timestamp) -> pd.Series:
-    """The UTC day each file was last written, kept within [first, last]; no file: the last day."""
+def _delivery_days(files: pd.Series, first: pd.Timestamp, last: pd.Timestamp, landed: set[str]) -> pd.Series:
+    """The day each file was delivered: the first day for the initial load, the UTC day a landed
+    file was written (kept within [first, last]); no file (a SQL source): the last day."""
     def day_of(path: str | None) -> pd.Timestamp:
-        if not isinstance(path, str) or not Path(path).exists():
+        if not isinstance(path, str):
             return last
+        if path not in landed or not Path(path).exists():
+            return first
         written = pd.Timestamp(Path(path).stat().st_mtime, unit="s").floor("D")
         return min(max(written, first), last)
 

@@ -13,6 +13,7 @@ FIRST, LAST = dt.date(2026, 11, 1), dt.date(2026, 11, 22)
 
 
 def test_days_with_history_in_the_first_and_unreadable_dates_on_the_delivery_day(tmp_path):
+    """(the file here stands for one that came through the landing zone on 2026-11-05)"""
     config = contract_file(tmp_path, """
         - name: clicks
           format: csv
@@ -35,5 +36,8 @@ def test_days_with_history_in_the_first_and_unreadable_dates_on_the_delivery_day
                None],
         "_file": [str(delivered)] * 5 + [None],  # no file (a SQL source): the last day
     })
-    days = event_days(raw, config.get("clicks"), FIRST, LAST)
+    days = event_days(raw, config.get("clicks"), FIRST, LAST, landed=[delivered])
     assert days.tolist() == ["2026-11-20", "2026-11-21", "2026-11-01", "2026-11-05", "2026-11-05", "2026-11-22"]
+    # the same file as part of the source's declared location: the initial load, the first day
+    initial = event_days(raw, config.get("clicks"), FIRST, LAST)
+    assert initial.tolist()[3:5] == ["2026-11-01", "2026-11-01"]
