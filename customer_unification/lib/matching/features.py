@@ -8,7 +8,7 @@ blocked and scored once, and the records inherit its cluster.
 import duckdb
 
 from customer_unification.lib.matching.config import MatchConfig
-from customer_unification.lib.normalize.names import NICKNAMES
+from customer_unification.lib.nicknames import NICKNAMES
 
 def _letters(expr: str) -> str:
     return f"nullif(regexp_replace(lower(strip_accents(trim(CAST({expr} AS VARCHAR)))), '[^a-z]', '', 'g'), '')"

@@ -13,15 +13,15 @@ sam -> samuel): see the header of that file for the full list of such choices.
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
 from typing import Any, NamedTuple
 
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
+
+from customer_unification.lib.nicknames import NICKNAMES
 
 from ._casing import smart_title
 from .text import ascii_fold, clean_text
@@ -266,19 +266,6 @@ def parse_full_name(value: Any, last_first: bool | None = None) -> ParsedName:
 
 
 # --- matching keys -------------------------------------------------------------------------------
-
-
-def _load_nicknames() -> dict[str, str]:
-    source = resources.files(__package__).joinpath("data", "nicknames.csv")
-    with source.open(encoding="utf-8") as handle:
-        rows = csv.reader(line for line in handle if line.strip() and not line.startswith("#"))
-        header = next(rows)
-        if header != ["nickname", "canonical"]:
-            raise ValueError(f"unexpected nicknames.csv header: {header}")
-        return {nickname.strip(): canonical.strip() for nickname, canonical in rows}
-
-
-NICKNAMES: dict[str, str] = _load_nicknames()
 
 
 @lru_cache(maxsize=131072)
