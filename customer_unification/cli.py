@@ -109,7 +109,11 @@ def _run(args: argparse.Namespace) -> int:
     from customer_unification.pipeline import run_job
 
     started = time.perf_counter()
-    outcome = run_job(selection=args.select)
+    return _report(run_job(selection=args.select), started, args)
+
+
+def _report(outcome, started: float, args: argparse.Namespace) -> int:
+    """How a run went, then what is in the warehouse."""
     print(f"\nRun {outcome.run_id} {'succeeded' if outcome.success else 'FAILED'} "
           f"in {time.perf_counter() - started:.1f}s (open it in the UI: make ui)\n")
     _summary(args)
@@ -140,12 +144,8 @@ def _ingest(args: argparse.Namespace) -> int:
     if outcome is None:
         print(f"Nothing ingested: {said}")
         return 0
-    print(f"\nIngested {said}\nRun {outcome.run_id} {'succeeded' if outcome.success else 'FAILED'} "
-          f"in {time.perf_counter() - started:.1f}s\n")
-    _summary(args)
-    for check in outcome.failed_checks:
-        print(f"FAILED check: {check}")
-    return 0 if outcome.success else 1
+    print(f"\nIngested {said}")
+    return _report(outcome, started, args)
 
 
 def _summary(_: argparse.Namespace) -> int:

@@ -29,3 +29,14 @@ def test_demo_data_then_summary(tmp_path, capsys, monkeypatch):
     assert (tmp_path / "estate" / "_truth" / "record_person.parquet").exists()
     assert main(["summary"]) == 0
     assert "The warehouse is empty" in capsys.readouterr().out
+
+
+def test_ingest_with_only_a_rejected_file_runs_nothing_and_says_why(small_estate, isolated_env, monkeypatch, capsys):
+    monkeypatch.setenv("CU_DEMO_DATA_DIR", str(small_estate))
+    landing = isolated_env.parent / "landing"
+    (landing / "sms_clicks").mkdir(parents=True)
+    (landing / "sms_clicks" / "broken.csv").write_text("who,what\nx,y\n")
+    assert main(["ingest"]) == 0
+    assert "Nothing ingested: no new file to load (1 rejected" in capsys.readouterr().out
+    assert "column 'phone'" in (landing / "sms_clicks" / "rejected" / "broken.csv.reason.txt").read_text()
+    assert not isolated_env.exists(), "no run, so nothing was written to the warehouse"
