@@ -31,7 +31,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_profiles import OUT  # noqa: E402
+from bench_profiles import OUT, append_result, ensure_estate  # noqa: E402
 
 TARGET_WALL_S = 180
 TARGET_PEAK_MB = 6 * 1024
@@ -109,19 +109,6 @@ def row_counts(warehouse: Path) -> dict:
         con.close()
 
 
-def ensure_estate(people: int) -> Path:
-    """The cached demo estate (generated once, as bench_profiles.py does)."""
-    data_dir = OUT / f"estate_{people}"
-    if not (data_dir / "manifest.json").exists():
-        from customer_unification.lib.demo.generate import generate_demo_estate
-
-        OUT.mkdir(exist_ok=True)
-        started = time.perf_counter()
-        generate_demo_estate(data_dir, people=people, seed=7)
-        print(f"generated estate_{people} in {time.perf_counter() - started:.0f}s")
-    return data_dir
-
-
 def fresh_warehouse() -> None:
     for path in (WAREHOUSE, WAREHOUSE.with_name(WAREHOUSE.name + ".wal")):
         path.unlink(missing_ok=True)
@@ -180,8 +167,7 @@ def report(runs: list[dict], targets: bool = True, **labels) -> None:
         "median_layers_s": {k: statistics.median(r["layers_s"].get(k, 0) for r in runs) for k in runs[0]["layers_s"]},
         "median_steps_s": {k: statistics.median(r["steps_s"].get(k, 0) for r in runs) for k in runs[0]["steps_s"]},
     }
-    with (OUT / "results.jsonl").open("a") as fh:
-        fh.write(json.dumps(summary) + "\n")
+    append_result(summary)
     print(json.dumps({k: v for k, v in summary.items() if k != "median_steps_s"}, indent=2))
     if targets:  # the targets are for the full run
         print(f"median wall {median_wall:.1f} s (target <= {TARGET_WALL_S} s: {met(median_wall <= TARGET_WALL_S)}); "

@@ -69,11 +69,7 @@ def main() -> None:
         print(json.dumps(materialize(selection)))
         return
 
-    OUT.mkdir(exist_ok=True)
-    if not (data_dir / "manifest.json").exists():
-        from customer_unification.lib.demo.generate import generate_demo_estate
-
-        generate_demo_estate(data_dir, people=args.people, seed=7)
+    ensure_estate(args.people)
     if not base.exists():
         started = time.perf_counter()
         subprocess.run([sys.executable, __file__, "--people", str(args.people), "--child", "base"],
@@ -104,9 +100,27 @@ def report_medians(runs: list[dict], **labels) -> None:
         "median_peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs),
         "median_steps_s": {k: statistics.median(r["steps_s"][k] for r in runs) for k in runs[0]["steps_s"]},
     }
+    append_result(summary)
+    print(json.dumps(summary, indent=2))
+
+
+def append_result(summary: dict) -> None:
+    """One line of bench/out/results.jsonl, the history every bench appends to."""
     with (OUT / "results.jsonl").open("a") as fh:
         fh.write(json.dumps(summary) + "\n")
-    print(json.dumps(summary, indent=2))
+
+
+def ensure_estate(people: int) -> Path:
+    """The demo estate of `people` people, generated once (seed 7) and cached in bench/out/."""
+    data_dir = OUT / f"estate_{people}"
+    if not (data_dir / "manifest.json").exists():
+        from customer_unification.lib.demo.generate import generate_demo_estate
+
+        OUT.mkdir(exist_ok=True)
+        started = time.perf_counter()
+        generate_demo_estate(data_dir, people=people, seed=7)
+        print(f"generated {people:,} people in {time.perf_counter() - started:.1f}s")
+    return data_dir
 
 
 if __name__ == "__main__":

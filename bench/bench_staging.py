@@ -17,21 +17,22 @@ import sys
 import time
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "out"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_profiles import OUT, append_result, ensure_estate  # noqa: E402
 
 
 def run_once(people: int) -> dict:
     """Child process: materialise sources+staging, print one JSON line of figures."""
     import dagster as dg
 
-    from customer_unification.pipeline import load_definitions
+    from customer_unification.pipeline import load_definitions, whole_run_tags
 
     definitions = load_definitions()
     job = dg.define_asset_job("bench_staging", selection="group:sources or group:staging")
-    definitions = dg.Definitions.merge(definitions, dg.Definitions(jobs=[job]))
+    job = dg.Definitions.merge(definitions, dg.Definitions(jobs=[job])).resolve_job_def("bench_staging")
     started = time.perf_counter()
-    result = definitions.resolve_job_def("bench_staging").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=True)
+    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=True,
+                                    tags=whole_run_tags(job))  # every day partition, in one run
     wall = time.perf_counter() - started
     steps = {e.step_key: e.event_specific_data.duration_ms / 1000 for e in result.all_events
              if e.event_type_value == "STEP_SUCCESS"}
@@ -67,13 +68,7 @@ def main() -> None:
         print(json.dumps(run_once(args.people)))
         return
 
-    OUT.mkdir(exist_ok=True)
-    if not (data_dir / "manifest.json").exists():
-        from customer_unification.lib.demo.generate import generate_demo_estate
-
-        started = time.perf_counter()
-        generate_demo_estate(data_dir, people=args.people, seed=7)
-        print(f"generated {args.people:,} people in {time.perf_counter() - started:.1f}s")
+    ensure_estate(args.people)
     records = sum(s["records"] for s in json.loads((data_dir / "manifest.json").read_text())["sources"].values())
     runs = []
     for i in range(args.repeat):
@@ -93,8 +88,7 @@ def main() -> None:
         "staged": runs[-1]["staged"], "quarantined": runs[-1]["quarantined"],
         "median_steps_s": {k: statistics.median(r["steps_s"][k] for r in runs) for k in runs[0]["steps_s"]},
     }
-    with (OUT / "results.jsonl").open("a") as fh:
-        fh.write(json.dumps(summary) + "\n")
+    append_result(summary)
     print(json.dumps(summary, indent=2))
 
 

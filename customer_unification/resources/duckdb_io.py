@@ -16,7 +16,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from customer_unification.lib.sources.partitioning import PARTITION_COLUMN
+from customer_unification.lib.sources.readers import PARTITION_COLUMN
 
 LOCK_WAIT_SECONDS = 300.0
 

@@ -15,8 +15,8 @@ from customer_unification import settings
 from customer_unification.defs.partitions import EVENT_DAYS, day_bounds
 from customer_unification.lib.landing import LandingZone
 from customer_unification.lib.sources.contracts import SourceContract, SourcesConfig
-from customer_unification.lib.sources.partitioning import PARTITION_COLUMN, event_days
-from customer_unification.lib.sources.readers import read_source
+from customer_unification.lib.sources.partitioning import event_days
+from customer_unification.lib.sources.readers import PARTITION_COLUMN, read_source
 
 
 def build_source_asset(config: SourcesConfig, contract: SourceContract) -> dg.AssetsDefinition:
@@ -47,7 +47,7 @@ def build_source_asset(config: SourcesConfig, contract: SourceContract) -> dg.As
             raw = raw[raw[PARTITION_COLUMN].isin(context.partition_keys)].reset_index(drop=True)
             metadata["records_read"] = read
             metadata["records_by_day"] = counts_markdown(
-                raw[PARTITION_COLUMN].value_counts().sort_index(ascending=False).head(31).to_dict(), ("day", "records"))
+                raw[PARTITION_COLUMN].value_counts().head(31).to_dict(), ("day", "records"))
         else:
             metadata["snapshot_fingerprint"] = _fingerprint(raw)
         unparseable = int(raw["_error"].notna().sum())

@@ -18,7 +18,6 @@ import pandas as pd
 
 from customer_unification.lib.normalize.dates import parse_timestamp_series
 from customer_unification.lib.sources.contracts import SourceContract
-from customer_unification.lib.sources.readers import PARTITION_COLUMN  # noqa: F401 (re-exported)
 from customer_unification.lib.staging.extract import FieldExtractor
 
 KEY_FORMAT = "%Y-%m-%d"
