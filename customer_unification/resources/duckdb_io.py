@@ -79,7 +79,9 @@ class DuckDBFrameIOManager(dg.ConfigurableIOManager):
 
 def _replace_partitions(con: duckdb.DuckDBPyConnection, table: str, keys: list[str]) -> None:
     """Delete the partitions' rows and insert the frame's, in one transaction; new columns are added."""
-    con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM frame LIMIT 0")
+    # the partition key is text whatever the first frame held (an empty frame types it as a number)
+    con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * REPLACE (CAST({PARTITION_COLUMN} AS VARCHAR) "
+                f"AS {PARTITION_COLUMN}) FROM frame LIMIT 0")
     present = {row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()}
     con.execute("BEGIN")
     try:

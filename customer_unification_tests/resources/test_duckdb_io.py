@@ -50,3 +50,20 @@ def test_io_manager_replaces_tables_whatever_their_shape(tmp_path):
         with connect(path) as con:
             seen.append(con.execute("SELECT * FROM staging.things").df().to_dict("list"))
     assert seen == [{"a": [1, 2]}, {"a": [3], "b": ["new column"]}, {"a": []}]
+
+
+def test_partitions_are_replaced_and_a_first_empty_partition_does_not_type_the_key(tmp_path):
+    manager = DuckDBFrameIOManager(path=str(tmp_path / "w.duckdb"))
+    days = dg.DailyPartitionsDefinition(start_date="2026-11-01")
+    key = dg.AssetKey(["quarantine", "clicks"])
+
+    def write(frame: pd.DataFrame, day: str) -> None:
+        manager.handle_output(dg.build_output_context(asset_key=key, partition_key=day, asset_partitions_def=days), frame)
+
+    empty = pd.DataFrame({"rule": pd.Series(dtype="string"), "_partition": pd.Series(dtype="float64")})
+    write(empty, "2026-11-01")  # a full run where nothing was quarantined
+    day = pd.DataFrame({"rule": ["invalid_timestamp"], "_partition": ["2026-11-05"]})
+    write(day, "2026-11-05")
+    write(day, "2026-11-05")  # the same day again: replaced, not duplicated
+    with connect(str(tmp_path / "w.duckdb")) as con:
+        assert con.sql("SELECT _partition, count(*) FROM quarantine.clicks GROUP BY 1").fetchall() == [("2026-11-05", 1)]

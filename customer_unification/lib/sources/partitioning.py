@@ -36,19 +36,20 @@ def event_days(raw: pd.DataFrame, contract: SourceContract, first: dt.date, last
     first_ts, last_ts = pd.Timestamp(first), pd.Timestamp(last)
     unplaced = day.isna() | (day > last_ts)
     day = day.where(unplaced | (day >= first_ts), first_ts)
-    day = day.where(~unplaced, _delivery_days(raw["_file"], first_ts, last_ts, {str(p) for p in landed}))
+    day = day.where(~unplaced, _delivery_days(raw["_file"], first_ts, last_ts, {Path(p).name: Path(p) for p in landed}))
     return day.dt.strftime(KEY_FORMAT)
 
 
-def _delivery_days(files: pd.Series, first: pd.Timestamp, last: pd.Timestamp, landed: set[str]) -> pd.Series:
+def _delivery_days(files: pd.Series, first: pd.Timestamp, last: pd.Timestamp, landed: dict[str, Path]) -> pd.Series:
     """The day each file was delivered: the first day for the initial load, the UTC day a landed
-    file was written (kept within [first, last]); no file (a SQL source): the last day."""
-    def day_of(path: str | None) -> pd.Timestamp:
-        if not isinstance(path, str):
+    file was written (kept within [first, last]); no file (a SQL source): the last day.
+    `files` are names, as the readers record them (`_file`); `landed` maps name -> path."""
+    def day_of(name: str | None) -> pd.Timestamp:
+        if not isinstance(name, str):
             return last
-        if path not in landed or not Path(path).exists():
+        if name not in landed or not landed[name].exists():
             return first
-        written = pd.Timestamp(Path(path).stat().st_mtime, unit="s").floor("D")
+        written = pd.Timestamp(landed[name].stat().st_mtime, unit="s").floor("D")
         return min(max(written, first), last)
 
     by_file = {f: day_of(f) for f in files.dropna().unique()}

@@ -32,27 +32,31 @@ def read_source(config: SourcesConfig, contract: SourceContract, landed: Sequenc
     arrived through its landing folder."""
     if contract.format == "sql":
         return _with_meta(_read_sql(config.sql_url(contract), contract.query or ""), contract, config)
-    return read_files(config.paths(contract, required=not landed) + list(landed), contract, config)
+    return read_files(config.paths(contract, required=not landed) + list(landed), contract, config,
+                      where=contract.location)
 
 
-def read_files(paths: list[Path], contract: SourceContract, config: SourcesConfig) -> pd.DataFrame:
-    """The records of these files of a file-based source."""
+def read_files(paths: list[Path], contract: SourceContract, config: SourcesConfig,
+               where: str | None = None) -> pd.DataFrame:
+    """The records of these files of a file-based source; errors name `where` (default: the files)."""
     reader = _FILE_READERS[contract.format]
     frames = [reader(path, contract) for path in paths]
-    return _with_meta(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0], contract, config)
+    return _with_meta(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0], contract, config,
+                      where=where or ", ".join(p.name for p in paths))
 
 
-def _with_meta(raw: pd.DataFrame, contract: SourceContract, config: SourcesConfig) -> pd.DataFrame:
+def _with_meta(raw: pd.DataFrame, contract: SourceContract, config: SourcesConfig, where: str | None = None) -> pd.DataFrame:
     for col in META_COLUMNS:
         if col not in raw.columns:
             raw[col] = None
-    _check_declared_columns(raw, contract, config)
+    _check_declared_columns(raw, contract, config, where)
     return raw[META_COLUMNS + [c for c in raw.columns if c not in META_COLUMNS]]
 
 
-def _check_declared_columns(raw: pd.DataFrame, contract: SourceContract, config: SourcesConfig) -> None:
+def _check_declared_columns(raw: pd.DataFrame, contract: SourceContract, config: SourcesConfig,
+                            where: str | None = None) -> None:
     """Schema drift that loses a declared column is an error naming the source, field and column."""
-    where = config.sql_url(contract) if contract.format == "sql" else contract.location
+    where = where or (config.sql_url(contract) if contract.format == "sql" else contract.location)
     present = set(raw.columns)
     for field, spec in contract.source_fields.items():
         if spec.column is None:

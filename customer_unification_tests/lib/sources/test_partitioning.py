@@ -34,7 +34,7 @@ def test_days_with_history_in_the_first_and_unreadable_dates_on_the_delivery_day
                "not a date",         # unreadable: the day its file was delivered
                "12/25/2026 10:00",   # after the last day: the delivery day too (staging rejects it there)
                None],
-        "_file": [str(delivered)] * 5 + [None],  # no file (a SQL source): the last day
+        "_file": [delivered.name] * 5 + [None],  # the file's name, as readers record it; none (SQL): the last day
     })
     days = event_days(raw, config.get("clicks"), FIRST, LAST, landed=[delivered])
     assert days.tolist() == ["2026-11-20", "2026-11-21", "2026-11-01", "2026-11-05", "2026-11-05", "2026-11-22"]
