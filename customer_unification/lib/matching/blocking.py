@@ -14,20 +14,16 @@ def rule_label(rule: BlockingRule) -> str:
     return " & ".join(a if a == b else f"{a}~{b}" for a, b in rule.pairs)
 
 
-def _big_blocks(rule: BlockingRule, nodes: str) -> str:
-    """SQL for the values of the over-size blocks among `nodes`. For a cross rule the block is the
-    records on the right side sharing the value (how many Kelly Neals an @kneal could be)."""
-    block = rule.same or rule.right
-    return (f"SELECT ({', '.join(block)}) FROM {nodes} WHERE {' AND '.join(f'{k} IS NOT NULL' for k in block)} "
-            f"GROUP BY ALL HAVING count(*) > {rule.max_block_size}")
-
-
-def _capped(rule: BlockingRule, side: str = "right", nodes: str = "cu_nodes", big: str | None = None) -> str:
-    """`nodes` without the values of over-size blocks (`big`: their SQL, by default counted in `nodes`)."""
+def _capped(rule: BlockingRule, side: str = "right") -> str:
+    """`cu_nodes` without the values of over-size blocks. For a cross rule the block is the nodes
+    on the right side sharing the value (how many Kelly Neals an @kneal could be)."""
     if rule.max_block_size is None:
-        return nodes
+        return "cu_nodes"
+    block = rule.same or rule.right
+    big = (f"SELECT ({', '.join(block)}) FROM cu_nodes WHERE {' AND '.join(f'{k} IS NOT NULL' for k in block)} "
+           f"GROUP BY ALL HAVING count(*) > {rule.max_block_size}")
     keys = ", ".join(rule.same or (rule.right if side == "right" else rule.left))
-    return f"(SELECT * FROM {nodes} WHERE ({keys}) NOT IN ({big or _big_blocks(rule, nodes)}))"
+    return f"(SELECT * FROM cu_nodes WHERE ({keys}) NOT IN ({big}))"
 
 
 def _rule_sql(rule: BlockingRule) -> str:
@@ -40,73 +36,94 @@ def _rule_sql(rule: BlockingRule) -> str:
             f"FROM {_capped(rule, side='left')} l JOIN {right} r ON {on} AND l.nid <> r.nid")
 
 
-def _new_pairs_sql(con: duckdb.DuckDBPyConnection, rule: BlockingRule, new: str) -> str:
-    """The pairs of one rule that touch a node of `new`, with the caps of the whole node table.
+def key_columns(rules: list[BlockingRule]) -> dict[str, str]:
+    """Integer block keys per rule, as SQL over a node table: what an incremental run joins on.
 
-    The nodes sharing a value with a new node are copied out of `cu_nodes` first (`cu_reach_*`,
-    only the rule's columns), and the joins and block counts read that copy: each read of the
-    730k-node table costs tens of ms per string column, and joining and counting on it directly
-    read it up to five times per cross rule. A cross rule reaches two sets: the right-hand nodes
-    spelling what a new node's left side spells (with their whole blocks, for the cap) and,
-    flipped, the left-hand nodes spelling a new node's right side - when the new node lacks
-    `right_lacks`, as the flipped join requires. The flipped nodes are capped by their own
-    right-hand block, so those blocks are copied too. The returned SQL reads these copies: run it
-    before the next rule replaces them.
+    `bk<i>` hashes a `same` rule's features; a cross rule has `bk<i>_l` and `bk<i>_r` (its two
+    sides, as text so both hash alike) and, with `right_lacks`, `bk<i>_ok` (the node may stand on
+    the right). The run's state keeps them for every node: reading one integer column of the saved
+    nodes costs a few ms, reading a string column tens of ms, and a key shared by a new node then
+    leads straight to the nodes it pairs with. Two values hashing alike only add a pair to score.
     """
+    columns = {}
+    for i, rule in enumerate(rules):
+        if rule.same:
+            columns[f"bk{i}"] = _key_sql(rule.same)
+            continue
+        columns[f"bk{i}_l"], columns[f"bk{i}_r"] = _key_sql(rule.left, text=True), _key_sql(rule.right, text=True)
+        if rule.right_lacks:
+            columns[f"bk{i}_ok"] = " AND ".join(f"{f} IS NULL" for f in rule.right_lacks)
+    return columns
+
+
+def _key_sql(features: list[str], text: bool = False) -> str:
+    parts = [f"CAST({f} AS VARCHAR)" if text else f for f in features]
+    return f"CASE WHEN {' AND '.join(f'{f} IS NOT NULL' for f in features)} THEN hash({', '.join(parts)}) END"
+
+
+def _keyed_pairs_sql(con: duckdb.DuckDBPyConnection, i: int, rule: BlockingRule, new: str, nodes: str) -> list[str]:
+    """The pairs of rule `i` touching a node of `new`, on the block keys of `nodes` (all nodes,
+    new ones included), capped as the whole node table caps them: a pair is skipped when more
+    than max_block_size nodes share its value (for a cross rule, on the right side).
+
+    The nodes sharing a key with a new node are copied first (`cu_reach`, `cu_reach_left`); the
+    returned SQL reads these copies, so run it before the next rule replaces them.
+    """
+    def capped(value: str) -> str:
+        if rule.max_block_size is None:
+            return "true"
+        return f"{value} NOT IN (SELECT k FROM cu_reach GROUP BY k HAVING count(*) > {rule.max_block_size})"
+
+    pair = "least(n.nid, x.nid) AS l, greatest(n.nid, x.nid) AS r"
     if rule.same:
-        _reach(con, "cu_reach_right", rule.same, _values(new, rule.same))
-        on = " AND ".join(f"l.{f} = r.{f}" for f in rule.same)
-        return (f"SELECT least(l.nid, r.nid) AS l, greatest(l.nid, r.nid) AS r "
-                f"FROM {new} l JOIN {_capped(rule, nodes='cu_reach_right')} r ON {on} AND l.nid <> r.nid")
-    lacking = " AND ".join(f"{f} IS NULL" for f in rule.right_lacks) or None
-    _reach(con, "cu_reach_left", rule.left, _values(new, rule.right, lacking), [*rule.left, *rule.right])
-    _reach(con, "cu_reach_right", rule.right,
-           f"{_values(new, rule.left)} UNION ALL {_values('cu_reach_left', rule.right)}",
-           [*rule.right, *rule.right_lacks])
-    big = _big_blocks(rule, "cu_reach_right") if rule.max_block_size else None
-    on = " AND ".join([f"l.{a} = r.{b}" for a, b in rule.pairs] + [f"r.{f} IS NULL" for f in rule.right_lacks])
-    flipped = " AND ".join([f"l.{b} = r.{a}" for a, b in rule.pairs] + [f"l.{f} IS NULL" for f in rule.right_lacks])
-    return " UNION ALL ".join(
-        f"SELECT least(l.nid, r.nid) AS l, greatest(l.nid, r.nid) AS r "
-        f"FROM {new} l JOIN {_capped(rule, nodes=reached, big=big)} r ON {cond} AND l.nid <> r.nid"
-        for reached, cond in (("cu_reach_right", on), ("cu_reach_left", flipped)))
+        key = f"bk{i}"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE cu_reach AS SELECT nid, {key} AS k FROM {nodes} "
+                    f"WHERE {key} IN (SELECT {key} FROM {new})")
+        return [f"SELECT {pair} FROM {new} n JOIN cu_reach x ON x.k = n.{key} AND x.nid <> n.nid "
+                f"WHERE {capped('x.k')}"]
+    left, right = f"bk{i}_l", f"bk{i}_r"
+    ok = f"bk{i}_ok" if rule.right_lacks else "true"
+    # the right-hand blocks of every value a new node shares, on either side (for the cap)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE cu_reach AS SELECT nid, {right} AS k, {ok} AS ok FROM {nodes}
+                    WHERE {right} IN (SELECT {left} FROM {new} UNION ALL SELECT {right} FROM {new} WHERE {ok})""")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE cu_reach_left AS SELECT nid, {left} AS k FROM {nodes} "
+                f"WHERE {left} IN (SELECT {right} FROM {new} WHERE {ok})")
+    return [  # the new node on the left, then on the right
+        f"SELECT {pair} FROM {new} n JOIN cu_reach x ON x.k = n.{left} AND x.ok AND x.nid <> n.nid "
+        f"WHERE {capped('x.k')}",
+        f"SELECT {pair} FROM {new} n JOIN cu_reach_left x ON x.k = n.{right} AND x.nid <> n.nid "
+        f"WHERE n.{ok} AND {capped(f'n.{right}')}"]
 
 
-def _values(table: str, keys: list[str], where: str | None = None) -> str:
-    """SQL for the `keys` of `table` (rows matching `where`) that can join: none of them null."""
-    conditions = [f"{k} IS NOT NULL" for k in keys] + ([where] if where else [])
-    return f"SELECT ({', '.join(keys)}) FROM {table} WHERE {' AND '.join(conditions)}"
-
-
-def _reach(con: duckdb.DuckDBPyConnection, name: str, keys: list[str], values: str,
-           columns: list[str] | None = None) -> None:
-    """`name (nid, columns...)`: the nodes whose `keys` take one of `values` (SQL)."""
-    selected = ", ".join(dict.fromkeys(["nid", *(columns or keys)]))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS "
-                f"SELECT {selected} FROM cu_nodes WHERE ({', '.join(keys)}) IN ({values})")
-
-
-def build_candidates(con: duckdb.DuckDBPyConnection, rules: list[BlockingRule],
-                     left: str = "cu_nodes") -> dict[str, int]:
-    """Create `cu_candidates (l, r)` with l < r. Returns pairs proposed per rule (before dedup).
-
-    `left` may name a table holding only some nodes (the new ones, on an incremental run): then
-    only pairs touching those nodes are proposed, so existing pairs are not scored again.
-    """
+def build_candidates(con: duckdb.DuckDBPyConnection, rules: list[BlockingRule]) -> dict[str, int]:
+    """Create `cu_candidates (l, r, rules)` with l < r over all nodes. Returns pairs proposed per
+    rule (before dedup)."""
     columns = {row[0] for row in con.sql("DESCRIBE cu_nodes").fetchall()}
     for rule in rules:
         unknown = sorted(({f for pair in rule.pairs for f in pair} | set(rule.right_lacks)) - columns)
         if unknown:
             raise KeyError(f"blocking rule {rule_label(rule)!r} uses unknown feature(s) {unknown}")
+    return _collect(con, rules, lambda i, rule: [_rule_sql(rule)])
+
+
+def build_new_candidates(con: duckdb.DuckDBPyConnection, rules: list[BlockingRule], new: str = "cu_new_node_keys",
+                         nodes: str = "cu_node_keys") -> dict[str, int]:
+    """`cu_candidates` for an incremental run: only pairs touching a node of `new`, so pairs
+    scored before are not scored again. Both tables hold (nid, key_columns(rules)); `nodes` is
+    every node, the new ones included."""
+    return _collect(con, rules, lambda i, rule: _keyed_pairs_sql(con, i, rule, new, nodes))
+
+
+def _collect(con: duckdb.DuckDBPyConnection, rules: list[BlockingRule], pairs_sql) -> dict[str, int]:
     if len(rules) > 62:
         raise ValueError("at most 62 blocking rules")
     con.execute("CREATE OR REPLACE TEMP TABLE cu_candidates_raw (l BIGINT, r BIGINT, rule BIGINT)")
     counts: dict[str, int] = {}
     for i, rule in enumerate(rules):
-        sql = _rule_sql(rule) if left == "cu_nodes" else _new_pairs_sql(con, rule, left)
-        con.execute(f"INSERT INTO cu_candidates_raw SELECT l, r, {i} FROM ({sql})")
+        for sql in pairs_sql(i, rule):
+            con.execute(f"INSERT INTO cu_candidates_raw SELECT l, r, {i} FROM ({sql})")
         counts[rule_label(rule)] = 0
-    con.execute("DROP TABLE IF EXISTS cu_reach_left; DROP TABLE IF EXISTS cu_reach_right")
+    con.execute("DROP TABLE IF EXISTS cu_reach_left; DROP TABLE IF EXISTS cu_reach")
     for i, n in con.sql("SELECT rule, count(*) FROM cu_candidates_raw GROUP BY rule").fetchall():
         counts[rule_label(rules[i])] = n
     # rules: bitmask of the blocking rules that proposed the pair (training uses one rule at a time)

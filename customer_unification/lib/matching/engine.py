@@ -175,10 +175,12 @@ def match_new_records(con: duckdb.DuckDBPyConnection, source: str, config: Match
     _separate_overridden(con, config, overrides)
     features.build_nodes(con, feature_cols)
     _join_saved_nodes(con, config, state_schema)
+    state.node_keys(con, _node_keys(config), nodes="cu_new_nodes", out="cu_new_node_keys")
+    state.overlay(con, state_schema, "cu_node_keys")
     timer.step("features")
     limited = _incremental_rule_links(con, config, state_schema)
     timer.step("deterministic rules")
-    proposed = blocking.build_candidates(con, config.blocking, left="cu_new_nodes")
+    proposed = blocking.build_new_candidates(con, config.blocking)
     timer.step("blocking")
     state.load_term_frequencies(con, state_schema)
     scoring.build_node_frequencies(con, specs, pairs="cu_candidates")
@@ -287,4 +289,10 @@ def save_run(con: duckdb.DuckDBPyConnection, config: MatchConfig, result: MatchR
     if incremental:  # the model and frequencies are the saved ones; add what is new
         state.update_state(con, state_schema, result.limited)
     else:
-        state.save_state(con, state_schema, result.model, config.model_dump_json(), result.limited)
+        state.save_state(con, state_schema, result.model, config.model_dump_json(), result.limited,
+                         _node_keys(config))
+
+
+def _node_keys(config: MatchConfig) -> dict[str, str]:
+    """The integer keys the state keeps per node, to find the nodes a new record reaches."""
+    return blocking.key_columns(config.blocking)

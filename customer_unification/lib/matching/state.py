@@ -19,6 +19,7 @@ TABLES = {
     "match_links": "SELECT l, r, weight, probability, link FROM cu_edges",
     "match_node_labels": "SELECT nid, comp, cluster, best_probability, best_link FROM cu_labels",
     "match_node_doubt": "SELECT nid, p FROM cu_doubt",
+    "match_node_keys": "SELECT * FROM cu_node_keys",  # see node_keys
 }
 
 # An incremental run computes only what changed (new nodes and records, the labels of the touched
@@ -29,6 +30,7 @@ _OVERLAYS = {
                    FROM {schema}.match_nodes o LEFT JOIN cu_grown_nodes g USING (nid)
                    UNION ALL BY NAME SELECT * FROM cu_new_nodes""",
     "cu_records": "SELECT rid, record_key, sig, nid FROM {schema}.match_records UNION ALL SELECT * FROM cu_new_records",
+    "cu_node_keys": "SELECT * FROM {schema}.match_node_keys UNION ALL BY NAME SELECT * FROM cu_new_node_keys",
     "cu_all_labels": """SELECT * FROM cu_labels UNION ALL
                         SELECT * FROM {schema}.match_node_labels WHERE nid NOT IN (SELECT nid FROM cu_labels)""",
     "cu_all_doubt": """SELECT * FROM cu_doubt UNION ALL
@@ -46,9 +48,17 @@ def load_limited(con: duckdb.DuckDBPyConnection, schema: str) -> pd.DataFrame:
     return con.sql(f"SELECT * FROM {schema}.match_limited").df()
 
 
+def node_keys(con: duckdb.DuckDBPyConnection, keys: dict[str, str], nodes: str = "cu_nodes",
+              out: str = "cu_node_keys") -> None:
+    """`out (nid, <key>...)`: the integer keys (name -> SQL) an incremental run finds nodes by."""
+    columns = "".join(f", {sql} AS {name}" for name, sql in keys.items())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT nid{columns} FROM {nodes}")
+
+
 def save_state(con: duckdb.DuckDBPyConnection, schema: str, model: FittedModel, config_json: str,
-               limited: pd.DataFrame) -> None:
+               limited: pd.DataFrame, keys: dict[str, str]) -> None:
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    node_keys(con, keys)
     _save_limited(con, schema, limited)
     for table, query in TABLES.items():
         con.execute(f"CREATE OR REPLACE TABLE {schema}.{table} AS {query}")
@@ -66,11 +76,13 @@ def update_state(con: duckdb.DuckDBPyConnection, schema: str, limited: pd.DataFr
     Rewriting a million saved nodes and records would cost more than the incremental run itself.
     """
     con.execute(f"""
-        INSERT INTO {schema}.match_records SELECT r.rid, r.record_key, r.sig, r.nid, l.cluster
-          FROM cu_new_records r JOIN cu_all_labels l USING (nid);
+        -- a new record's node was clustered in this run, or (joining a known node) kept its label
+        INSERT INTO {schema}.match_records SELECT r.rid, r.record_key, r.sig, r.nid, coalesce(l.cluster, s.cluster)
+          FROM cu_new_records r LEFT JOIN cu_labels l USING (nid) LEFT JOIN {schema}.match_node_labels s USING (nid);
         UPDATE {schema}.match_records m SET cluster = l.cluster FROM cu_labels l
           WHERE l.nid = m.nid AND l.cluster <> m.cluster;
         INSERT INTO {schema}.match_nodes SELECT * FROM cu_new_nodes;
+        INSERT INTO {schema}.match_node_keys SELECT * FROM cu_new_node_keys;
         UPDATE {schema}.match_nodes m SET records = m.records + g.added FROM cu_grown_nodes g
           WHERE g.nid = m.nid;
         DELETE FROM {schema}.match_links WHERE l IN (SELECT nid FROM cu_scope);
