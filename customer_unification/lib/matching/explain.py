@@ -65,8 +65,8 @@ def _load(con: duckdb.DuckDBPyConnection, schema: str) -> FittedModel:
 
 
 def _node(con: duckdb.DuckDBPyConnection, schema: str, record_key: str) -> tuple[int, int]:
-    found = con.execute(f"SELECT nid, cluster FROM {schema}.match_records WHERE record_key = ?",
-                        [record_key]).fetchall()
+    found = con.execute(f"SELECT nid, l.cluster FROM {schema}.match_records JOIN {schema}.match_node_labels l "
+                        "USING (nid) WHERE record_key = ?", [record_key]).fetchall()
     if not found:
         raise LookupError(f"record {record_key!r} is not in the last matching run "
                           "(record keys look like 'source|source_record_id')")

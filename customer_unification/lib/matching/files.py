@@ -47,8 +47,13 @@ def match_file(input_path: str | Path, config: MatchConfig, output_path: str | P
         overrides = read_overrides(overrides_path) if overrides_path else None
         run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
         if incremental and has_previous:  # rewrites only the rows it changes
+            def export() -> None:
+                with con.cursor() as cursor:
+                    _write_parquet(cursor, IDENTITY_MAP, output_path)
+
             result = resolve_in_place(con, source, config, run_id=run_id, state_schema=STATE_SCHEMA,
-                                      identity_map=IDENTITY_MAP, overrides=overrides, progress=progress)
+                                      identity_map=IDENTITY_MAP, overrides=overrides, progress=progress,
+                                      while_saving=export)
         else:
             previous = (previous_assignments(con.sql(f"SELECT * FROM {IDENTITY_MAP}").df(), config.key)
                         if has_previous else None)
@@ -58,7 +63,7 @@ def match_file(input_path: str | Path, config: MatchConfig, output_path: str | P
             con.register("cu_identity_out", result.identity_map)
             if state_path:
                 con.execute(f"CREATE OR REPLACE TABLE {IDENTITY_MAP} AS SELECT * FROM cu_identity_out")
-        _write_parquet(con, IDENTITY_MAP if state_path else "cu_identity_out", output_path)
+            _write_parquet(con, IDENTITY_MAP if state_path else "cu_identity_out", output_path)
         if state_path:
             con.execute(f"CREATE TABLE IF NOT EXISTS {STATE_SCHEMA}.id_lineage AS "
                         "SELECT * FROM (SELECT NULL::VARCHAR run_id, NULL::VARCHAR old_customer_id, "

@@ -123,8 +123,8 @@ def structural_gates(con: duckdb.DuckDBPyConnection, config: MatchConfig, resolu
     gates = [Gate("one_customer_per_record", len(identity) == staged_records and nulls == 0 and dupes == 0,
                   {"staged_records": staged_records, "identity_map_rows": len(identity),
                    "records_without_customer": nulls, "records_with_two_rows": dupes})]
-    largest = con.sql(f"SELECT coalesce(max(n), 0) FROM (SELECT count(DISTINCT nid) AS n "
-                      f"FROM {state_schema}.match_records GROUP BY cluster)").fetchall()[0][0]
+    largest = con.sql(f"SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n "
+                      f"FROM {state_schema}.match_node_labels GROUP BY cluster)").fetchall()[0][0]
     limit = config.clustering.max_cluster_size
     gates.append(Gate("cluster_size", largest <= limit,
                       {"largest_customer_distinct_records": int(largest), "max_cluster_size": limit}))

@@ -7,6 +7,7 @@ creation and retirement lands in the lineage.
 """
 
 from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -90,12 +91,15 @@ def resolve(con: duckdb.DuckDBPyConnection, source: str, config: MatchConfig, *,
 
 def resolve_in_place(con: duckdb.DuckDBPyConnection, source: str, config: MatchConfig, *, run_id: str,
                      state_schema: str, identity_map: str, overrides: pd.DataFrame | None = None,
-                     progress: Callable[[str], None] | None = None) -> Resolution:
+                     progress: Callable[[str], None] | None = None,
+                     while_saving: Callable[[], None] | None = None) -> Resolution:
     """An incremental run that updates table `identity_map` (as resolve makes it, from the run
     saved in `state_schema`) in place: only the rows of the records it may change are rewritten.
 
     Stable ids are worked out for the regrouped records only (see engine._changed_nodes): every
     other customer keeps its cluster, so it keeps its id, and no minted id may be one of theirs.
+    `while_saving` runs in a thread once `identity_map` is final, while the state is saved (e.g.
+    exporting the map on a connection of its own: the two overlap on the machine's cores).
     """
     result = match_new_records(con, source, config, state_schema, overrides=overrides, progress=progress,
                                only_changed=True)
@@ -105,13 +109,17 @@ def resolve_in_place(con: duckdb.DuckDBPyConnection, source: str, config: MatchC
                             known_ids=lambda candidates: _existing_ids(con, identity_map, candidates))
     untouched = result.stats["clusters"] - regrouped["cluster"].nunique()  # each kept its id
     ids = replace(ids, stats={**ids.stats, "kept": ids.stats["kept"] + untouched})
-    save_run(con, config, result, state_schema, incremental=True)
     identity = split_record_key(changed["record_key"], config.key)
     new_ids = changed["record_key"].map(ids.assignments.set_index("record_key")["customer_id"])
     identity["customer_id"] = new_ids.astype(object).where(new_ids.notna(), None)
     identity["match_confidence"] = changed["match_confidence"].to_numpy()
     identity["matched_by"] = changed["matched_by"].to_numpy()
     _write_changes(con, config, identity_map, identity, changed["record_key"])
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        meanwhile = pool.submit(while_saving) if while_saving else None
+        save_run(con, config, result, state_schema, incremental=True)
+        if meanwhile:
+            meanwhile.result()
     return Resolution(identity_map=identity, match=result, ids=ids)
 
 

@@ -15,7 +15,9 @@ from customer_unification.lib.matching.em import FittedModel
 
 TABLES = {
     "match_nodes": "SELECT * FROM cu_nodes",
-    "match_records": "SELECT r.rid, r.record_key, r.sig, r.nid, l.cluster FROM cu_records r JOIN cu_labels l USING (nid)",
+    # a record's cluster is its node's (match_node_labels): an incremental run then rewrites the
+    # labels of the nodes it clustered again, not the rows of their records
+    "match_records": "SELECT rid, record_key, sig, nid FROM cu_records",
     "match_links": "SELECT l, r, weight, probability, link FROM cu_edges",
     "match_node_labels": "SELECT nid, comp, cluster, best_probability, best_link FROM cu_labels",
     "match_node_doubt": "SELECT nid, p FROM cu_doubt",
@@ -76,11 +78,7 @@ def update_state(con: duckdb.DuckDBPyConnection, schema: str, limited: pd.DataFr
     Rewriting a million saved nodes and records would cost more than the incremental run itself.
     """
     con.execute(f"""
-        -- a new record's node was clustered in this run, or (joining a known node) kept its label
-        INSERT INTO {schema}.match_records SELECT r.rid, r.record_key, r.sig, r.nid, coalesce(l.cluster, s.cluster)
-          FROM cu_new_records r LEFT JOIN cu_labels l USING (nid) LEFT JOIN {schema}.match_node_labels s USING (nid);
-        UPDATE {schema}.match_records m SET cluster = l.cluster FROM cu_labels l
-          WHERE l.nid = m.nid AND l.cluster <> m.cluster;
+        INSERT INTO {schema}.match_records SELECT * FROM cu_new_records;
         INSERT INTO {schema}.match_nodes SELECT * FROM cu_new_nodes;
         INSERT INTO {schema}.match_node_keys SELECT * FROM cu_new_node_keys;
         UPDATE {schema}.match_nodes m SET records = m.records + g.added FROM cu_grown_nodes g
