@@ -4,6 +4,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from customer_unification import settings
 from customer_unification.pipeline import load_definitions, whole_run_tags
 
 from .test_staging_materialization import check_results
@@ -52,4 +53,20 @@ def test_identity_map_checks_accuracy_and_stable_ids(small_estate, isolated_env,
     assert again.set_index(["source", "source_record_id"])["customer_id"].equals(
         identity.set_index(["source", "source_record_id"])["customer_id"])
     assert con.sql("SELECT count(*) FROM identity.id_lineage").fetchall()[0][0] == identity["customer_id"].nunique()
+    con.close()
+
+    # a state saved by an older version cannot link new records: the run resolves them all instead
+    con = duckdb.connect(str(isolated_env))
+    con.execute(f"DROP TABLE {settings.IDENTITY_STATE_SCHEMA}.match_node_keys")
+    con.close()
+    third = materialize(instance, {"ops": {"resolve_identities": {"config": {"incremental": True}}}})
+    assert third.success
+    metadata = next(m.metadata for m in third.asset_materializations_for_node("resolve_identities")
+                    if m.asset_key == dg.AssetKey(["identity", "customer_identity_map"]))
+    assert metadata["incremental"].value is False
+    con = duckdb.connect(str(isolated_env), read_only=True)
+    assert con.sql(f"SELECT count(*) FROM {settings.IDENTITY_STATE_SCHEMA}.match_node_keys").fetchall()[0][0] > 0  # saved anew
+    once_more = con.sql("SELECT * FROM identity.customer_identity_map").df()
+    assert once_more.set_index(["source", "source_record_id"])["customer_id"].equals(
+        identity.set_index(["source", "source_record_id"])["customer_id"])
     con.close()

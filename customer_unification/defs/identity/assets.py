@@ -15,7 +15,7 @@ from customer_unification import settings
 from customer_unification.defs.metadata import counts_markdown, table_metadata
 from customer_unification.lib.matching import publish, report
 from customer_unification.lib.matching.config import load_match_config
-from customer_unification.lib.matching.engine import comparison_specs
+from customer_unification.lib.matching.engine import comparison_specs, incremental_blocker
 from customer_unification.lib.matching.resolve import previous_assignments, read_overrides, resolve
 from customer_unification.lib.quality.expectations import suite_metadata
 from customer_unification.resources.quality import GreatExpectationsRunner
@@ -74,9 +74,14 @@ def resolve_identities(context: dg.AssetExecutionContext, config: IdentityRunCon
         has_previous = con.sql("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'identity' "
                                "AND table_name = 'customer_identity_map'").fetchall()[0][0] > 0
         previous_map = con.sql(f"SELECT * FROM {publish.SCHEMA}.customer_identity_map").df() if has_previous else None
+        incremental = config.incremental and has_previous
+        if incremental and (reason := incremental_blocker(con, match_config, state_schema)):
+            # e.g. the first run after an upgrade or a changed match config: resolve in full
+            context.log.info(f"resolving all records instead of linking the new ones: {reason}")
+            incremental = False
         resolution = resolve(con, "staging.unified_records", match_config, run_id=context.run_id,
                              previous=previous_assignments(previous_map, match_config.key),
-                             state_schema=state_schema, incremental=config.incremental and has_previous,
+                             state_schema=state_schema, incremental=incremental,
                              overrides=overrides, progress=context.log.info)
         suite = quality.submit(resolution.identity_map, publish.identity_expectations(), "identity_map")
         publish.write_tables(con, match_config, resolution, context.run_id, state_schema)
@@ -102,7 +107,7 @@ def resolve_identities(context: dg.AssetExecutionContext, config: IdentityRunCon
         "records_by_matched_by": counts_markdown(identity["matched_by"].value_counts().to_dict(), ("matched by", "records")),
         "id_changes": counts_markdown(resolution.ids.stats, ("change", "count")),
         "step_seconds": counts_markdown(match.timings, ("step", "seconds")),
-        "incremental": bool(config.incremental and previous_map is not None),
+        "incremental": incremental,
         "report": dg.MetadataValue.path(str(report_path)),
     })
     yield dg.MaterializeResult(asset_key=["identity", "record_links"], metadata={

@@ -222,14 +222,20 @@ def _changed_nodes(con: duckdb.DuckDBPyConnection) -> None:
         UNION ALL SELECT nid, false FROM cu_doubt WHERE nid NOT IN (SELECT nid FROM regrouped)""")
 
 
-def _saved_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, state_schema: str) -> FittedModel:
+def incremental_blocker(con: duckdb.DuckDBPyConnection, config: MatchConfig, state_schema: str) -> str | None:
+    """Why new records cannot be linked against the run saved in `state_schema` (None: they can)."""
     if not state.has_state(con, state_schema):
-        raise ValueError(f"no complete saved run in schema {state_schema!r} (or one saved by an older "
-                         "version): run a full match first")
-    model, saved_config = state.load_model(con, state_schema)
-    if saved_config != config.model_dump_json():
-        raise ValueError("the match configuration changed since the saved run: run a full match instead")
-    return model
+        return (f"no complete saved run in schema {state_schema!r} (or one saved by an older version): "
+                "run a full match first")
+    if state.load_model(con, state_schema)[1] != config.model_dump_json():
+        return "the match configuration changed since the saved run: run a full match instead"
+    return None
+
+
+def _saved_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, state_schema: str) -> FittedModel:
+    if reason := incremental_blocker(con, config, state_schema):
+        raise ValueError(reason)
+    return state.load_model(con, state_schema)[0]
 
 
 def _keep_unseen_records(con: duckdb.DuckDBPyConnection, config: MatchConfig, state_schema: str) -> None:
