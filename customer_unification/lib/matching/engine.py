@@ -277,16 +277,17 @@ def _whole_graph(state_schema: str) -> dict[str, str]:
 
 def _incremental_rule_links(con: duckdb.DuckDBPyConnection, config: MatchConfig, state_schema: str) -> pd.DataFrame:
     """Rule links and limits for the identifier values new records carry; the saved limits for the
-    rest (their saved links stand, see linking.scope_to_touched)."""
-    limited = rules.deterministic_links(con, config, only_values_of="cu_new_nodes")
-    affected = set()
-    for rule in config.rules:
-        col = f"r_{rule.name}"
-        affected |= {(rule.name, rules.value_hash(v)) for (v,) in con.sql(
-            f"SELECT DISTINCT {col} FROM cu_new_nodes WHERE {col} IS NOT NULL").fetchall()}
-    saved = state.load_limited(con, state_schema)
-    keep = [(r, h) not in affected for r, h in zip(saved["rule"], saved["value_hash"])]
-    return pd.concat([saved[keep], limited], ignore_index=True)
+    rest (their saved links stand, see linking.scope_to_touched). The re-examined values are kept
+    as `cu_reexamined_values (rule, value_hash)`, for the state to replace only their limits."""
+    limited = rules.deterministic_links(con, config, only=rules.NewValues())
+    values = " UNION ".join(f"SELECT '{rule.name}' AS rule, r_{rule.name} AS value FROM cu_new_nodes "
+                            f"WHERE r_{rule.name} IS NOT NULL" for rule in config.rules) or \
+        "SELECT NULL::VARCHAR AS rule, NULL::VARCHAR AS value WHERE false"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE cu_reexamined_values AS "
+                f"SELECT rule, {rules.VALUE_HASH_SQL.format(value='value')} AS value_hash FROM ({values})")
+    saved = con.sql(f"""SELECT * FROM {state_schema}.match_limited
+                        WHERE (rule, value_hash) NOT IN (SELECT rule, value_hash FROM cu_reexamined_values)""").df()
+    return pd.concat([saved, limited], ignore_index=True)
 
 
 def save_run(con: duckdb.DuckDBPyConnection, config: MatchConfig, result: MatchResult, state_schema: str,
@@ -301,4 +302,4 @@ def save_run(con: duckdb.DuckDBPyConnection, config: MatchConfig, result: MatchR
 
 def _node_keys(config: MatchConfig) -> dict[str, str]:
     """The integer keys the state keeps per node, to find the nodes a new record reaches."""
-    return blocking.key_columns(config.blocking)
+    return {**blocking.key_columns(config.blocking), **rules.key_columns(config)}

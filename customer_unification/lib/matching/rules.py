@@ -7,6 +7,7 @@ values are reported, and the pair is left to the probabilistic model, which weig
 """
 
 import hashlib
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -28,6 +29,9 @@ def value_hash(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
 
 
+VALUE_HASH_SQL = "left(sha256({value}), 16)"  # value_hash in SQL (sha256 of the UTF-8 bytes, hex)
+
+
 def _blocked_sql(rule: Rule) -> str:
     conditions = []
     if rule.blocked_values:
@@ -38,30 +42,50 @@ def _blocked_sql(rule: Rule) -> str:
     return " OR ".join(conditions) if conditions else "false"
 
 
+def key_columns(config: MatchConfig) -> dict[str, str]:
+    """Integer keys of each rule's identifier value (`rk_<rule>`), SQL over a node table: an
+    incremental run finds the nodes sharing a value with a new node on these (see
+    blocking.key_columns for why)."""
+    # hash(NULL) is a number like any other: a missing value must have no key
+    return {f"rk_{rule.name}": f"CASE WHEN r_{rule.name} IS NOT NULL THEN hash(r_{rule.name}) END"
+            for rule in config.rules}
+
+
+@dataclass(frozen=True)
+class NewValues:
+    """An incremental run's scope: the nodes holding identifier values (`nodes`), their integer
+    keys (`keys`), and every node's keys (`all_keys`, the new ones included)."""
+
+    nodes: str = "cu_new_nodes"
+    keys: str = "cu_new_node_keys"
+    all_keys: str = "cu_node_keys"
+
+
 def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig,
-                        only_values_of: str | None = None) -> pd.DataFrame:
+                        only: NewValues | None = None) -> pd.DataFrame:
     """Create `cu_rule_edges (l, r, rule)` and `cu_rule_pairs` (named record pairs the rules link,
     for training); return the limited values (masked, and hashed to find them again) with reasons.
 
-    `only_values_of` (incremental runs): a table of nodes; only identifier values they carry are
-    (re)examined - every other value's links and limits stand as the last run left them. The
-    nodes holding a re-examined value land in `cu_reexamined (rule, nid)`.
+    `only` (incremental runs): only identifier values the new nodes carry are (re)examined - every
+    other value's links and limits stand as the last run left them. The nodes holding a
+    re-examined value land in `cu_reexamined (rule, nid)`.
     """
     con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_edges (l BIGINT, r BIGINT, rule VARCHAR)")
     # named record pairs sharing a value that links: labelled matches for training m
     con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_pairs (l BIGINT, r BIGINT, rule VARCHAR)")
-    if only_values_of:
-        con.execute("CREATE OR REPLACE TEMP TABLE cu_reexamined (rule VARCHAR, nid BIGINT)")
+    if only:
+        _reexamined(con, config, only)
     limited = []
     for rule in config.rules:
         col = f"r_{rule.name}"
-        scope = f"AND {col} IN (SELECT {col} FROM {only_values_of})" if only_values_of else ""
+        if only:
+            source = (f"cu_rule_people WHERE nid IN (SELECT nid FROM cu_reexamined WHERE rule = '{rule.name}') "
+                      f"AND {col} IN (SELECT {col} FROM {only.nodes})")  # the key found it; the value decides
+        else:
+            source = f"cu_nodes WHERE {col} IS NOT NULL"
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE cu_rule_nodes AS
-            SELECT {col} AS value, nid, records, fn, fn_canon, ln, dob, byear
-            FROM cu_nodes WHERE {col} IS NOT NULL {scope}""")
-        if only_values_of:
-            con.execute(f"INSERT INTO cu_reexamined SELECT '{rule.name}', nid FROM cu_rule_nodes")
+            SELECT {col} AS value, nid, records, fn, fn_canon, ln, dob, byear FROM {source}""")
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE cu_rule_values AS
             WITH stats AS (
@@ -98,5 +122,23 @@ def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig,
                 "SELECT value, records, limited FROM cu_rule_values WHERE limited IS NOT NULL "
                 "ORDER BY records DESC, value").fetchall():
             limited.append((rule.name, mask_value(value), value_hash(value), reason, records))
-    con.execute("DROP TABLE IF EXISTS cu_rule_nodes; DROP TABLE IF EXISTS cu_rule_values")
+    con.execute("DROP TABLE IF EXISTS cu_rule_nodes; DROP TABLE IF EXISTS cu_rule_values; "
+                "DROP TABLE IF EXISTS cu_rule_people")
     return pd.DataFrame(limited, columns=LIMIT_COLUMNS)
+
+
+def _reexamined(con: duckdb.DuckDBPyConnection, config: MatchConfig, only: NewValues) -> None:
+    """`cu_reexamined (rule, nid)`: per rule, the nodes sharing a value with a new node (found on
+    the integer keys: a hash collision only adds a node whose value the rule then skips, and
+    whose component is clustered again unchanged), and
+    `cu_rule_people`: what the rules read of those nodes, in one pass over the saved ones - each
+    string column read costs ~10 ms however few rows are wanted."""
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_reexamined (rule VARCHAR, nid BIGINT)")
+    for rule in config.rules:
+        key = f"rk_{rule.name}"
+        con.execute(f"INSERT INTO cu_reexamined SELECT '{rule.name}', nid FROM {only.all_keys} "
+                    f"WHERE {key} IN (SELECT {key} FROM {only.keys})")
+    values = "".join(f", r_{rule.name}" for rule in config.rules)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE cu_rule_people AS
+                    SELECT nid, records, fn, fn_canon, ln, dob, byear{values} FROM cu_nodes
+                    WHERE nid IN (SELECT nid FROM cu_reexamined)""")

@@ -41,13 +41,12 @@ _OVERLAYS = {
 
 
 def _save_limited(con: duckdb.DuckDBPyConnection, schema: str, limited: pd.DataFrame) -> None:
+    # typed, not taken from the frame: an empty frame's columns would have no type to compare with
+    con.execute(f"""CREATE OR REPLACE TABLE {schema}.match_limited (rule VARCHAR, value_masked VARCHAR,
+                    value_hash VARCHAR, reason VARCHAR, records BIGINT)""")
     con.register("cu_limited_in", limited)
-    con.execute(f"CREATE OR REPLACE TABLE {schema}.match_limited AS SELECT * FROM cu_limited_in")
+    con.execute(f"INSERT INTO {schema}.match_limited SELECT * FROM cu_limited_in")
     con.unregister("cu_limited_in")
-
-
-def load_limited(con: duckdb.DuckDBPyConnection, schema: str) -> pd.DataFrame:
-    return con.sql(f"SELECT * FROM {schema}.match_limited").df()
 
 
 def node_keys(con: duckdb.DuckDBPyConnection, keys: dict[str, str], nodes: str = "cu_nodes",
@@ -89,7 +88,13 @@ def update_state(con: duckdb.DuckDBPyConnection, schema: str, limited: pd.DataFr
         INSERT INTO {schema}.match_node_labels {TABLES["match_node_labels"]};
         DELETE FROM {schema}.match_node_doubt WHERE nid IN (SELECT nid FROM cu_doubt);
         INSERT INTO {schema}.match_node_doubt {TABLES["match_node_doubt"]}""")
-    _save_limited(con, schema, limited)
+    # only the limits of the values this run examined again (cu_reexamined_values) change
+    con.register("cu_limited_in", limited)
+    con.execute(f"""
+        DELETE FROM {schema}.match_limited WHERE (rule, value_hash) IN (SELECT * FROM cu_reexamined_values);
+        INSERT INTO {schema}.match_limited SELECT * FROM cu_limited_in
+          WHERE (rule, value_hash) IN (SELECT * FROM cu_reexamined_values)""")
+    con.unregister("cu_limited_in")
     drop_overlays(con)  # they would now count the run twice
 
 

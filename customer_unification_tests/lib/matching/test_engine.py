@@ -154,6 +154,11 @@ def test_incremental_run_links_new_records_without_rescoring_old_pairs(config):
     assert cluster_of(again, "sms|p3") == cluster_of(again, "crm|p1") == cluster_of(again, "shop|p2")
     assert cluster_of(again, "sms|q1") != cluster_of(again, "sms|q2")
     assert "blocked value" in set(again.limited["reason"])
+    # the state keeps the limits the run reports: the old ones and the ones it added
+    save_run(con, config, again, "state", incremental=True)
+    saved = con.sql("SELECT rule, value_hash, reason FROM state.match_limited").fetchall()
+    assert sorted(saved) == sorted(again.limited[["rule", "value_hash", "reason"]].itertuples(index=False, name=None))
+    assert len(saved) > len(inc.limited)
 
 
 def test_results_do_not_depend_on_input_order(config):
