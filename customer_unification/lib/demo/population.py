@@ -17,6 +17,7 @@ from customer_unification.lib.demo.data.places import (
 )
 from customer_unification.lib.demo.formats import e164, street_line, zip5
 from customer_unification.lib.demo.noise import fold
+from customer_unification.lib.normalize.emails import email_match_key
 
 SURNAME_LIST = np.array(list(dict.fromkeys(SURNAMES)), dtype=object)
 MALE = np.array(MALE_FIRST, dtype=object)
@@ -306,11 +307,16 @@ def build_population(people: int, seed: int) -> Population:
     dom = np.array(domains, dtype=object)[rng.choice(len(domains), n, p=np.array(list(EMAIL_DOMAINS.values())) / sum(EMAIL_DOMAINS.values()))]
     email = (pd.Series(local) + "@" + pd.Series(dom)).to_numpy(dtype=object)
 
-    def redraw_email(idx):
-        email[idx] = (pd.Series(local[idx]) + pd.Series(rng.integers(2, 1000, len(idx)).astype(str))
+    def redraw_email(idx, draws=rng):
+        email[idx] = (pd.Series(local[idx]) + pd.Series(draws.integers(2, 1000, len(idx)).astype(str))
                       + "@" + pd.Series(dom[idx])).to_numpy(dtype=object)
 
     _dedupe(lambda: email, redraw_email, rng)
+    # One mailbox, one person: gmail ignores dots, so j.smith@ and jsmith@gmail.com are the same
+    # address and cannot belong to two people. Redrawn from a stream of their own, so the rest of
+    # the estate stays as it was.
+    mailbox_draws = rng_for(seed, "mailboxes")
+    _dedupe(lambda: [email_match_key(e) for e in email], lambda idx: redraw_email(idx, mailbox_draws), mailbox_draws)
     email = np.where(rng.random(n) < 0.93, email, None)
 
     works = (age >= 23) & (age <= 66) & (rng.random(n) < 0.16)

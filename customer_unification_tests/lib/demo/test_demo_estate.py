@@ -12,6 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from customer_unification.lib.demo import generate_demo_estate
+from customer_unification.lib.demo.population import build_population
+from customer_unification.lib.normalize.emails import email_match_key
 from customer_unification.lib.sources.contracts import DEFAULT_CONFIG, load_contracts
 
 PEOPLE = 1000
@@ -171,6 +173,14 @@ def test_true_phones_are_valid_us_numbers(truth):
         for v in people[col].dropna().head(400):
             assert phonenumbers.is_valid_number(phonenumbers.parse(v, "US")), v
     assert people["mobile"].dropna().is_unique
+
+
+def test_no_two_people_share_a_mailbox():
+    """Gmail ignores dots: j.smith@ and jsmith@gmail.com would be one mailbox held by two people
+    (10,000 people drew ten such pairs before the generator checked mailboxes)."""
+    emails = pd.Series(build_population(10_000, 42).email).dropna()
+    assert emails.map(email_match_key).is_unique
+    assert (emails.str.endswith("@gmail.com") & emails.str.contains(r"\.[^@]*@")).any()  # dotted ones exist
 
 
 def test_rendered_phones_mostly_parse(contracts):
