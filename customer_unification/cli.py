@@ -169,6 +169,11 @@ def _check_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def _message(error: Exception) -> str:
+    """An error's message as written (str() of a KeyError quotes it like a dict key)."""
+    return str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
+
+
 def _match(args: argparse.Namespace) -> int:
     from customer_unification.lib.matching.config import load_match_config
     from customer_unification.lib.yaml_config import ConfigError
@@ -184,7 +189,7 @@ def _match(args: argparse.Namespace) -> int:
         result = match_file(args.input, config, args.output, state_path=args.state,
                             incremental=args.incremental, overrides_path=args.overrides, progress=progress)
     except (ConfigError, ValueError, KeyError, FileNotFoundError, LookupError) as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {_message(e)}", file=sys.stderr)
         return 2
     stats, ids = result.match.stats, result.ids.stats
     print(f"{stats['records']:,} records -> {stats['clusters']:,} customers in "

@@ -18,6 +18,19 @@ def _text(expr: str) -> str:
     return f"nullif(trim(CAST({expr} AS VARCHAR)), '')"
 
 
+def mailbox_sql(email: str) -> str:
+    """SQL: the mailbox a lower-cased address reaches, as normalize.emails.email_match_key has it
+    (gmail ignores dots and +tags, googlemail is gmail; elsewhere only +tags): a raw table's
+    j.smith@gmail.com and jsmith+news@googlemail.com are one email. Staged emails already are."""
+    local = f"regexp_extract({email}, '^(.*)@([^@]*)$', 1)"
+    domain = f"regexp_extract({email}, '^(.*)@([^@]*)$', 2)"
+    base = f"coalesce(nullif(split_part({local}, '+', 1), ''), {local})"  # "+tag@x" keeps its whole local part
+    return (f"CASE WHEN NOT contains({email}, '@') THEN {email} "
+            f"WHEN {domain} IN ('gmail.com', 'googlemail.com') "
+            f"THEN coalesce(nullif(replace({base}, '.', ''), ''), {base}) || '@gmail.com' "
+            f"ELSE {base} || '@' || {domain} END")
+
+
 def _role_exprs(config: MatchConfig, columns: set[str]) -> dict[str, str]:
     """SQL for each feature from the mapped input columns (quoted), NULL for unmapped roles."""
 
@@ -44,7 +57,7 @@ def _role_exprs(config: MatchConfig, columns: set[str]) -> dict[str, str]:
         # dates compare as YYYYMMDD text so typos and day/month swaps are visible (and invalid dates kept)
         "dob": f"CASE WHEN length({dob_text}) = 8 THEN {dob_text} END",
         "by_in": year,
-        "email": role("email", lambda c: f"lower({_text(c)})"),
+        "email": role("email", lambda c: mailbox_sql(f"lower({_text(c)})")),
         "phone": role("phone", lambda c: f"nullif(regexp_replace(CAST({c} AS VARCHAR), '[^0-9+]', '', 'g'), '')"),
         "postcode": role("postcode", lambda c: f"nullif(upper(regexp_replace(CAST({c} AS VARCHAR), '\\s', '', 'g')), '')"),
         "city": role("city", lambda c: f"nullif(regexp_replace(lower(strip_accents(trim(CAST({c} AS VARCHAR)))), '[^a-z ]', '', 'g'), '')"),

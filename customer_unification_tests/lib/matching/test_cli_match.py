@@ -1,5 +1,6 @@
 """`customer-unification match` and `explain` on files, as a user runs them."""
 
+import duckdb
 import pandas as pd
 import yaml
 
@@ -62,3 +63,15 @@ def test_match_reports_bad_input_clearly(tmp_path, capsys):
     assert not (tmp_path / "o.parquet").exists()
     assert main(["explain", "crm|nope", "crm|bg1", "--state", str(tmp_path / "none.duckdb")]) == 2
     assert "run identity resolution first" in capsys.readouterr().err
+    # new records without a mapped column: said plainly, and the state is untouched
+    state = tmp_path / "state.duckdb"
+    assert main(["match", str(data), "--config", str(config), "--output", str(tmp_path / "o.parquet"),
+                 "--state", str(state)]) == 0
+    capsys.readouterr()
+    people({"source_record_id": "n1", "first_name": "Ann"}).drop(columns=["last_name"]).to_parquet(tmp_path / "new.parquet")
+    assert main(["match", str(tmp_path / "new.parquet"), "--config", str(config), "--output", str(tmp_path / "o2.parquet"),
+                 "--state", str(state), "--incremental"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: role 'last_name' is mapped to column 'last_name', which the input does not have")
+    assert not (tmp_path / "o2.parquet").exists()
+    assert duckdb.connect(str(state)).sql("SELECT count(*) FROM match.identity_map").fetchall()[0][0] == len(pd.read_parquet(data))

@@ -1,0 +1,31 @@
+"""Match features from raw tables: an address is compared as the mailbox it reaches."""
+
+import duckdb
+import pytest
+
+from customer_unification.lib.matching.features import mailbox_sql
+from customer_unification.lib.normalize.emails import email_match_key
+
+from .conftest import people
+from .test_engine import cluster_of, run
+
+ADDRESSES = ["J.Smith@Gmail.com", "jsmith+news@googlemail.com", "+tag@x.com", "a.b+c+d@x.org", "noat",
+             "x@y@gmail.com", "...@gmail.com", "kelly.neal@gmail.com", " Spaced@Example.COM ", "a+@gmail.com",
+             "josé.ü@gmail.com", "@gmail.com", "plain@example.com"]
+
+
+@pytest.mark.parametrize("address", ADDRESSES)
+def test_mailbox_sql_is_the_staging_match_key(address):
+    [(got,)] = duckdb.sql(f"SELECT {mailbox_sql('lower(trim($a))')}", params={"a": address}).fetchall()
+    assert got == email_match_key(address)
+
+
+def test_gmail_spellings_of_one_mailbox_link_by_the_email_rule(con, config):
+    frame = people({"source_record_id": "a", "first_name": "Kelly", "last_name": "Neal", "email": "Kelly.Neal@gmail.com"},
+                   {"source_record_id": "b", "source": "shop", "first_name": "Kelly", "email": "kellyneal+shop@googlemail.com"},
+                   {"source_record_id": "c", "source": "shop", "first_name": "Bob", "email": "kelly.neal@example.com"})
+    result = run(con, frame, config)
+    assignments = result.assignments.set_index("record_key")
+    assert cluster_of(result, "crm|a") == cluster_of(result, "shop|b")
+    assert assignments.loc["shop|b", "matched_by"] == "rule:email"
+    assert cluster_of(result, "shop|c") != cluster_of(result, "crm|a")  # another domain is another mailbox
