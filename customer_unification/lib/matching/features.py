@@ -21,13 +21,19 @@ def _text(expr: str) -> str:
 def mailbox_sql(email: str) -> str:
     """SQL: the mailbox a lower-cased address reaches, as normalize.emails.email_match_key has it
     (gmail ignores dots and +tags, googlemail is gmail; elsewhere only +tags): a raw table's
-    j.smith@gmail.com and jsmith+news@googlemail.com are one email. Staged emails already are."""
-    local = f"regexp_extract({email}, '^(.*)@([^@]*)$', 1)"
-    domain = f"regexp_extract({email}, '^(.*)@([^@]*)$', 2)"
+    j.smith@gmail.com and jsmith+news@googlemail.com are one email. Staged emails already are.
+
+    Most addresses have no +tag and are not gmail: they pass as they are, and only the rest are
+    taken apart (DuckDB evaluates a CASE branch only for the rows that reach it). An address with
+    no or several '@' (not an address) is compared as written.
+    """
+    local, domain = f"split_part({email}, '@', 1)", f"split_part({email}, '@', 2)"
     base = f"coalesce(nullif(split_part({local}, '+', 1), ''), {local})"  # "+tag@x" keeps its whole local part
-    return (f"CASE WHEN NOT contains({email}, '@') THEN {email} "
-            f"WHEN {domain} IN ('gmail.com', 'googlemail.com') "
-            f"THEN coalesce(nullif(replace({base}, '.', ''), ''), {base}) || '@gmail.com' "
+    gmail = f"{domain} IN ('gmail.com', 'googlemail.com')"
+    return (f"CASE WHEN NOT contains({email}, '+') AND NOT (suffix({email}, '@gmail.com') "
+            f"OR suffix({email}, '@googlemail.com')) THEN {email} "
+            f"WHEN NOT contains({email}, '@') OR contains(substr({email}, strpos({email}, '@') + 1), '@') THEN {email} "
+            f"WHEN {gmail} THEN coalesce(nullif(replace({base}, '.', ''), ''), {base}) || '@gmail.com' "
             f"ELSE {base} || '@' || {domain} END")
 
 

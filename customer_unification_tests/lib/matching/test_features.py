@@ -9,7 +9,7 @@ from customer_unification.lib.normalize.emails import email_match_key
 from .conftest import people
 from .test_engine import cluster_of, run
 
-ADDRESSES = ["J.Smith@Gmail.com", "jsmith+news@googlemail.com", "+tag@x.com", "a.b+c+d@x.org", "noat",
+ADDRESSES = ["J.Smith@Gmail.com", "jsmith+news@googlemail.com", "+tag@x.com", "a.b+c+d@x.org", "noat", "a+b",
              "x@y@gmail.com", "...@gmail.com", "kelly.neal@gmail.com", " Spaced@Example.COM ", "a+@gmail.com",
              "josé.ü@gmail.com", "@gmail.com", "plain@example.com"]
 
