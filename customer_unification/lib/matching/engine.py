@@ -224,18 +224,26 @@ def _changed_nodes(con: duckdb.DuckDBPyConnection) -> None:
 
 def incremental_blocker(con: duckdb.DuckDBPyConnection, config: MatchConfig, state_schema: str) -> str | None:
     """Why new records cannot be linked against the run saved in `state_schema` (None: they can)."""
-    if not state.has_state(con, state_schema):
-        return (f"no complete saved run in schema {state_schema!r} (or one saved by an older version): "
-                "run a full match first")
-    if state.load_model(con, state_schema)[1] != config.model_dump_json():
-        return "the match configuration changed since the saved run: run a full match instead"
-    return None
+    return _saved_run(con, config, state_schema)[1]
 
 
 def _saved_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, state_schema: str) -> FittedModel:
-    if reason := incremental_blocker(con, config, state_schema):
+    model, reason = _saved_run(con, config, state_schema)
+    if reason:
         raise ValueError(reason)
-    return state.load_model(con, state_schema)[0]
+    return model
+
+
+def _saved_run(con: duckdb.DuckDBPyConnection, config: MatchConfig,
+               state_schema: str) -> tuple[FittedModel | None, str | None]:
+    """The saved model, or why there is none to link new records against."""
+    if not state.has_state(con, state_schema):
+        return None, (f"no complete saved run in schema {state_schema!r} (or one saved by an older version): "
+                      "run a full match first")
+    model, saved_config = state.load_model(con, state_schema)
+    if saved_config != config.model_dump_json():
+        return None, "the match configuration changed since the saved run: run a full match instead"
+    return model, None
 
 
 def _keep_unseen_records(con: duckdb.DuckDBPyConnection, config: MatchConfig, state_schema: str) -> None:
