@@ -1,18 +1,18 @@
 """Clustering accepted links into people, guarded against chaining.
 
-Most connected components are clean - every record agrees on who the person is - and are taken
-as they are (connected components in numpy: a million nodes in well under a second). Components
-that hold contradicting evidence (two birth dates no typo explains, clearly different first
-names), a must-not-link pair or too many records are rebuilt greedily instead: strongest link
-first, and a link is refused when it would join contradicting records. Two people joined only
-through a shared phone thus come apart, while typo variants of one person still merge.
+Most connected components are clean - no two records in them contradict each other - and are
+taken as they are (connected components in numpy: a million nodes in well under a second).
+Components holding two contradicting records (the model's evidence against them on first names
+and birth dates, see conflicts.py), a must-not-link pair or too many records are rebuilt greedily
+instead: strongest link first, and a link is refused when it would put contradicting records in
+one cluster. Two people joined only through a shared phone thus come apart, while typo and
+nickname variants of one person still merge.
 """
 
 
 import numpy as np
 import pandas as pd
 
-from customer_unification.lib.matching.conflicts import Evidence
 
 MUST_LINK_WEIGHT = float("inf")
 
@@ -57,29 +57,29 @@ def connected(nids: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarr
             root = jumped
 
 
-def rebuild(nodes: pd.DataFrame, edges: pd.DataFrame, cannot_link: set[tuple[int, int]],
-            supported: set[tuple[int, int]], *, max_size: int
-            ) -> tuple[dict[int, int], list[tuple], set[tuple[int, int]]]:
+def rebuild(nids: list[int], edges: pd.DataFrame, cannot_link: set[tuple[int, int]],
+            contradicting: set[tuple[int, int]], *, max_size: int) -> tuple[dict[int, int], list[tuple]]:
     """Greedy constrained clustering of one or more suspect components.
 
-    nodes: nid, fn, fn_canon, ln, dob, byear. edges: l, r, weight, link (strongest first wins).
-    supported: record pairs (l < r) allowed to contradict each other because their own comparison
-    favours a match (see Clustering.conflict_tolerance_bits); any other contradiction is refused,
-    whether the link is direct or a chain.
-    Returns nid -> smallest nid of its cluster, the refused links (l, r, link, reason) and the
-    conflicting record pairs that caused refusals without being in `supported`.
+    edges: l, r, weight, link (strongest first wins). contradicting: node pairs (l < r) that must
+    never share a cluster, whether linked directly or through a chain (see conflicts.py).
+    Returns nid -> smallest nid of its cluster, and the refused links (l, r, link, reason).
     """
-    position = {nid: i for i, nid in enumerate(nodes["nid"].tolist())}
-    evidence = [Evidence(*row) for row in
-                nodes[["nid", "fn", "fn_canon", "ln", "dob", "byear"]].itertuples(index=False, name=None)]
+    position = {nid: i for i, nid in enumerate(nids)}
+    members: list[set[int]] = [{nid} for nid in nids]
+    against: list[set[int]] = [set() for _ in nids]  # nodes some member contradicts
+    for a, b in contradicting:
+        if a in position and b in position:
+            against[position[a]].add(b)
+            against[position[b]].add(a)
     # must-not-link as signed tags: a cluster holding +t can never absorb one holding -t
-    tags: list[set[int]] = [set() for _ in position]
+    tags: list[set[int]] = [set() for _ in nids]
     for t, (a, b) in enumerate(sorted(cannot_link), start=1):
         if a in position and b in position:
             tags[position[a]].add(t)
             tags[position[b]].add(-t)
-    uf = _UnionFind(len(position))
-    refused, unsupported = [], set()
+    uf = _UnionFind(len(nids))
+    refused = []
     ordered = edges.sort_values(["weight", "l", "r"], ascending=[False, True, True], kind="stable")
     for l, r, weight, link in ordered[["l", "r", "weight", "link"]].itertuples(index=False, name=None):
         a, b = uf.find(position[l]), uf.find(position[r])
@@ -91,22 +91,18 @@ def rebuild(nodes: pd.DataFrame, edges: pd.DataFrame, cannot_link: set[tuple[int
                 reason = "must-not-link override"
             elif uf.size[a] + uf.size[b] > max_size:
                 reason = f"cluster would exceed {max_size} distinct records"
-            else:
-                blocking_pair = next((pair for pair in evidence[a].conflicting_pairs(evidence[b])
-                                      if pair not in supported), None)
-                if blocking_pair:
-                    reason = "would join records with conflicting names or birth dates that do not match each other"
-                    unsupported.add(blocking_pair)
+            elif not against[a].isdisjoint(members[b]):
+                reason = "would join records whose first names or birth dates contradict each other"
             if reason:
                 refused.append((l, r, link, reason))
                 continue
         root = uf.union(a, b)
         other = b if root == a else a
-        evidence[root].absorb(evidence[other])
+        members[root] |= members[other]
+        against[root] |= against[other]
         tags[root] |= tags[other]
-    nid_list = nodes["nid"].tolist()
     root_min: dict[int, int] = {}
-    for i, nid in enumerate(nid_list):
+    for i, nid in enumerate(nids):
         root = uf.find(i)
         root_min[root] = min(root_min.get(root, nid), nid)
-    return {nid: root_min[uf.find(i)] for i, nid in enumerate(nid_list)}, refused, unsupported
+    return {nid: root_min[uf.find(i)] for i, nid in enumerate(nids)}, refused

@@ -63,6 +63,14 @@ def one_edit_sql(a: str, b: str) -> str:
             f"WHEN abs(length({a}) - length({b})) = 1 THEN levenshtein({a}, {b}) = 1 ELSE false END)")
 
 
+def two_edits_sql(a: str, b: str) -> str:
+    """SQL: names of five letters or more at most two typos apart (Gpegory ~ Gregry): records of
+    one person carry independent typos. Jaro-Winkler screens out clearly different names first,
+    so the costlier distance runs on few pairs."""
+    return (f"(CASE WHEN least(length({a}), length({b})) >= 5 AND jaro_winkler_similarity({a}, {b}) >= 0.7 "
+            f"THEN damerau_levenshtein({a}, {b}) <= 2 ELSE false END)")
+
+
 def day_month_swapped_sql(a: str, b: str) -> str:
     """SQL: two YYYYMMDD dates that differ only by day and month trading places."""
     return (f"(left({a}, 4) = left({b}, 4) AND substr({a}, 5, 2) = substr({b}, 7, 2) "
@@ -152,17 +160,28 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
     tf = None
     if kind == "first_name":
         null = _nulls("fn")
+        swapped = "(l.fn = r.ln AND l.ln = r.fn)"
         levels = [Level("exact", "l.fn = r.fn"),
-                  Level("same name after nicknames (Bob = Robert)", "l.fn_canon = r.fn_canon"),
-                  Level("Jaro-Winkler >= 0.92", f"{_jw('fn')} >= 0.92"),
-                  Level("Jaro-Winkler >= 0.80 or an initial", f"{_jw('fn')} >= 0.80 OR ({_initial_fits('fn')})")]
+                  Level("same name after nicknames (Bob = Robert), or first and last names swapped",
+                        f"l.fn_canon = r.fn_canon OR {swapped}"),
+                  Level("one typo, also after nicknames (Jonh = John, Jamse ~ Jim)",
+                        f"{one_edit_sql('l.fn', 'r.fn')} OR {one_edit_sql('l.fn_canon', 'r.fn_canon')}"),
+                  Level("two typos or sounds alike (Gpegory ~ Gregry, Stephen ~ Steven)",
+                        f"{two_edits_sql('l.fn', 'r.fn')} OR {two_edits_sql('l.fn_canon', 'r.fn_canon')} "
+                        "OR l.fn_ph = r.fn_ph OR l.fn_canon_ph = r.fn_canon_ph"),
+                  Level("alike (Jaro-Winkler >= 0.80), one name starts the other (Alex, Alexander) or an initial",
+                        f"{_jw('fn')} >= 0.80 OR starts_with(l.fn, r.fn) OR starts_with(r.fn, l.fn) "
+                        f"OR ({_initial_fits('fn')})")]
         tf = "fn" if comparison.term_frequency else None
     elif kind == "last_name":
         null = _nulls("ln")
+        part = ("(list_contains(l.ln_parts, r.ln) OR list_contains(r.ln_parts, l.ln) "
+                "OR coalesce(list_has_any(l.ln_parts, r.ln_parts), false))")
         levels = [Level("exact", "l.ln = r.ln"),
-                  Level("one typo, or first and last names swapped",
-                        f"{one_edit_sql('l.ln', 'r.ln')} OR (l.ln = r.fn AND l.fn = r.ln)"),
-                  Level("Jaro-Winkler >= 0.88", f"{_jw('ln')} >= 0.88"),
+                  Level("one typo, first and last names swapped, or one part of a double-barrelled name",
+                        f"{one_edit_sql('l.ln', 'r.ln')} OR (l.ln = r.fn AND l.fn = r.ln) OR {part}"),
+                  Level("two typos, sounds alike or Jaro-Winkler >= 0.88",
+                        f"{two_edits_sql('l.ln', 'r.ln')} OR l.ln_ph = r.ln_ph OR {_jw('ln')} >= 0.88"),
                   Level("an initial that fits", _initial_fits("ln"))]
         tf = "ln" if comparison.term_frequency else None
     elif kind == "date_of_birth":
@@ -172,7 +191,13 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
         null = f"(l.byear IS NULL OR r.byear IS NULL) AND NOT coalesce({implied}, false)"
         levels = [Level("exact", "l.dob = r.dob"),
                   Level("day and month swapped", day_month_swapped_sql("l.dob", "r.dob")),
-                  Level("one digit differs or two swapped", one_edit_sql("l.dob", "r.dob")),
+                  Level("same year, one digit of day or month differs or two swapped",
+                        f"left(l.dob, 4) = left(r.dob, 4) AND {one_edit_sql('l.dob', 'r.dob')}"),
+                  Level("within a month of each other",
+                        "abs(date_diff('day', l.dob_date, r.dob_date)) <= 31"),
+                  Level("same day and month, the year one off or one digit off (1966 ~ 1967, 1986)",
+                        "right(l.dob, 4) = right(r.dob, 4) AND (abs(l.byear - r.byear) = 1 "
+                        f"OR {one_edit_sql('left(l.dob, 4)', 'left(r.dob, 4)')})"),
                   Level("same birth year (one side has only the year)",
                         "(l.dob IS NULL OR r.dob IS NULL) AND l.byear = r.byear"),
                   Level("birth year written in a handle or email (kneal1985)", implied)]
@@ -188,7 +213,9 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
     elif kind == "postcode":
         null = _nulls("postcode")
         levels = [Level("exact", "l.postcode = r.postcode"),
-                  Level("same district (first 3 characters)", "left(l.postcode, 3) = left(r.postcode, 3)")]
+                  Level("same sector (UK SW1A 1, Canadian K1A 0) or ZIP5", "l.pc_sector = r.pc_sector"),
+                  Level("one character differs", one_edit_sql("l.postcode", "r.postcode")),
+                  Level("same area (UK outward code, Canadian FSA, ZIP3)", "l.pc_area = r.pc_area")]
     elif kind == "city":
         null = _nulls("city")
         levels = [Level("exact", "l.city = r.city"),
@@ -225,8 +252,9 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
     else:  # pragma: no cover - the config's Literal type rejects other kinds
         raise ValueError(f"unknown comparison kind {kind!r}")
     reads = {
-        "first_name": ("fn", "fn_canon"), "last_name": ("ln",), "date_of_birth": ("dob", "byear", "handle_year", "email_year"),
-        "email": ("email", "email_local"), "phone": ("phone",), "postcode": ("postcode",),
+        "first_name": ("fn", "fn_canon", "fn_ph", "fn_canon_ph"), "last_name": ("ln", "ln_parts", "ln_ph"),
+        "date_of_birth": ("dob", "byear", "dob_date", "handle_year", "email_year"),
+        "email": ("email", "email_local"), "phone": ("phone",), "postcode": ("postcode", "pc_sector", "pc_area"),
         "city": ("city",), "address": ("addr", "house"), "handle": ("handle",),
         "handle_name": ("handle_stem",), "email_name": ("email_stem",),
         "handle_first_name": ("handle_stem",), "email_first_name": ("email_stem",),

@@ -26,8 +26,17 @@ class FittedModel:
     history: list[float] = field(default_factory=list)  # match share per iteration
 
     def weights(self) -> list[np.ndarray]:
-        """log2 Bayes factor per level: positive = evidence for a match."""
-        return [np.log2(np.maximum(m, _FLOOR) / np.maximum(u, _FLOOR)) for m, u in zip(self.m, self.u)]
+        """log2 Bayes factor per level: positive = evidence for a match.
+
+        A partial agreement (any level above 0) never weighs less than a plain disagreement: a
+        level that matches rarely show in the training pairs (birth dates a month apart on data
+        whose errors are typos) has an m near zero, and would otherwise count as a stronger
+        contradiction than two wholly different values."""
+        out = []
+        for m, u in zip(self.m, self.u):
+            w = np.log2(np.maximum(m, _FLOOR) / np.maximum(u, _FLOOR))
+            out.append(np.concatenate([w[:1], np.maximum(w[1:], w[0])]) if len(w) > 1 else w)
+        return out
 
     @property
     def prior_weight(self) -> float:

@@ -14,6 +14,7 @@ from customer_unification.lib.matching.config import MatchConfig
 from customer_unification.lib.matching.conflicts import conflict_sql
 from customer_unification.lib.matching.em import FittedModel
 from customer_unification.lib.matching import scoring, state
+from customer_unification.lib.matching.rules import value_hash
 from customer_unification.lib.quality.masking import mask_value
 
 
@@ -74,7 +75,9 @@ def _node(con: duckdb.DuckDBPyConnection, schema: str, record_key: str) -> tuple
 
 
 def explain_pair(con: duckdb.DuckDBPyConnection, config: MatchConfig, schema: str,
-                 left: str, right: str) -> PairExplanation:
+                 left: str, right: str, links: str | None = None) -> PairExplanation:
+    """`links`: the run's record_links table (identity.record_links), to name the clustering
+    refusal that kept records sharing an identifier apart; without it only limits are named."""
     model = _load(con, schema)
     (a, cluster_a), (b, cluster_b) = _node(con, schema, left), _node(con, schema, right)
     same = cluster_a == cluster_b
@@ -85,7 +88,8 @@ def explain_pair(con: duckdb.DuckDBPyConnection, config: MatchConfig, schema: st
     l, r = min(a, b), max(a, b)
     out.conflict = bool(con.sql(f"SELECT {conflict_sql('x', 'y')} FROM cu_nodes x, cu_nodes y "
                                 f"WHERE x.nid = {l} AND y.nid = {r}").fetchall()[0][0])
-    out.rules = _rule_evidence(con, config, schema, l, r)
+    out.rules = _rule_evidence(con, config, schema, l, r, same,
+                               links if links and _has_table(con, links) else None)
     specs = [build_spec(c) for c in config.comparisons]
     con.execute(f"CREATE OR REPLACE TEMP TABLE cu_explain_pair AS SELECT {l}::BIGINT AS l, {r}::BIGINT AS r")
     scoring.build_term_frequencies(con, specs)
@@ -111,17 +115,25 @@ def explain_pair(con: duckdb.DuckDBPyConnection, config: MatchConfig, schema: st
         out.verdict = f"same customer, linked {how}"
     elif out.conflict:
         out.verdict = "different customers: the records contradict each other"
-    elif out.match_probability < threshold and not out.rules:
-        out.verdict = f"different customers: match probability {out.match_probability:.4f} is below {threshold}"
+    elif out.match_probability < threshold and all(" - limited: " in line for line in out.rules):
+        shared = "every identifier they share was limited, and " if out.rules else ""
+        out.verdict = (f"different customers: {shared}match probability {out.match_probability:.4f} "
+                       f"is below {threshold}")
     else:
         out.verdict = "different customers: the link was refused to keep contradicting records apart"
     con.execute("DROP TABLE cu_explain_pair; DROP TABLE cu_explain_gammas; DROP TABLE cu_explain_scores")
     return out
 
 
-def _rule_evidence(con: duckdb.DuckDBPyConnection, config: MatchConfig, schema: str, l: int, r: int) -> list[str]:
-    """Which identifiers the records share, and whether that value links or was limited."""
+def _rule_evidence(con: duckdb.DuckDBPyConnection, config: MatchConfig, schema: str, l: int, r: int,
+                   same: bool, links: str | None) -> list[str]:
+    """Which identifiers the records share (masked), and whether that value links them - or the
+    limit that applied: the reason it was limited, or the clustering refusal that kept them apart."""
     out = []
+    limited_table = _has_table(con, f"{schema}.match_limited")
+    # record_links names a node by its first record key
+    shown = [k for (k,) in con.execute(f"SELECT min(record_key) FROM {schema}.match_records WHERE nid IN (?, ?) "
+                                       "GROUP BY nid", [l, r]).fetchall()]
     for rule in config.rules:
         col = f"r_{rule.name}"
         value = con.sql(f"SELECT x.{col} FROM cu_nodes x, cu_nodes y WHERE x.nid = {l} AND y.nid = {r} "
@@ -129,12 +141,35 @@ def _rule_evidence(con: duckdb.DuckDBPyConnection, config: MatchConfig, schema: 
         if not value:
             continue
         shared = value[0][0]
+        records = con.execute(f"SELECT sum(records) FROM cu_nodes WHERE {col} = ?", [shared]).fetchall()[0][0]
+        limit = con.execute(f"SELECT reason FROM {schema}.match_limited WHERE rule = ? AND value_hash = ? LIMIT 1",
+                            [rule.name, value_hash(shared)]).fetchall() if limited_table else []
+        # a rule links each record holding a value to one of them: a refused link of the rule at
+        # either record is about this value
+        refused = [] if same or not links else con.execute(f"""
+            SELECT refused_because FROM {links} WHERE status = 'refused' AND linked_by = ?
+              AND (list_contains(?, left_record) OR list_contains(?, right_record))
+            ORDER BY left_record, right_record LIMIT 1""", [f"rule:{rule.name}", shown, shown]).fetchall()
         hub = con.execute(f"""SELECT count(*) FROM {schema}.match_links
                               WHERE link = 'rule:{rule.name}' AND (l IN (?, ?) OR r IN (?, ?))""", [l, r, l, r]).fetchall()[0][0]
-        records = con.execute(f"SELECT sum(records) FROM cu_nodes WHERE {col} = ?", [shared]).fetchall()[0][0]
-        state_text = "links them" if hub else f"was limited (shared by {records} records or by different people)"
+        if limit:
+            state_text = f"limited: {limit[0][0]} ({records} records share it)"
+        elif refused:
+            state_text = f"refused by clustering: {refused[0][0]}"
+        elif hub and same:
+            state_text = "links them"
+        elif hub:
+            state_text = "links them, yet no refusal is recorded (an earlier incremental run may have made it)"
+        else:
+            state_text = f"was limited (shared by {records} records or by different people)"
         out.append(f"{rule.name}: share {mask_value(shared)} - {state_text}")
     return out
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    schema, _, table = name.rpartition(".")
+    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
+                       [schema or "main", table]).fetchall()[0][0] > 0
 
 
 def explain_customer(con: duckdb.DuckDBPyConnection, schema: str, identity_map: str,

@@ -6,12 +6,79 @@ blocked and scored once, and the records inherit its cluster.
 """
 
 import duckdb
+import jellyfish
+import pandas as pd
 
 from customer_unification.lib.matching.config import MatchConfig
 from customer_unification.lib.nicknames import NICKNAMES
 
 def _letters(expr: str) -> str:
     return f"nullif(regexp_replace(lower(strip_accents(trim(CAST({expr} AS VARCHAR)))), '[^a-z]', '', 'g'), '')"
+
+
+# Words a first-name column carries that are not the name: "Dr John", "Mrs Mary Ann".
+_TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "lady", "lord", "master")
+
+
+def _words(expr: str) -> str:
+    """SQL: the lower-case words of a name (accents dropped, punctuation splits words)."""
+    return (f"list_filter(string_split(regexp_replace(lower(strip_accents(trim(CAST({expr} AS VARCHAR)))), "
+            f"'[^a-z ]+', ' ', 'g'), ' '), lambda w: w <> '')")
+
+
+def _given_name(expr: str) -> str:
+    """SQL: the given name of a first-name column - its first word that is not a title, so
+    "Dr John", "John Paul" and "John" compare alike (a middle name is not the first name)."""
+    titles = ", ".join(f"'{t}'" for t in _TITLES)
+    return f"nullif(list_filter({_words(expr)}, lambda w: w NOT IN ({titles}))[1], '')"
+
+
+def _surname_parts(expr: str) -> str:
+    """SQL: the words of a surname ("Smith-Jones" -> [smith, jones]), NULL when it has one word:
+    one part of a double-barrelled name is evidence of its own (see comparisons)."""
+    return f"CASE WHEN len({_words(expr)}) > 1 THEN {_words(expr)} END"
+
+
+def _phone_digits(expr: str) -> str:
+    """SQL: a phone number's last ten digits, so one number written nationally or internationally
+    compares alike ("07700 900123", "+44 7700 900123"; "(212) 555-0143", "+1 212 555 0143").
+    Fewer than seven digits is not a number."""
+    digits = f"regexp_replace(CAST({expr} AS VARCHAR), '[^0-9]', '', 'g')"
+    return f"CASE WHEN length({digits}) >= 7 THEN right({digits}, 10) END"
+
+
+# Street words written several ways, and their one spelling here (whole words only).
+_STREET_WORDS = {"street": "st", "road": "rd", "avenue": "ave", "av": "ave", "drive": "dr", "lane": "ln",
+                 "court": "ct", "place": "pl", "crescent": "cres", "close": "cl", "terrace": "ter",
+                 "boulevard": "blvd", "gardens": "gdns", "square": "sq", "north": "n", "south": "s",
+                 "east": "e", "west": "w", "apartment": "apt", "suite": "ste"}
+
+
+def _street_line(expr: str) -> str:
+    """SQL: a street line in one spelling - lower case, punctuation dropped, street words
+    abbreviated alike (Avenue, Ave., Av -> ave) and a flat or unit prefix removed ("Flat 3, 12
+    Acacia Ave" -> "12 acacia ave"), so the house number leads."""
+    text = f"regexp_replace(lower(strip_accents(trim(CAST({expr} AS VARCHAR)))), '[^a-z0-9 ]+', ' ', 'g')"
+    for word, short in _STREET_WORDS.items():
+        text = f"regexp_replace({text}, '\\b{word}\\b', '{short}', 'g')"
+    text = f"regexp_replace({text}, '^(flat|apt|unit|ste|room)\\s+[0-9a-z]+\\s+', '')"
+    return f"nullif(trim(regexp_replace({text}, '\\s+', ' ', 'g')), '')"
+
+
+def _postcode_sql(pc: str) -> dict[str, str]:
+    """SQL for a normalised postcode and its coarser areas, by the shape of the code:
+    US ZIP (+4): ZIP5 / ZIP3; UK: sector (SW1A 1) / outward code (SW1A); Canada: FSA (K1A).
+    Other shapes compare whole, with their first three characters as the area."""
+    us = f"regexp_matches({pc}, '^[0-9]{{5}}([0-9]{{4}})?$')"
+    uk = f"regexp_matches({pc}, '^[A-Z]{{1,2}}[0-9][A-Z0-9]?[0-9][A-Z]{{2}}$')"
+    ca = f"regexp_matches({pc}, '^[A-Z][0-9][A-Z][0-9][A-Z][0-9]$')"
+    return {
+        "postcode": f"CASE WHEN {us} THEN left({pc}, 5) ELSE {pc} END",
+        "pc_sector": f"CASE WHEN {us} THEN left({pc}, 5) WHEN {uk} THEN left({pc}, length({pc}) - 2) "
+                     f"WHEN {ca} THEN left({pc}, 4) END",
+        "pc_area": f"CASE WHEN {us} THEN left({pc}, 3) WHEN {uk} THEN left({pc}, length({pc}) - 3) "
+                   f"ELSE left({pc}, 3) END",
+    }
 
 
 def _text(expr: str) -> str:
@@ -57,17 +124,18 @@ def _role_exprs(config: MatchConfig, columns: set[str]) -> dict[str, str]:
         f"nullif(regexp_replace(CAST({c} AS VARCHAR), '[^0-9]', '', 'g'), ''))"))
     year = role("birth_year", lambda c: f"try_cast({c} AS INTEGER)")
     return {
-        "fn": role("first_name", _letters),
+        "fn": role("first_name", _given_name),
         "fn_canon_in": role("first_name_canonical", _letters),
         "ln": role("last_name", _letters),
+        "ln_parts": role("last_name", _surname_parts),
         # dates compare as YYYYMMDD text so typos and day/month swaps are visible (and invalid dates kept)
         "dob": f"CASE WHEN length({dob_text}) = 8 THEN {dob_text} END",
         "by_in": year,
         "email": role("email", lambda c: mailbox_sql(f"lower({_text(c)})")),
-        "phone": role("phone", lambda c: f"nullif(regexp_replace(CAST({c} AS VARCHAR), '[^0-9+]', '', 'g'), '')"),
-        "postcode": role("postcode", lambda c: f"nullif(upper(regexp_replace(CAST({c} AS VARCHAR), '\\s', '', 'g')), '')"),
+        "phone": role("phone", _phone_digits),
+        "pc_in": role("postcode", lambda c: f"nullif(upper(regexp_replace(CAST({c} AS VARCHAR), '[^0-9A-Za-z]', '', 'g')), '')"),
         "city": role("city", lambda c: f"nullif(regexp_replace(lower(strip_accents(trim(CAST({c} AS VARCHAR)))), '[^a-z ]', '', 'g'), '')"),
-        "addr": role("address", lambda c: f"lower({_text(c)})"),
+        "addr": role("address", _street_line),
         "house_in": role("house_number", _text),
         "region": role("region", lambda c: f"upper({_text(c)})"),
         "handle": role("handle", lambda c: f"lower(ltrim({_text(c)}, '@'))"),
@@ -108,16 +176,18 @@ def build_features(con: duckdb.DuckDBPyConnection, config: MatchConfig, source: 
           {base}
         FROM {source}"""
     extra_sql = "".join(f",\n  {sql} AS {name}" for name, sql in role_extras.items())
-    feature_cols = ["fn", "fn_canon", "ln", "dob", "byear", "email", "email_local", "phone", "postcode",
-                    "city", "addr", "house", "region", "handle", "handle_stem", "handle_year", "email_stem", "email_year", "name_stem",
-                    "initial_stem",
+    feature_cols = ["fn", "fn_canon", "ln", "ln_parts", "dob", "byear", "email", "email_local", "phone", "postcode",
+                    "pc_sector", "pc_area", "city", "addr", "house", "region", "handle", "handle_stem", "handle_year",
+                    "email_stem", "email_year", "name_stem", "initial_stem",
                     *raw_extras, *role_extras]
+    postcode = _postcode_sql("b.pc_in")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE cu_features AS
         WITH f AS (
           SELECT b.*,
             coalesce(b.fn_canon_in, n.canonical, b.fn) AS fn_canon,
             coalesce(b.by_in, try_cast(left(b.dob, 4) AS INTEGER)) AS byear,
+            {postcode["postcode"]} AS postcode, {postcode["pc_sector"]} AS pc_sector, {postcode["pc_area"]} AS pc_area,
             nullif(split_part(b.email, '@', 1), '') AS email_local,
             coalesce(b.house_in, nullif(regexp_extract(b.addr, '^[0-9]+[a-z]?', 0), '')) AS house,
             nullif(regexp_replace(b.handle, '[^a-z]', '', 'g'), '') AS handle_stem,
@@ -129,8 +199,30 @@ def build_features(con: duckdb.DuckDBPyConnection, config: MatchConfig, source: 
             {extra_sql}
           FROM ({base_sql}) b LEFT JOIN cu_nicknames n ON n.nickname = b.fn
         )
-        SELECT *, hash({", ".join(feature_cols)}) AS sig FROM f""")
-    return feature_cols
+        SELECT * EXCLUDE (pc_in), hash({", ".join(feature_cols)}) AS sig FROM f""")
+    _add_derived(con)
+    return [*feature_cols, *DERIVED]
+
+
+# Features that follow from the signature's own (so they are not part of it): phonetic keys of
+# the names and the birth date as a date.
+DERIVED = ("fn_ph", "fn_canon_ph", "ln_ph", "dob_date")
+
+
+def _add_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Phonetic keys (Metaphone, from jellyfish) of the distinct names, joined back on; a name
+    sounds alike when spelt differently (Stephen / Steven, Catherine / Kathryn)."""
+    names = [n for (n,) in con.sql("SELECT fn FROM cu_features UNION SELECT fn_canon FROM cu_features "
+                                   "UNION SELECT ln FROM cu_features").fetchall() if n]
+    con.register("cu_phonetic_in", pd.DataFrame({"name": names, "key": [jellyfish.metaphone(n) or None for n in names]},
+                                                columns=["name", "key"]).astype(object))
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE cu_features AS
+        SELECT f.*, a.key::VARCHAR AS fn_ph, c.key::VARCHAR AS fn_canon_ph, b.key::VARCHAR AS ln_ph,
+               try_strptime(f.dob, '%Y%m%d')::DATE AS dob_date
+        FROM cu_features f LEFT JOIN cu_phonetic_in a ON a.name = f.fn LEFT JOIN cu_phonetic_in c ON c.name = f.fn_canon
+        LEFT JOIN cu_phonetic_in b ON b.name = f.ln""")
+    con.unregister("cu_phonetic_in")
 
 
 def _year_sql(text: str) -> str:

@@ -11,12 +11,12 @@ import pandas as pd
 from customer_unification.lib.matching import clustering, scoring
 from customer_unification.lib.matching.comparisons import ComparisonSpec
 from customer_unification.lib.matching.config import MatchConfig
-from customer_unification.lib.matching.conflicts import conflict_sql
+from customer_unification.lib.matching.conflicts import find_contradictions
 from customer_unification.lib.matching.em import FittedModel
 
 
 def collect_edges(con: duckdb.DuckDBPyConnection, config: MatchConfig, must_link: pd.DataFrame,
-                  cannot_link: set[tuple[int, int]]) -> None:
+                  cannot_link: set[tuple[int, int]], specs: list[ComparisonSpec], model: FittedModel) -> None:
     """`cu_edges (l, r, weight, probability, link)`: rule links, accepted scores and must-links,
     less the links a must-not-link forbids (`cu_cannot_link`) or two contradicting records refuse."""
     threshold = config.clustering.threshold
@@ -37,16 +37,42 @@ def collect_edges(con: duckdb.DuckDBPyConnection, config: MatchConfig, must_link
     con.execute("DELETE FROM cu_edges e USING cu_cannot_link c WHERE e.l = c.l AND e.r = c.r")
     con.unregister("cu_must_link")
     con.unregister("cu_cannot_link_in")
-    # Links between two records that contradict each other are refused here, in one set-based
-    # pass, unless contradictions may be tolerated; clustering then only guards against chains.
-    con.execute("CREATE OR REPLACE TEMP TABLE cu_refused_direct (l BIGINT, r BIGINT, link VARCHAR, reason VARCHAR)")
-    if config.clustering.conflict_tolerance_bits is None:
-        con.execute(f"""
-            INSERT INTO cu_refused_direct
-            SELECT e.l, e.r, e.link, 'the two records contradict each other (first names or birth dates)'
-            FROM cu_edges e JOIN cu_nodes a ON a.nid = e.l JOIN cu_nodes b ON b.nid = e.r
-            WHERE e.link <> 'override:must_link' AND {conflict_sql('a', 'b')}""")
-        con.execute("DELETE FROM cu_edges e USING cu_refused_direct d WHERE e.l = d.l AND e.r = d.r")
+    refuse_contradicting_links(con, config, specs, model)
+
+
+def refuse_contradicting_links(con: duckdb.DuckDBPyConnection, config: MatchConfig,
+                               specs: list[ComparisonSpec], model: FittedModel) -> None:
+    """Refuse the links of `cu_edges` between two records that contradict each other
+    (`cu_refused_direct`), in one set-based pass; clustering then only guards against chains.
+    With `conflict_tolerance_bits`, a pair whose own fields favour a match by that much stands."""
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_edge_pairs AS SELECT l, r, link FROM cu_edges "
+                "WHERE link <> 'override:must_link'")
+    find_contradictions(con, specs, model, config.clustering.contradiction_bits,
+                        pairs="cu_edge_pairs", out="cu_refused_direct")
+    _tolerate(con, config, specs, model, "cu_refused_direct")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE cu_refused_direct AS
+        SELECT l, r, link, 'the two records contradict each other (first names or birth dates, '
+               || round(-against, 1) || ' bits against)' AS reason FROM cu_refused_direct;
+        DELETE FROM cu_edges e USING cu_refused_direct d WHERE e.l = d.l AND e.r = d.r;
+        DROP TABLE cu_edge_pairs""")
+
+
+def _tolerate(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[ComparisonSpec],
+              model: FittedModel, table: str) -> None:
+    """Drop from `table` (l, r, ...) the contradicting pairs whose own comparison favours a match
+    by clustering.conflict_tolerance_bits (log2 Bayes factor, prior excluded), if that is set."""
+    tolerance = config.clustering.conflict_tolerance_bits
+    if tolerance is None or not con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0]:
+        return
+    con.execute(f"CREATE OR REPLACE TEMP TABLE cu_extra_pairs AS SELECT DISTINCT l, r FROM {table}")
+    scoring.add_node_frequencies(con, specs, "cu_extra_pairs")  # blocking may never have proposed them
+    scoring.build_gammas(con, specs, candidates="cu_extra_pairs", out="cu_extra_gammas")
+    scoring.score_pairs(con, specs, model, gammas="cu_extra_gammas", out="cu_extra_scores")
+    con.execute(f"""
+        DELETE FROM {table} t USING cu_extra_scores s
+        WHERE t.l = s.l AND t.r = s.r AND s.match_weight >= {model.prior_weight + tolerance};
+        DROP TABLE cu_extra_pairs; DROP TABLE cu_extra_gammas; DROP TABLE cu_extra_scores""")
 
 
 def scope_to_touched(con: duckdb.DuckDBPyConnection, saved: str) -> None:
@@ -88,21 +114,6 @@ def scope_to_touched(con: duckdb.DuckDBPyConnection, saved: str) -> None:
         UNION ALL SELECT * FROM cu_edges WHERE l IN (SELECT nid FROM cu_scope)""")
 
 
-def _supported_pairs(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec], model: FittedModel,
-                     pairs: set[tuple[int, int]], tolerance_bits: float) -> set[tuple[int, int]]:
-    """Score record pairs blocking never proposed; return those the model thinks may match."""
-    con.register("cu_extra_in", pd.DataFrame(sorted(pairs), columns=["l", "r"], dtype="int64"))
-    con.execute("CREATE OR REPLACE TEMP TABLE cu_extra_pairs AS SELECT * FROM cu_extra_in")
-    con.unregister("cu_extra_in")
-    scoring.add_node_frequencies(con, specs, "cu_extra_pairs")  # blocking never proposed them
-    scoring.build_gammas(con, specs, candidates="cu_extra_pairs", out="cu_extra_gammas")
-    scoring.score_pairs(con, specs, model, gammas="cu_extra_gammas", out="cu_extra_scores")
-    found = {tuple(p) for p in con.sql(
-        f"SELECT l, r FROM cu_extra_scores WHERE match_weight >= {model.prior_weight + tolerance_bits}").fetchall()}
-    con.execute("DROP TABLE cu_extra_pairs; DROP TABLE cu_extra_gammas; DROP TABLE cu_extra_scores")
-    return found
-
-
 def cluster_nodes(con: duckdb.DuckDBPyConnection, config: MatchConfig, cannot_link: set[tuple[int, int]],
                   specs: list[ComparisonSpec], model: FittedModel,
                   nodes: str = "cu_nodes") -> tuple[pd.DataFrame, int]:
@@ -120,10 +131,10 @@ def cluster_nodes(con: duckdb.DuckDBPyConnection, config: MatchConfig, cannot_li
     con.register("cu_comp_in", labels[["nid", "comp"]])
     con.execute("CREATE OR REPLACE TEMP TABLE cu_comp AS SELECT * FROM cu_comp_in")
     con.unregister("cu_comp_in")
-    suspects = _suspect_components(con, config, cannot_link)
+    suspects = _suspect_components(con, config, cannot_link, specs, model)
     refused = pd.DataFrame(columns=["l", "r", "link", "reason"])
     if len(suspects):
-        mapping, refused = _rebuild(con, config, cannot_link, specs, model, suspects)
+        mapping, refused = _rebuild(con, config, cannot_link, suspects)
         labels["cluster"] = labels["nid"].map(mapping).fillna(labels["cluster"]).astype("int64")
     direct = con.sql("SELECT * FROM cu_refused_direct").df()
     refused = pd.concat([direct, refused], ignore_index=True) if len(direct) else refused
@@ -133,60 +144,51 @@ def cluster_nodes(con: duckdb.DuckDBPyConnection, config: MatchConfig, cannot_li
     return refused, len(suspects)
 
 
-def _suspect_components(con: duckdb.DuckDBPyConnection, config: MatchConfig,
-                        cannot_link: set[tuple[int, int]]) -> np.ndarray:
-    """Components of `cu_comp` to rebuild: those holding two contradicting records (found pairwise
-    among the few that assert names or dates), a must-not-link pair, or too many records. The
-    rest - by far most - are taken whole."""
-    flagged = {n for pair in cannot_link for n in pair}
-    con.register("cu_flagged", pd.DataFrame({"nid": sorted(flagged)}, dtype="int64"))
-    suspects = con.sql(f"""
+def _suspect_components(con: duckdb.DuckDBPyConnection, config: MatchConfig, cannot_link: set[tuple[int, int]],
+                        specs: list[ComparisonSpec], model: FittedModel) -> np.ndarray:
+    """Components of `cu_comp` to rebuild: those holding two contradicting records, a
+    must-not-link pair, or too many records. The rest - by far most - are taken whole.
+
+    Contradictions are searched pairwise only among the records asserting a name or a birth date
+    in components where those are not all alike (`cu_comp_contradictions`, kept for _rebuild)."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE cu_comp_pairs AS
         WITH ev AS (
-          SELECT c.comp, n.nid, n.fn, n.fn_canon, n.ln, n.dob, n.byear FROM cu_comp c JOIN cu_nodes n USING (nid)
+          SELECT c.comp, n.nid, n.fn_canon, n.dob, n.byear FROM cu_comp c JOIN cu_nodes n USING (nid)
           WHERE n.fn IS NOT NULL OR n.dob IS NOT NULL OR n.byear IS NOT NULL),
         mixed AS (
           SELECT comp FROM ev GROUP BY comp
-          HAVING count(DISTINCT fn_canon) > 1 OR count(DISTINCT dob) > 1 OR count(DISTINCT byear) > 1),
-        contradicting AS (
-          SELECT DISTINCT a.comp FROM ev a JOIN ev b ON a.comp = b.comp AND a.nid < b.nid
-          WHERE a.comp IN (SELECT comp FROM mixed) AND {conflict_sql('a', 'b')}),
-        other AS (
-          SELECT c.comp FROM cu_comp c GROUP BY c.comp
-          HAVING count(*) > {config.clustering.max_cluster_size}
-              OR bool_or(c.nid IN (SELECT nid FROM cu_flagged)))
-        SELECT comp FROM contradicting UNION SELECT comp FROM other""").fetchnumpy()["comp"]
+          HAVING count(DISTINCT fn_canon) > 1 OR count(DISTINCT dob) > 1 OR count(DISTINCT byear) > 1)
+        SELECT a.comp, a.nid AS l, b.nid AS r FROM ev a JOIN ev b ON a.comp = b.comp AND a.nid < b.nid
+        WHERE a.comp IN (SELECT comp FROM mixed)""")
+    find_contradictions(con, specs, model, config.clustering.contradiction_bits,
+                        pairs="cu_comp_pairs", out="cu_comp_contradictions")
+    _tolerate(con, config, specs, model, "cu_comp_contradictions")
+    flagged = {n for pair in cannot_link for n in pair}
+    con.register("cu_flagged", pd.DataFrame({"nid": sorted(flagged)}, dtype="int64"))
+    suspects = con.sql(f"""
+        SELECT comp FROM cu_comp_contradictions
+        UNION SELECT c.comp FROM cu_comp c GROUP BY c.comp
+        HAVING count(*) > {config.clustering.max_cluster_size} OR bool_or(c.nid IN (SELECT nid FROM cu_flagged))
+        """).fetchnumpy()["comp"]
     con.unregister("cu_flagged")
+    con.execute("DROP TABLE cu_comp_pairs")
     return suspects
 
 
 def _rebuild(con: duckdb.DuckDBPyConnection, config: MatchConfig, cannot_link: set[tuple[int, int]],
-             specs: list[ComparisonSpec], model: FittedModel,
              suspects: np.ndarray) -> tuple[dict[int, int], pd.DataFrame]:
     """Greedy constrained clustering of the suspect components: nid -> cluster, refused links."""
     con.register("cu_suspects", pd.DataFrame({"comp": suspects}))
-    nodes = con.sql("""SELECT n.nid, n.fn, n.fn_canon, n.ln, n.dob, n.byear FROM cu_nodes n
-                       JOIN cu_comp c USING (nid) WHERE c.comp IN (SELECT comp FROM cu_suspects)
-                       ORDER BY n.nid""").df()
-    nodes = nodes.astype(object).where(nodes.notna(), None)
+    nids = con.sql("SELECT nid FROM cu_comp WHERE comp IN (SELECT comp FROM cu_suspects) ORDER BY nid"
+                   ).fetchnumpy()["nid"].tolist()
     sub_edges = con.sql("""SELECT e.l, e.r, e.weight, e.link FROM cu_edges e JOIN cu_comp c ON c.nid = e.l
                            WHERE c.comp IN (SELECT comp FROM cu_suspects)""").df()
-    tolerance = config.clustering.conflict_tolerance_bits
-    supported: set[tuple[int, int]] = set()
-    if tolerance is not None:
-        supported = {tuple(p) for p in con.sql(f"""
-            SELECT s.l, s.r FROM cu_scores s JOIN cu_comp c ON c.nid = s.l
-            WHERE c.comp IN (SELECT comp FROM cu_suspects)
-              AND s.match_weight >= {model.prior_weight + tolerance}""").fetchall()}
+    contradicting = set(con.sql("""SELECT l, r FROM cu_comp_contradictions
+                                   WHERE comp IN (SELECT comp FROM cu_suspects)""").fetchall())
     con.unregister("cu_suspects")
-    compared: set[tuple[int, int]] = set()
-    for _ in range(3):  # compare the contradicting records the guard asked about, then retry
-        mapping, refused_rows, unsupported = clustering.rebuild(
-            nodes, sub_edges, cannot_link, supported, max_size=config.clustering.max_cluster_size)
-        fresh = unsupported - compared
-        if tolerance is None or not fresh:
-            break
-        compared |= fresh
-        supported |= _supported_pairs(con, specs, model, fresh, tolerance)
+    mapping, refused_rows = clustering.rebuild(nids, sub_edges, cannot_link, contradicting,
+                                               max_size=config.clustering.max_cluster_size)
     return mapping, pd.DataFrame(refused_rows, columns=["l", "r", "link", "reason"])
 
 

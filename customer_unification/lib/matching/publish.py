@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from customer_unification.lib.matching import oversplit
 from customer_unification.lib.matching.config import MatchConfig
 from customer_unification.lib.matching.engine import comparison_specs
 from customer_unification.lib.matching.report import model_table
@@ -31,6 +32,9 @@ GATES = {
     "one_customer_per_record": "Every staged record has exactly one customer_id (identity map rows = staged rows).",
     "cluster_size": "No customer is made of more distinct records than clustering.max_cluster_size.",
     "stable_vs_previous_run": "Match rate and merges/splits versus the previous run stay within bounds.",
+    "no_over_split": "People are not split: identifier values (email, phone, loyalty card, ...) held by several "
+                     "records that ended in different customers, and accepted links clustering refused, stay "
+                     "within clustering.over_split of the match config.",
 }
 
 
@@ -142,3 +146,10 @@ def structural_gates(con: duckdb.DuckDBPyConnection, config: MatchConfig, resolu
             "max_match_rate_change": bounds.max_match_rate_change, "churn": round(churn, 4),
             "max_churn": bounds.max_churn, **{f"ids_{k}": v for k, v in stats.items()}}))
     return gates
+
+
+def over_split_gate(con: duckdb.DuckDBPyConnection, config: MatchConfig, records: str) -> Gate:
+    """`no_over_split` from the tables write_tables wrote and the staged `records` (see oversplit.py)."""
+    result = oversplit.measure(con, config, records=records, identity_map=f"{SCHEMA}.customer_identity_map",
+                               limited=f"{SCHEMA}.limited_identifiers", links=f"{SCHEMA}.record_links")
+    return Gate("no_over_split", result.passed, oversplit.gate_metadata(result))

@@ -1,9 +1,10 @@
 """Deterministic rules: records sharing an identifier value are one person - within limits.
 
 An identifier stops being a link on its own when it is blocked (configured junk such as
-`info@...` or `000-000-0000`), shared by too many records, or shared by records that contradict
-each other (different first names or birth dates: a household landline, a family email). Such
-values are reported, and the pair is left to the probabilistic model, which weighs the names too.
+`info@...` or `000-000-0000`), shared by too many records, or shared by records that the model
+judges to be different people (first names or birth dates clearly differ: a household landline,
+a family email; see conflicts.py). Such values are reported, and the pairs are left to the
+probabilistic model, which weighs the names too.
 """
 
 import hashlib
@@ -12,8 +13,10 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from customer_unification.lib.matching.comparisons import ComparisonSpec
 from customer_unification.lib.matching.config import MatchConfig, Rule
-from customer_unification.lib.matching.conflicts import conflict_sql
+from customer_unification.lib.matching.conflicts import find_contradictions
+from customer_unification.lib.matching.em import FittedModel
 from customer_unification.lib.quality.masking import mask_value
 
 # Groups with more named records than this are not searched pairwise for conflicts; they are
@@ -66,13 +69,17 @@ def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig,
     """Create `cu_rule_edges (l, r, rule)` and `cu_rule_pairs` (named record pairs the rules link,
     for training); return the limited values (masked, and hashed to find them again) with reasons.
 
+    Values are limited here for being blocked or shared by too many records; whether the records
+    sharing a value are one person is the model's judgement, made later by limit_contradicting
+    on the pairs kept in `cu_rule_judged (rule, value, l, r)`.
+
     `only` (incremental runs): only identifier values the new nodes carry are (re)examined - every
     other value's links and limits stand as the last run left them. The nodes holding a
     re-examined value land in `cu_reexamined (rule, nid)`.
     """
-    con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_edges (l BIGINT, r BIGINT, rule VARCHAR)")
-    # named record pairs sharing a value that links: labelled matches for training m
-    con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_pairs (l BIGINT, r BIGINT, rule VARCHAR)")
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_members (rule VARCHAR, value VARCHAR, nid BIGINT, "
+                "named BOOLEAN, nodes BIGINT)")
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_judged (rule VARCHAR, value VARCHAR, l BIGINT, r BIGINT)")
     if only:
         _reexamined(con, config, only)
     limited = []
@@ -85,46 +92,76 @@ def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig,
             source = f"cu_nodes WHERE {col} IS NOT NULL"
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE cu_rule_nodes AS
-            SELECT {col} AS value, nid, records, fn, fn_canon, ln, dob, byear FROM {source}""")
+            SELECT {col} AS value, nid, records, (fn IS NOT NULL OR byear IS NOT NULL) AS named FROM {source}""")
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE cu_rule_values AS
             WITH stats AS (
-              SELECT value, sum(records) AS records, count(*) AS nodes,
-                     count(*) FILTER (WHERE fn IS NOT NULL OR byear IS NOT NULL) AS named
-              FROM cu_rule_nodes GROUP BY value),
-            conflicting AS (
-              SELECT DISTINCT a.value FROM cu_rule_nodes a
-              JOIN cu_rule_nodes b ON a.value = b.value AND a.nid < b.nid
-              WHERE a.value IN (SELECT value FROM stats WHERE named BETWEEN 2 AND {_MAX_NAMED_PER_VALUE})
-                AND {conflict_sql('a', 'b')})
-            SELECT s.value, s.records, s.nodes,
+              SELECT value, sum(records) AS records, count(*) AS nodes, count(*) FILTER (WHERE named) AS named
+              FROM cu_rule_nodes GROUP BY value)
+            SELECT s.*,
               CASE WHEN {_blocked_sql(rule)} THEN 'blocked value'
                    WHEN s.records > {rule.max_records} OR s.named > {_MAX_NAMED_PER_VALUE}
                      THEN 'shared by too many records'
-                   WHEN s.value IN (SELECT value FROM conflicting)
-                     THEN 'shared by records of different people (names or birth dates conflict)'
               END AS limited
             FROM stats s""")
         con.execute(f"""
-            INSERT INTO cu_rule_edges
-            SELECT l, nid, '{rule.name}' FROM (
-              SELECT n.nid, min(n.nid) OVER (PARTITION BY n.value) AS l
-              FROM cu_rule_nodes n JOIN cu_rule_values v USING (value) WHERE v.limited IS NULL)
-            WHERE nid <> l""")
+            INSERT INTO cu_rule_members
+            SELECT '{rule.name}', n.value, n.nid, n.named, v.nodes FROM cu_rule_nodes n
+            JOIN cu_rule_values v USING (value) WHERE v.limited IS NULL""")
         con.execute(f"""
-            INSERT INTO cu_rule_pairs
-            SELECT a.nid, b.nid, '{rule.name}' FROM cu_rule_nodes a
+            INSERT INTO cu_rule_judged
+            SELECT '{rule.name}', a.value, a.nid, b.nid FROM cu_rule_nodes a
             JOIN cu_rule_nodes b ON a.value = b.value AND a.nid < b.nid
             JOIN cu_rule_values v ON v.value = a.value
-            WHERE v.limited IS NULL AND v.nodes <= {_MAX_TRAINING_GROUP}
-              AND (a.fn IS NOT NULL OR a.byear IS NOT NULL) AND (b.fn IS NOT NULL OR b.byear IS NOT NULL)""")
+            WHERE v.limited IS NULL AND v.named >= 2 AND a.named AND b.named""")
         for value, records, reason in con.sql(
                 "SELECT value, records, limited FROM cu_rule_values WHERE limited IS NOT NULL "
                 "ORDER BY records DESC, value").fetchall():
             limited.append((rule.name, mask_value(value), value_hash(value), reason, records))
     con.execute("DROP TABLE IF EXISTS cu_rule_nodes; DROP TABLE IF EXISTS cu_rule_values; "
                 "DROP TABLE IF EXISTS cu_rule_people")
+    _links_from_members(con)
     return pd.DataFrame(limited, columns=LIMIT_COLUMNS)
+
+
+CONTRADICTING = "shared by records of different people (first names or birth dates clearly differ)"
+
+
+def limit_contradicting(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[ComparisonSpec],
+                        model: FittedModel) -> pd.DataFrame:
+    """Limit the identifier values held by records that contradict each other in the model's
+    judgement (see conflicts.py): a household landline, a family email. Their links leave
+    `cu_rule_edges` and `cu_rule_pairs`; the records are then compared like any others.
+    Returns the newly limited values, as deterministic_links does."""
+    find_contradictions(con, specs, model, config.clustering.contradiction_bits,
+                        pairs="cu_rule_judged", out="cu_rule_contradictions")
+    rows = con.sql("""
+        SELECT v.rule, v.value, sum(n.records) AS records
+        FROM (SELECT DISTINCT rule, value FROM cu_rule_contradictions) v
+        JOIN cu_rule_members m USING (rule, value) JOIN cu_nodes n ON n.nid = m.nid
+        GROUP BY ALL ORDER BY records DESC, v.rule, v.value""").fetchall()
+    con.execute("""
+        DELETE FROM cu_rule_members WHERE (rule, value) IN (SELECT rule, value FROM cu_rule_contradictions);
+        DELETE FROM cu_rule_judged WHERE (rule, value) IN (SELECT rule, value FROM cu_rule_contradictions);
+        DROP TABLE cu_rule_contradictions""")
+    _links_from_members(con)
+    return pd.DataFrame([(rule, mask_value(value), value_hash(value), CONTRADICTING, records)
+                         for rule, value, records in rows], columns=LIMIT_COLUMNS)
+
+
+def _links_from_members(con: duckdb.DuckDBPyConnection) -> None:
+    """`cu_rule_edges`: each linking value ties its nodes to its smallest one; `cu_rule_pairs`:
+    the named node pairs of small groups, labelled matches for training m."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE cu_rule_edges AS
+        SELECT l, nid AS r, rule FROM (
+          SELECT rule, nid, min(nid) OVER (PARTITION BY rule, value) AS l FROM cu_rule_members)
+        WHERE nid <> l""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE cu_rule_pairs AS
+        SELECT a.nid AS l, b.nid AS r, a.rule FROM cu_rule_members a
+        JOIN cu_rule_members b ON a.rule = b.rule AND a.value = b.value AND a.nid < b.nid
+        WHERE a.nodes <= {_MAX_TRAINING_GROUP} AND a.named AND b.named""")
 
 
 def _reexamined(con: duckdb.DuckDBPyConnection, config: MatchConfig, only: NewValues) -> None:

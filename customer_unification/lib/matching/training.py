@@ -14,7 +14,8 @@ from customer_unification.lib.matching.config import MatchConfig
 from customer_unification.lib.matching.em import FittedModel, fit_em, initial_m
 
 
-def fit_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[ComparisonSpec]) -> FittedModel:
+def fit_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[ComparisonSpec],
+              u: list[np.ndarray] | None = None) -> FittedModel:
     """Unsupervised Fellegi-Sunter: u from random pairs, m by EM one blocking rule at a time.
 
     u comes from random pairs, i.e. from the whole population, not from what blocking chose.
@@ -25,10 +26,11 @@ def fit_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[C
     """
     t = config.training
     tops, names = [s.top for s in specs], [s.name for s in specs]
-    scoring.random_pairs(con, t.random_pairs, t.seed)
-    scoring.build_gammas(con, specs, candidates="cu_random_pairs", out="cu_random_gammas")
-    u = scoring.level_frequencies(*scoring.pattern_counts(con, specs, gammas="cu_random_gammas"), tops)
-    con.execute("DROP TABLE cu_random_gammas; DROP TABLE cu_random_pairs")
+    if u is None:  # given: a refit on cleaner labels keeps the population's u
+        scoring.random_pairs(con, t.random_pairs, t.seed)
+        scoring.build_gammas(con, specs, candidates="cu_random_pairs", out="cu_random_gammas")
+        u = scoring.level_frequencies(*scoring.pattern_counts(con, specs, gammas="cu_random_gammas"), tops)
+        con.execute("DROP TABLE cu_random_gammas; DROP TABLE cu_random_pairs")
 
     learned: list[list[np.ndarray]] = [[] for _ in specs]
     labelled = _m_from_rule_pairs(con, config, specs) if t.m_from_rules else [None] * len(specs)

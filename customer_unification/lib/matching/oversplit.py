@@ -1,0 +1,209 @@
+"""Over-splitting: one person left in several customers.
+
+The structural gates see a run that merges too much (oversized customers) but not one that
+splits: a run that makes three customers of every person still has one customer per record.
+Two figures show it, both from what the run wrote:
+
+- **split identifier values**, per rule: values (an email, a phone, a loyalty card ...) held by
+  two or more records that ended in more than one customer, as a share of the rule's values held
+  by two or more records. Values limited as blocked or as shared by too many records are left
+  out: they are shared by design (`info@...`, a store's own card). Values limited because their
+  records contradict each other (a household landline) stay in - a healthy run has few.
+- **links refused by clustering**: links accepted by a rule or by probability that clustering's
+  anti-chaining guard did not follow, as a share of the links it was given. Links refused
+  because the two records contradict each other never reach clustering (identity.record_links
+  lists them as refused only); they are counted apart, unbounded: those pairs are different
+  people (households, namesakes), and a healthy run has many of them.
+
+Everything is SQL on DuckDB over tables: the staged records, the identity map and the
+`identity` tables the run writes (limited_identifiers, record_links). Dagster-free.
+"""
+
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from customer_unification.lib.matching.config import MatchConfig, OverSplitBounds
+# the engine's own normalisation of identifier values, so a value here is the value a rule saw
+from customer_unification.lib.matching.features import _role_exprs, _text
+from customer_unification.lib.quality.masking import mask_value
+
+# Limits under which a value is shared by design (rules.py): those values are not over-splits
+LEGITIMATELY_SHARED = ("blocked value", "shared by too many records")
+OVERRIDE_REFUSAL = "must-not-link"  # a steward's decision, not the guard's
+_ROLE_FEATURES = {"date_of_birth": "dob", "address": "addr"}  # roles whose feature is named otherwise
+_CUSTOMERS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class RuleSplit:
+    rule: str
+    multi_record_values: int  # values held by two or more records (legitimately shared ones excluded)
+    split_values: int  # ... that ended in more than one customer
+    records: int  # records holding a split value
+    extra_customers: int  # customers beyond one per split value
+    legitimately_shared: int  # values left out: blocked or shared by too many records
+
+    @property
+    def split_share(self) -> float:
+        return self.split_values / self.multi_record_values if self.multi_record_values else 0.0
+
+
+@dataclass(frozen=True)
+class OverSplit:
+    rules: list[RuleSplit]
+    worst: pd.DataFrame  # rule, value_masked, records, customers, customer_ids, limit
+    accepted_links: int  # links clustering was given (accepted by a rule or by probability)
+    refused_by_clustering: int  # ... that it did not follow (must-not-link overrides excluded)
+    refused_by_override: int
+    refused_contradicting: int  # refused before clustering: the two records contradict each other
+    bounds: OverSplitBounds = field(default_factory=OverSplitBounds)
+
+    @property
+    def refused_share(self) -> float:
+        return self.refused_by_clustering / self.accepted_links if self.accepted_links else 0.0
+
+    def failures(self) -> list[str]:
+        """Why the gate fails, one line per bound exceeded (empty: it passes)."""
+        b, out = self.bounds, []
+        for r in self.rules:
+            if r.multi_record_values >= b.min_multi_record_values and r.split_share > b.max_split_value_share:
+                out.append(f"{r.rule}: {r.split_values:,} of {r.multi_record_values:,} values held by several "
+                           f"records ended in different customers ({r.split_share:.2%} > "
+                           f"{b.max_split_value_share:.2%})")
+        if self.refused_share > b.max_refused_link_share:
+            out.append(f"clustering refused {self.refused_by_clustering:,} of {self.accepted_links:,} accepted links "
+                       f"({self.refused_share:.2%} > {b.max_refused_link_share:.2%})")
+        return out
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures()
+
+
+def identifier_values_sql(config: MatchConfig, records: str, columns: set[str]) -> str:
+    """SQL: (key columns as text, rule, value) for each identifier value a record of `records`
+    (with `columns`) holds, normalised as the rules see it (features.build_features' r_<rule>)."""
+    exprs = _role_exprs(config, columns)
+    keys = ", ".join(f'CAST("{k}" AS VARCHAR) AS "{k}"' for k in config.key)
+    parts = []
+    for rule in config.rules:
+        if rule.column in config.columns:  # a role: its normalised feature
+            feature = _ROLE_FEATURES.get(rule.column, rule.column)
+            if feature not in exprs:
+                raise ValueError(f"rule {rule.name!r}: role {rule.column!r} has no identifier value to compare")
+            value = exprs[feature]
+        elif rule.column in columns:
+            value = _text(f'"{rule.column}"')
+        else:
+            continue  # an identifier the input lacks: the rule is inert
+        parts.append(f"SELECT {keys}, '{rule.name}' AS rule, {value} AS value FROM {records}")
+    if not parts:
+        return f"SELECT {keys}, NULL::VARCHAR AS rule, NULL::VARCHAR AS value FROM {records} WHERE false"
+    return "\nUNION ALL\n".join(parts)
+
+
+def measure(con: duckdb.DuckDBPyConnection, config: MatchConfig, *, records: str, identity_map: str,
+            limited: str, links: str, preview: int = 10) -> OverSplit:
+    """Over-split figures of a run.
+
+    records: the staged records (key columns and identifier columns); identity_map: key columns
+    and customer_id; limited: rule, value_hash, reason (rules.LIMIT_COLUMNS); links: left_record,
+    right_record, linked_by, status ('accepted' / 'refused'), refused_because (record_links).
+    """
+    for table, needed in ((identity_map, {*config.key, "customer_id"}), (limited, {"rule", "value_hash", "reason"}),
+                          (links, {"left_record", "right_record", "linked_by", "status", "refused_because"}),
+                          (records, set(config.key))):
+        missing = sorted(needed - _columns(con, table))
+        if missing:
+            raise ValueError(f"{table}: missing column(s) {missing} needed to measure over-splitting")
+    keys = ", ".join(f'"{k}"' for k in config.key)
+    legit = " OR ".join(f"starts_with(l.reason, '{reason}')" for reason in LEGITIMATELY_SHARED)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE cu_oversplit_values AS
+        WITH v AS (
+          SELECT x.rule, x.value, CAST(m.customer_id AS VARCHAR) AS customer_id
+          FROM ({identifier_values_sql(config, records, _columns(con, records))}) x
+          JOIN (SELECT {", ".join(f'CAST("{k}" AS VARCHAR) AS "{k}"' for k in config.key)}, customer_id
+                FROM {identity_map}) m USING ({keys})
+          WHERE x.value IS NOT NULL),
+        shared AS (
+          SELECT rule, value, count(*) AS records, count(DISTINCT customer_id) AS customers,
+                 list(DISTINCT customer_id ORDER BY customer_id) AS customer_ids
+          FROM v GROUP BY rule, value HAVING count(*) > 1),
+        lim AS (SELECT rule, value_hash, min(reason) AS reason FROM {limited} GROUP BY rule, value_hash)
+        SELECT s.*, l.reason AS limit_reason, coalesce({legit}, false) AS legitimately_shared
+        FROM shared s LEFT JOIN lim l ON l.rule = s.rule AND l.value_hash = left(sha256(s.value), 16)""")
+    figures = {row[0]: row[1:] for row in con.sql("""
+        SELECT rule,
+               count(*) FILTER (WHERE NOT legitimately_shared),
+               count(*) FILTER (WHERE NOT legitimately_shared AND customers > 1),
+               coalesce(sum(records) FILTER (WHERE NOT legitimately_shared AND customers > 1), 0),
+               coalesce(sum(customers - 1) FILTER (WHERE NOT legitimately_shared AND customers > 1), 0),
+               count(*) FILTER (WHERE legitimately_shared)
+        FROM cu_oversplit_values GROUP BY rule""").fetchall()}
+    rules = [RuleSplit(rule.name, *(int(n) for n in figures.get(rule.name, (0, 0, 0, 0, 0)))) for rule in config.rules]
+    worst = con.sql(f"""
+        SELECT rule, value, records, customers, customer_ids, limit_reason FROM cu_oversplit_values
+        WHERE customers > 1 AND NOT legitimately_shared
+        ORDER BY customers DESC, records DESC, rule, value LIMIT {int(preview)}""").df()
+    con.execute("DROP TABLE cu_oversplit_values")
+    accepted, by_clustering, by_override, contradicting = con.sql(f"""
+        WITH accepted AS (SELECT DISTINCT left_record, right_record, linked_by FROM {links} WHERE status = 'accepted'),
+        refused AS (
+          SELECT f.refused_because, a.linked_by IS NOT NULL AS clustered
+          FROM (SELECT DISTINCT left_record, right_record, linked_by, refused_because FROM {links}
+                WHERE status = 'refused') f
+          LEFT JOIN accepted a USING (left_record, right_record, linked_by))
+        SELECT (SELECT count(*) FROM accepted),
+               count(*) FILTER (WHERE clustered AND NOT starts_with(coalesce(refused_because, ''), '{OVERRIDE_REFUSAL}')),
+               count(*) FILTER (WHERE starts_with(coalesce(refused_because, ''), '{OVERRIDE_REFUSAL}')),
+               count(*) FILTER (WHERE NOT clustered AND NOT starts_with(coalesce(refused_because, ''), '{OVERRIDE_REFUSAL}'))
+        FROM refused""").fetchall()[0]
+    return OverSplit(rules=rules, worst=_masked(worst), accepted_links=int(accepted),
+                     refused_by_clustering=int(by_clustering or 0), refused_by_override=int(by_override or 0),
+                     refused_contradicting=int(contradicting or 0), bounds=config.clustering.over_split)
+
+
+def _masked(worst: pd.DataFrame) -> pd.DataFrame:
+    """The worst values as they may be shown: masked, with (some of) the customers they split into."""
+    def shown(ids) -> str:
+        ids = list(ids)
+        more = len(ids) - _CUSTOMERS_SHOWN
+        return ", ".join(ids[:_CUSTOMERS_SHOWN]) + (f" (+{more} more)" if more > 0 else "")
+
+    return pd.DataFrame({
+        "rule": worst["rule"].astype(object),
+        "value_masked": worst["value"].map(mask_value).astype(object),
+        "records": worst["records"].astype(int),
+        "customers": worst["customers"].astype(int),
+        "customer_ids": worst["customer_ids"].map(shown).astype(object),
+        "limit": worst["limit_reason"].astype(object).where(worst["limit_reason"].notna(), "not limited"),
+    })
+
+
+def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
+    return {row[0] for row in con.sql(f"DESCRIBE {relation}").fetchall()}
+
+
+def gate_metadata(result: OverSplit) -> dict:
+    """Check metadata: the figures per rule and for links, the bounds, the worst values (masked)."""
+    b = result.bounds
+    return {
+        "split_values_by_rule": {r.rule: {
+            "values_held_by_several_records": r.multi_record_values, "split_values": r.split_values,
+            "split_share": round(r.split_share, 4), "records_involved": r.records,
+            "extra_customers": r.extra_customers, "left_out_as_shared_by_design": r.legitimately_shared,
+            "judged": r.multi_record_values >= b.min_multi_record_values} for r in result.rules},
+        "max_split_value_share": b.max_split_value_share,
+        "min_multi_record_values": b.min_multi_record_values,
+        "accepted_links": result.accepted_links,
+        "refused_by_clustering": result.refused_by_clustering,
+        "refused_link_share": round(result.refused_share, 4),
+        "max_refused_link_share": b.max_refused_link_share,
+        "refused_by_must_not_link_override": result.refused_by_override,
+        "refused_as_contradicting_pairs (not bounded)": result.refused_contradicting,
+        "worst_split_values (masked)": result.worst.to_dict("records"),
+        "failures": result.failures() or "none",
+    }
