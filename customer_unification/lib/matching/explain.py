@@ -11,7 +11,7 @@ import pandas as pd
 
 from customer_unification.lib.matching.comparisons import build_spec
 from customer_unification.lib.matching.config import MatchConfig
-from customer_unification.lib.matching.conflicts import conflict_sql
+from customer_unification.lib.matching.conflicts import find_contradictions
 from customer_unification.lib.matching.em import FittedModel
 from customer_unification.lib.matching import scoring, state
 from customer_unification.lib.matching.rules import value_hash
@@ -86,13 +86,14 @@ def explain_pair(con: duckdb.DuckDBPyConnection, config: MatchConfig, schema: st
         out.verdict = "same customer: the two records carry identical identity fields"
         return out
     l, r = min(a, b), max(a, b)
-    out.conflict = bool(con.sql(f"SELECT {conflict_sql('x', 'y')} FROM cu_nodes x, cu_nodes y "
-                                f"WHERE x.nid = {l} AND y.nid = {r}").fetchall()[0][0])
     out.rules = _rule_evidence(con, config, schema, l, r, same,
                                links if links and _has_table(con, links) else None)
     specs = [build_spec(c) for c in config.comparisons]
     con.execute(f"CREATE OR REPLACE TEMP TABLE cu_explain_pair AS SELECT {l}::BIGINT AS l, {r}::BIGINT AS r")
     scoring.build_term_frequencies(con, specs)
+    find_contradictions(con, specs, model, config.clustering.contradiction_bits,
+                        pairs="cu_explain_pair", out="cu_explain_contradiction")
+    out.conflict = con.sql("SELECT count(*) FROM cu_explain_contradiction").fetchall()[0][0] > 0
     scoring.build_gammas(con, specs, candidates="cu_explain_pair", out="cu_explain_gammas")
     scoring.score_pairs(con, specs, model, gammas="cu_explain_gammas", out="cu_explain_scores", keep_gammas=True)
     row = con.sql("SELECT * FROM cu_explain_scores").df().iloc[0]
@@ -121,7 +122,8 @@ def explain_pair(con: duckdb.DuckDBPyConnection, config: MatchConfig, schema: st
                        f"is below {threshold}")
     else:
         out.verdict = "different customers: the link was refused to keep contradicting records apart"
-    con.execute("DROP TABLE cu_explain_pair; DROP TABLE cu_explain_gammas; DROP TABLE cu_explain_scores")
+    con.execute("DROP TABLE cu_explain_pair; DROP TABLE cu_explain_gammas; DROP TABLE cu_explain_scores; "
+                "DROP TABLE cu_explain_contradiction")
     return out
 
 

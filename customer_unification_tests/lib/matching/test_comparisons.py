@@ -1,6 +1,7 @@
 """Comparison levels, nested (absorbed) evidence and term frequencies of spelled names."""
 
 import duckdb
+import jellyfish
 import pandas as pd
 import pytest
 
@@ -9,7 +10,8 @@ from customer_unification.lib.matching.comparisons import absorbed_sql, build_sp
 from customer_unification.lib.matching.config import Comparison
 
 NODE_COLUMNS = ["nid", "fn", "fn_canon", "ln", "dob", "byear", "email", "email_local", "email_stem",
-                "email_year", "handle", "handle_stem", "handle_year", "name_stem", "initial_stem"]
+                "email_year", "handle", "handle_stem", "handle_year", "name_stem", "initial_stem",
+                "fn_ph", "fn_canon_ph", "ln_ph", "ln_parts", "dob_date"]
 
 
 def _con(rows: list[dict]) -> duckdb.DuckDBPyConnection:
@@ -19,13 +21,16 @@ def _con(rows: list[dict]) -> duckdb.DuckDBPyConnection:
     for c in ("byear", "email_year", "handle_year"):
         frame[c] = pd.array(frame[c], dtype="Int64")
     con.register("cu_nodes_in", frame)
-    con.execute("CREATE TABLE cu_nodes AS SELECT * FROM cu_nodes_in")
+    con.execute("CREATE TABLE cu_nodes AS SELECT * REPLACE (CAST(ln_parts AS VARCHAR[]) AS ln_parts, "
+                "try_strptime(dob, '%Y%m%d')::DATE AS dob_date) FROM cu_nodes_in")
     return con
 
 
 def _person(nid, fn=None, ln=None, email=None, handle=None, byear=None, dob=None):
     byear = byear or (int(dob[:4]) if dob else None)
-    row = {"nid": nid, "fn": fn, "fn_canon": fn, "ln": ln, "dob": dob, "byear": byear, "email": email, "handle": handle}
+    row = {"nid": nid, "fn": fn, "fn_canon": fn, "ln": ln, "dob": dob, "byear": byear, "email": email, "handle": handle,
+           "fn_ph": fn and jellyfish.metaphone(fn), "fn_canon_ph": fn and jellyfish.metaphone(fn),
+           "ln_ph": ln and jellyfish.metaphone(ln)}
     if fn and ln:
         row["name_stem"], row["initial_stem"] = fn + ln, fn[0] + ln
     if email:
