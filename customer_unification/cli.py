@@ -227,7 +227,8 @@ def _explain(args: argparse.Namespace) -> int:
             else:
                 print(links.to_string(index=False))
         else:
-            print("\n".join(explain_pair(con, config, schema, *args.records).lines()))
+            links = None if args.state else "identity.record_links"  # a state file keeps no refused links
+            print("\n".join(explain_pair(con, config, schema, *args.records, links=links).lines()))
     except LookupError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

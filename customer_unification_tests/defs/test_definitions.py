@@ -38,7 +38,8 @@ def test_identity_assets_and_blocking_checks():
     blocking = {spec.name for assets_def in definitions.resolve_asset_graph().assets_defs
                 for spec in assets_def.check_specs
                 if spec.blocking and spec.asset_key.to_user_string() == "identity/customer_identity_map"}
-    assert blocking == {"great_expectations", "one_customer_per_record", "cluster_size", "stable_vs_previous_run"}
+    assert blocking == {"great_expectations", "one_customer_per_record", "cluster_size", "stable_vs_previous_run",
+                        "no_over_split"}
 
 
 def test_staging_gates_are_blocking_checks():

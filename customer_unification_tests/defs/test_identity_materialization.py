@@ -27,8 +27,16 @@ def test_identity_map_checks_accuracy_and_stable_ids(small_estate, isolated_env,
     assert first.success
     checks = {k: ok for k, ok in check_results(first).items() if k[0].startswith("identity/")}
     assert set(c for _, c in checks) == {"great_expectations", "one_customer_per_record", "cluster_size",
-                                          "stable_vs_previous_run"}
+                                          "stable_vs_previous_run", "no_over_split"}
     assert all(checks.values()), checks
+    over_split = next(e.asset_check_evaluation_data.metadata for e in first.all_events
+                      if e.event_type_value == "ASSET_CHECK_EVALUATION"
+                      and e.asset_check_evaluation_data.check_name == "no_over_split")
+    by_rule = over_split["split_values_by_rule"].value
+    # people are not split: few identifier values held by several records end in different customers
+    assert by_rule["email"]["values_held_by_several_records"] > 50, by_rule
+    assert all(r["split_share"] <= 0.02 for r in by_rule.values()), by_rule
+    assert over_split["accepted_links"].value > 0 and over_split["refused_link_share"].value <= 0.05
 
     con = duckdb.connect(str(isolated_env), read_only=True)
     staged = con.sql("SELECT count(*) FROM staging.unified_records").fetchall()[0][0]

@@ -46,7 +46,8 @@ LAYER_ASSETS = {  # one asset per layer of the flow; all must be listed in the c
     "segments": "segments / segment_membership",
     "activation": "activation / audience_members",
 }
-IDENTITY_CHECKS = ["cluster_size", "great_expectations", "one_customer_per_record", "stable_vs_previous_run"]
+IDENTITY_CHECKS = ["cluster_size", "great_expectations", "no_over_split", "one_customer_per_record",
+                   "stable_vs_previous_run"]
 
 
 def chromium_path() -> str | None:

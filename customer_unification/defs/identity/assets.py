@@ -87,6 +87,7 @@ def resolve_identities(context: dg.AssetExecutionContext, config: IdentityRunCon
         publish.write_tables(con, match_config, resolution, context.run_id, state_schema)
         staged = con.sql("SELECT count(*) FROM staging.unified_records").fetchall()[0][0]
         gates = publish.structural_gates(con, match_config, resolution, staged, state_schema, previous_map)
+        gates.append(publish.over_split_gate(con, match_config, "staging.unified_records"))
         weights = con.sql("SELECT match_weight FROM cu_scores").fetchnumpy()["match_weight"]
         links = con.sql(f"SELECT status, linked_by, count(*) FROM {publish.SCHEMA}.record_links GROUP BY ALL").fetchall()
     match = resolution.match
