@@ -115,7 +115,7 @@ class Clustering(_Strict):
     # stops linking on its own - at the same address, Susan and Donald Carter are two people
     # whatever else they share (see conflicts.py). 6 bits: the disagreement is 64 times likelier
     # between two people than within one.
-    contradiction_bits: float = Field(default=6.0, gt=0)
+    contradiction_bits: float = Field(default=5.0, gt=0)
     # Unset (the default): contradicting records are never joined. Set it to tolerate a
     # contradiction when the two records' own fields favour a match by at least this many bits
     # (log2 Bayes factor, prior excluded).

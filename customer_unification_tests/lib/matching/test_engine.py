@@ -21,21 +21,32 @@ def cluster_of(result, key: str) -> int:
     return int(a.loc[key, "cluster"])
 
 
+# A realistic spread of first names (hundreds, not a dozen): how rarely two people share one
+# is what makes a different first name evidence against a match.
+FIRSTS = [a + b for a in ("an", "bel", "cor", "dar", "el", "fen", "gal", "hol", "is", "jor", "kal", "lor", "mar", "nel")
+          for b in ("a", "o", "ine", "ric", "wen", "ton", "sa", "den", "mund", "ette", "ius", "ly", "ra", "vin")]
+LASTS = ["abbot", "baker", "cole", "dunn", "egan", "frost", "grant", "hale", "irwin", "joyce", "kemp", "lowe",
+         "mercer", "nash", "oakley", "pryce", "quarry", "rowe", "sutton", "thorne", "upton", "vance", "wells",
+         "yates", "zeller", "ashby", "brandt", "crowe", "dalton", "ellery"]
+
+
 def background(n: int = 300) -> list[dict]:
-    """Unrelated people, so EM and u-sampling have a population to learn from."""
-    firsts = ["anna", "ben", "carl", "dora", "emil", "fay", "gus", "hana", "ivan", "jill", "kurt", "lena"]
-    lasts = ["abbot", "baker", "cole", "dunn", "egan", "frost", "grant", "hale", "irwin", "joyce", "kemp"]
+    """Unrelated people, so EM and u-sampling have a population to learn from; a third of them
+    have a second record with independent errors, as real sources have."""
     rows = []
     for i in range(n):
-        fn, ln = firsts[i % len(firsts)], lasts[(i * 7) % len(lasts)] + str(i // 50)
+        fn, ln = FIRSTS[i % len(FIRSTS)], LASTS[(i * 7) % len(LASTS)]
         row = {"source_record_id": f"bg{i}", "first_name": fn.title(), "last_name": ln.title(),
                "date_of_birth": f"19{50 + i % 40}-{1 + i % 12:02d}-{1 + i % 27:02d}",
                "email": f"{fn}.{ln}{i}@mail.test", "postcode": f"{10000 + i * 37 % 9000}",
                "city": ["austin", "boston", "chicago"][i % 3], "address_line1": f"{i} elm st"}
         rows.append(row)
-        if i % 3 == 0:  # a duplicate with a typo and no email, as real sources have
-            rows.append({**row, "source_record_id": f"bg{i}d", "email": None,
-                         "first_name": fn.title()[:-1] + "x"})
+        if i % 3 == 0:
+            typo = {0: {"first_name": fn.title()[:-1] + "x"}, 1: {"last_name": ln.title() + "e"},
+                    2: {"postcode": None}}[i % 9 // 3]
+            # half keep the email: pairs the email rule links teach the model how records of one
+            # person differ (the other half it must find by their fields)
+            rows.append({**row, "source_record_id": f"bg{i}d", "email": row["email"] if i % 2 else None, **typo})
     return rows
 
 
