@@ -93,9 +93,9 @@ class OverSplitBounds(_Strict):
     """Bounds of the `no_over_split` gate (see oversplit.py). Rates a healthy run keeps well below
     them: records sharing an exact email, phone or loyalty card are nearly always one person, and
     clustering's guard refuses few of the links it is given. The demo estate: 0.17% of the emails
-    and 1.0% of the phones held by several records end in different customers (21 of the 32 phones
-    are households' landlines), no loyalty card, device or cookie; clustering refuses 0.1% of its
-    links. A run above them has split people (the unseen estate of issue 13: 2.9 customers a person)."""
+    and 0.85% of the phones held by several records end in different customers (21 of the 27
+    phones are households' landlines), no loyalty card, device or cookie; clustering refuses 0.14%
+    of its links. A run above them has split people (issue 13's estate: 2.9 customers a person)."""
 
     # split values of a rule, as a share of its values held by two or more records
     max_split_value_share: float = Field(default=0.02, ge=0, le=1)
