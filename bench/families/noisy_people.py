@@ -646,30 +646,20 @@ def _clean(s: str) -> str:
 def _email_local(d: Dice, first: str, last: str, middle: str | None, nick: str | None,
                  year: int) -> str:
     f, l_ = _clean(first), _clean(last)
+    m = _clean(middle or "")
+    # (cumulative share, pattern): people pick their address in a handful of habitual shapes
+    patterns = (
+        (0.25, lambda: f"{f}.{l_}"), (0.35, lambda: f"{f}{l_}"), (0.45, lambda: f"{f[0]}{l_}"),
+        (0.53, lambda: f"{f}.{l_}{d.int(1, 100)}"), (0.63, lambda: f"{f}{l_}{year}"),
+        (0.68, lambda: f"{f}_{l_}"), (0.73, lambda: f"{f[0]}.{l_}"), (0.77, lambda: f"{l_}.{f}"),
+        (0.84, lambda: f"{f}{year % 100:02d}"), (0.92, lambda: f"{_clean(nick or first)}{d.int(1, 1000)}"),
+        (0.96 if m else 0.0, lambda: f"{f}.{m[0]}.{l_}"),
+    )
     r = d.u()
-    if r < 0.25:
-        return f"{f}.{l_}"
-    if r < 0.35:
-        return f"{f}{l_}"
-    if r < 0.45:
-        return f"{f[0]}{l_}"
-    if r < 0.53:
-        return f"{f}.{l_}{d.int(1, 100)}"
-    if r < 0.63:
-        return f"{f}{l_}{year}"
-    if r < 0.68:
-        return f"{f}_{l_}"
-    if r < 0.73:
-        return f"{f[0]}.{l_}"
-    if r < 0.77:
-        return f"{l_}.{f}"
-    if r < 0.84:
-        return f"{f}{year % 100:02d}"
-    if r < 0.92:
-        return f"{_clean(nick or first)}{d.int(1, 1000)}"
-    if r < 0.96 and middle:
-        return f"{f}.{_clean(middle)[0]}.{l_}"
-    return f"{f[0]}{_clean(middle or '')[:1]}{l_}{d.int(10, 100)}"
+    for share, pattern in patterns:
+        if r < share:
+            return pattern()
+    return f"{f[0]}{m[:1]}{l_}{d.int(10, 100)}"
 
 
 def _register_email(w: World, local: str, domain: str) -> str:

