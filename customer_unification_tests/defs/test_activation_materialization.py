@@ -20,6 +20,14 @@ def run_all(instance):
     return job.execute_in_process(instance=instance, raise_on_error=False, tags=whole_run_tags(job))
 
 
+def exports_metadata(result) -> dict[str, int]:
+    """What audience_exports reported about new sends."""
+    [event] = [m for m in result.get_asset_materialization_events()
+               if m.asset_key == dg.AssetKey(["activation", "audience_exports"])]
+    metadata = event.materialization.metadata
+    return {k: metadata[k].value for k in ("contacts_recorded", "already_sent_today")}
+
+
 def test_audiences_are_consented_deduplicated_exported_and_forget_proof(small_estate, isolated_env, monkeypatch,
                                                                        tmp_path):
     monkeypatch.setenv("CU_DEMO_DATA_DIR", str(small_estate))
@@ -36,6 +44,7 @@ def test_audiences_are_consented_deduplicated_exported_and_forget_proof(small_es
     members = con.sql("SELECT count(*) FROM segments.segment_members").fetchall()[0][0]
     rows, suppressed = con.sql("SELECT (SELECT count(*) FROM activation.audience_members), "
                                "(SELECT count(*) FROM activation.suppressed)").fetchall()[0]
+    capped = con.sql("SELECT count(*) FROM activation.suppressed WHERE reason = 'frequency_cap'").fetchall()[0][0]
     assert members > 0 and rows > 0
     history = con.sql("SELECT count(*), count(*) FILTER (WHERE exited_at IS NULL) FROM segments.segment_membership").fetchall()[0]
     assert history[1] == members
@@ -50,11 +59,18 @@ def test_audiences_are_consented_deduplicated_exported_and_forget_proof(small_es
     con.close()
     manifest = json.loads(next((tmp_path / "exports").glob("*/manifest.json")).read_text())
     assert sum(a["rows"] for a in manifest["audiences"]) == rows
+    assert exports_metadata(result) == {"contacts_recorded": rows, "already_sent_today": 0}
 
     assert main(["forget", "--email", victim_email, "--yes"]) == 0
     again = run_all(instance)
     assert again.success
     con = duckdb.connect(str(isolated_env), read_only=True)
+    # issue 14 defect 3: the same audiences re-exported the same day are no new send, and not capped
+    rows_again, capped_again, sent = con.sql("""SELECT (SELECT count(*) FROM activation.audience_members),
+        (SELECT count(*) FROM activation.suppressed WHERE reason = 'frequency_cap'),
+        (SELECT count(*) FROM activation.contact_history)""").fetchall()[0]
+    assert exports_metadata(again) == {"contacts_recorded": 0, "already_sent_today": rows_again}
+    assert capped_again == capped and rows_again <= sent <= rows  # nothing recorded twice
     assert con.execute("SELECT count(*) FROM activation.audience_members WHERE email = ?", [victim_email]).fetchall()[0][0] == 0
     assert con.execute("SELECT count(*) FROM profiles.contact_points WHERE value = ?", [victim_email]).fetchall()[0][0] == 0
     assert con.execute("SELECT count(*) FROM governance.forget_audit").fetchall()[0][0] == 1

@@ -73,8 +73,9 @@ def build_audiences_asset(context: dg.AssetExecutionContext, warehouse: DuckDBWa
     key=["activation", "audience_exports"], group_name="activation", kinds={"csv", "parquet", "sql"},
     owners=OWNERS, deps=[MEMBERS],
     description="Every audience as CSV and Parquet files with a manifest (`data/exports/<run_id>/`), and in the SQL "
-                "destination CU_ACTIVATION_SQL_URL (idempotent per audience); then the contacts are recorded "
-                "in activation.contact_history for the frequency cap.",
+                "destination CU_ACTIVATION_SQL_URL (idempotent per audience); then the new sends are recorded "
+                "in activation.contact_history for the frequency cap (a member already sent the same audience "
+                "today, e.g. by a retry or re-run, is not a new send).",
 )
 def audience_exports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
     now = dt.datetime.now(dt.UTC)
@@ -84,10 +85,11 @@ def audience_exports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehou
         manifest = export_files(con, folder, run_id=context.run_id, created_at=now)
         written = export_to_sql(con, url, exported_at=now)
         recorded = record_contacts(con, contacted_at=now)
+        rows = con.sql("SELECT count(*) FROM activation.audience_members").fetchall()[0][0]
     return dg.MaterializeResult(metadata={
         "folder": dg.MetadataValue.path(str(folder)), "manifest": dg.MetadataValue.json(json.loads(json.dumps(manifest, default=str))),
         "sql_destination": settings.masked_url(url), "rows_written_to_sql": sum(written.values()),
-        "contacts_recorded": recorded})
+        "contacts_recorded": recorded, "already_sent_today": rows - recorded})
 
 
 @dg.asset(

@@ -127,8 +127,9 @@ def build_audiences(
     """Build every audience of `segments` from the relation `members` (customer_id, segment).
 
     Replaces `<out_schema>.audience_members` and `<out_schema>.suppressed`. `now` anchors the
-    frequency-cap window (default: the current time); `run_id` names this run, so its own rows in
-    the contact history (written by `export.record_contacts`) never count against it on a re-run.
+    frequency-cap window (default: the current time). A member the contact history (written by
+    `export.record_contacts`) already holds for the same audience today is the same send again,
+    so a retry or re-run - under any run id - never counts it twice.
     `hasher` is the governance identifier hash (default: the configured suppression key).
     """
     config = config or load_activation_config()
@@ -155,7 +156,7 @@ def build_audiences(
         if config.frequency_cap is not None:
             history = contact_history if table_exists(con, contact_history) else None
             capped = frequency_capped_sql("act_candidates", config.frequency_cap, history)
-            con.execute(f"CREATE OR REPLACE TEMP TABLE act_capped AS {capped}", [now, now, run_id])
+            con.execute(f"CREATE OR REPLACE TEMP TABLE act_capped AS {capped}", [now])
             con.execute("""UPDATE act_candidates c SET reason = 'frequency_cap' FROM act_capped x
                            WHERE c.audience = x.audience AND c.customer_id = x.customer_id""")
         _write(con, config, out_schema, run_id, identity_run_id)

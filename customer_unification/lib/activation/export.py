@@ -6,8 +6,9 @@
 - `export_to_sql`: `audience_members` rows into a SQLAlchemy database. Idempotent per audience: one
   transaction deletes the audience's rows and inserts the new ones, so a reader sees either the old
   or the new audience, and a re-run gives the same rows.
-- `record_contacts`: appends what a run sent to `activation.contact_history` (the frequency cap's
-  memory); a re-run of the same run id replaces its own rows instead of adding more.
+- `record_contacts`: appends the new sends to `activation.contact_history` (the frequency cap's
+  memory). A send is (audience, campaign, customer, UTC day): retries and re-runs - each a new
+  Dagster run id - with the same members add nothing; a changed audience adds its new members.
 """
 
 import datetime as dt
@@ -20,7 +21,8 @@ import duckdb
 import sqlalchemy as sa
 
 from customer_unification.lib.activation.audiences import AUDIENCE_MEMBER_COLUMNS, CHANNEL_COLUMNS, SCHEMA
-from customer_unification.lib.activation.suppression import CONTACT_HISTORY, REASONS, create_contact_history
+from customer_unification.lib.activation.suppression import (CONTACT_HISTORY, REASONS, create_contact_history,
+                                                             send_day_sql)
 
 MANIFEST = "manifest.json"
 FORMATS = ("csv", "parquet")
@@ -138,9 +140,10 @@ def export_to_sql(con: duckdb.DuckDBPyConnection, url: str | sa.Engine, *, table
 
 def record_contacts(con: duckdb.DuckDBPyConnection, *, contacted_at: dt.datetime, schema: str = SCHEMA,
                     history: str = CONTACT_HISTORY) -> int:
-    """Append the built audiences' rows to the contact history under their run id; returns the count.
+    """Record the built audiences' new sends in the contact history; returns how many were new.
 
-    Call it once the audiences were really sent (after the exports). Idempotent per run id.
+    Call it once the audiences were really sent (after the exports). A member the history already
+    holds for the same audience and campaign on contacted_at's UTC day was sent then: not again.
     """
     if contacted_at.tzinfo is None:
         raise ValueError("contacted_at must be timezone-aware")
@@ -149,14 +152,16 @@ def record_contacts(con: duckdb.DuckDBPyConnection, *, contacted_at: dt.datetime
         raise ValueError(f"{schema}.audience_members holds {len(runs)} runs; expected one")
     if not runs:
         return 0
-    run_id = runs[0]
     create_contact_history(con, history)
+    day = send_day_sql("CAST($1 AS TIMESTAMPTZ)")
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"DELETE FROM {history} WHERE run_id = ?", [run_id])
         n = con.execute(f"""INSERT INTO {history} (customer_id, audience, channel, campaign, contacted_at, run_id)
-            SELECT customer_id, audience, channel, campaign, ?::TIMESTAMPTZ, ? FROM {schema}.audience_members""",
-                        [contacted_at, run_id]).fetchall()[0][0]
+            SELECT customer_id, audience, channel, campaign, CAST($1 AS TIMESTAMPTZ), run_id
+            FROM {schema}.audience_members m WHERE NOT EXISTS (
+                SELECT 1 FROM {history} h WHERE h.customer_id = m.customer_id AND h.audience = m.audience
+                  AND h.campaign IS NOT DISTINCT FROM m.campaign AND {send_day_sql('h.contacted_at')} = {day})""",
+                        [contacted_at]).fetchall()[0][0]
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -9,7 +9,8 @@ Reasons, checked in this order (a person gets the first that applies, so counts 
                     name at the same postal address, or hashed identifier: one message per contact
                     even where identity resolution left one person as two customers
   frequency_cap     they already had max_contacts messages in the last window_days
-                    (`activation.contact_history` + this run's earlier audiences, in priority order)
+                    (`activation.contact_history` + this run's earlier audiences, in priority order);
+                    a send is one audience's message to a person on one day, however often exported
 """
 
 from collections.abc import Callable
@@ -31,7 +32,7 @@ CONTACT_HISTORY_COLUMNS = {
     "channel": "VARCHAR NOT NULL",
     "campaign": "VARCHAR",
     "contacted_at": "TIMESTAMPTZ NOT NULL",
-    "run_id": "VARCHAR NOT NULL",  # a re-run replaces its own rows and never counts them twice
+    "run_id": "VARCHAR NOT NULL",  # the run that first sent it; a re-send the same day adds no row
 }
 # contact point kind -> suppression list kind (governance names the staged column's identifier)
 _LISTED_KINDS = {"email": "email", "phone": "phone", "social_handle": "social_handle",
@@ -127,25 +128,46 @@ def create_contact_history(con: duckdb.DuckDBPyConnection, table: str = CONTACT_
     con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
 
 
-def frequency_capped_sql(candidates: str, cap: FrequencyCap, history: str | None) -> str:
-    """SQL (parameters: now, now, run_id): the (audience, customer_id) rows of `candidates` over the cap.
+def send_day_sql(timestamp: str) -> str:
+    """SQL: the UTC day of a contact. One audience sends a person at most one message a day, so
+    (audience, campaign, customer_id, day) identifies a send, whichever run exported it."""
+    return f"CAST(timezone('UTC', {timestamp}) AS DATE)"
 
-    `candidates` holds this run's still-eligible rows with segment_rank / channel_rank. A person's
-    earlier contacts in the window (other runs) count first; this run's audiences then take the
-    remaining allowance in priority order: segment_rank, channel_rank, audience.
+
+def frequency_capped_sql(candidates: str, cap: FrequencyCap, history: str | None) -> str:
+    """SQL (parameter $1: now): the (audience, customer_id) rows of `candidates` over the cap.
+
+    `candidates` holds this run's still-eligible rows with segment_rank / channel_rank. Contacts
+    are counted as distinct sends, not history rows: a candidate the history already holds for
+    the same audience and campaign today is that send again (a retry or a re-run with unchanged
+    data), so it neither counts as an earlier contact nor loses its place to a new audience.
+    Other sends in the window count first; this run's new audiences then take the remaining
+    allowance in priority order: segment_rank, channel_rank, audience.
     """
     channels = ", ".join(f"'{c}'" for c in cap.channels)
-    earlier = f"""SELECT customer_id, count(*) AS n FROM {history}
-        WHERE contacted_at > CAST($1 AS TIMESTAMPTZ) - to_days({cap.window_days})
-          AND contacted_at <= CAST($2 AS TIMESTAMPTZ) AND channel IN ({channels})
-          AND run_id IS DISTINCT FROM $3
-        GROUP BY customer_id""" if history else \
-        "SELECT NULL::VARCHAR AS customer_id, 0 AS n WHERE $1 IS NULL AND $2 IS NULL AND $3 IS NULL"
+    if history is None:
+        sent = "SELECT NULL::VARCHAR AS customer_id, NULL::VARCHAR AS audience, NULL::VARCHAR AS campaign, " \
+               "NULL::DATE AS day WHERE $1 IS NULL"
+    else:
+        sent = f"""SELECT DISTINCT customer_id, audience, campaign, {send_day_sql('contacted_at')} AS day
+            FROM {history} WHERE contacted_at > CAST($1 AS TIMESTAMPTZ) - to_days({cap.window_days})
+              AND contacted_at <= CAST($1 AS TIMESTAMPTZ) AND channel IN ({channels})"""
     return f"""
-        WITH earlier AS ({earlier}),
+        WITH sent AS ({sent}),
+        eligible AS (
+          SELECT c.*, EXISTS (SELECT 1 FROM sent s WHERE s.customer_id = c.customer_id AND s.audience = c.audience
+                                AND s.campaign IS NOT DISTINCT FROM c.campaign
+                                AND s.day = {send_day_sql('CAST($1 AS TIMESTAMPTZ)')}) AS already_sent
+          FROM {candidates} c WHERE c.reason IS NULL AND c.channel IN ({channels})),
+        earlier AS (  -- sends in the window that this run does not repeat
+          SELECT customer_id, count(*) AS n FROM sent s WHERE NOT EXISTS (
+            SELECT 1 FROM eligible e WHERE e.already_sent AND e.customer_id = s.customer_id
+              AND e.audience = s.audience AND e.campaign IS NOT DISTINCT FROM s.campaign
+              AND s.day = {send_day_sql('CAST($1 AS TIMESTAMPTZ)')})
+          GROUP BY customer_id),
         ranked AS (
-          SELECT c.audience, c.customer_id, coalesce(e.n, 0) + row_number() OVER (
-                   PARTITION BY c.customer_id ORDER BY c.segment_rank, c.channel_rank, c.audience) AS nth
-          FROM {candidates} c LEFT JOIN earlier e USING (customer_id)
-          WHERE c.reason IS NULL AND c.channel IN ({channels}))
+          SELECT e.audience, e.customer_id, coalesce(x.n, 0) + row_number() OVER (
+                   PARTITION BY e.customer_id
+                   ORDER BY e.already_sent DESC, e.segment_rank, e.channel_rank, e.audience) AS nth
+          FROM eligible e LEFT JOIN earlier x USING (customer_id))
         SELECT audience, customer_id FROM ranked WHERE nth > {cap.max_contacts}"""
