@@ -5,7 +5,8 @@ and inserts into the existing table (so a source that gains a column breaks the 
 skips empty frames (so an empty quarantine leaves no table). This one replaces the table
 atomically, whatever its new shape, and writes empty tables too. A partitioned asset's frame
 carries its partition in `_partition`: writing replaces those partitions' rows only (a re-run
-never duplicates), and reading returns the partitions asked for.
+never duplicates), and reading returns the partitions asked for. Every column gets the type the
+asset declares (column_types.py), whatever the frame held.
 """
 
 import time
@@ -17,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from customer_unification.lib.sources.readers import PARTITION_COLUMN
+from customer_unification.resources.column_types import ColumnTypes, declared_types, quoted
 
 LOCK_WAIT_SECONDS = 300.0
 
@@ -56,10 +58,11 @@ class DuckDBFrameIOManager(dg.ConfigurableIOManager):
         with connect(self.path) as con:
             con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
             con.register("frame", obj)
+            types = ColumnTypes(con, declared_types(context.definition_metadata))
             if context.has_asset_partitions:
-                _replace_partitions(con, f'"{schema}"."{table}"', context.asset_partition_keys)
+                _replace_partitions(con, f'"{schema}"."{table}"', context.asset_partition_keys, types)
             else:
-                con.execute(f'CREATE OR REPLACE TABLE "{schema}"."{table}" AS SELECT * FROM frame')
+                con.execute(f'CREATE OR REPLACE TABLE "{schema}"."{table}" AS {types.select()}')
             con.unregister("frame")
 
     def load_input(self, context: dg.InputContext) -> pd.DataFrame:
@@ -77,19 +80,20 @@ class DuckDBFrameIOManager(dg.ConfigurableIOManager):
         return key.path[0], key.path[1]
 
 
-def _replace_partitions(con: duckdb.DuckDBPyConnection, table: str, keys: list[str]) -> None:
-    """Delete the partitions' rows and insert the frame's, in one transaction; new columns are added."""
-    # the partition key is text whatever the first frame held (an empty frame types it as a number)
-    con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * REPLACE (CAST({PARTITION_COLUMN} AS VARCHAR) "
-                f"AS {PARTITION_COLUMN}) FROM frame LIMIT 0")
-    present = {row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()}
+def _replace_partitions(con: duckdb.DuckDBPyConnection, table: str, keys: list[str], types: ColumnTypes) -> None:
+    """Delete the partitions' rows and insert the frame's, in one transaction; new columns are added,
+    and columns of an older table that lack their declared type get it."""
     con.execute("BEGIN")
     try:
-        for name, kind, *_ in con.execute("DESCRIBE frame").fetchall():
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS {types.select()} LIMIT 0")
+        present = {name: kind for name, kind, *_ in con.execute(f"DESCRIBE {table}").fetchall()}
+        for name, kind in types.repairs(present).items():
+            con.execute(f"ALTER TABLE {table} ALTER COLUMN {quoted(name)} SET DATA TYPE {kind}")
+        for name in types.frame:
             if name not in present:  # a source that gained a column keeps its earlier partitions
-                con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {kind}')
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {quoted(name)} {types.of(name)}")
         con.execute(f"DELETE FROM {table} WHERE {PARTITION_COLUMN} IN (SELECT unnest(?))", [list(keys)])
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM frame")
+        con.execute(f"INSERT INTO {table} BY NAME {types.select()}")
     except Exception:
         con.execute("ROLLBACK")
         raise

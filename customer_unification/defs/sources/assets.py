@@ -17,6 +17,8 @@ from customer_unification.lib.landing import LandingZone
 from customer_unification.lib.sources.contracts import SourceContract, SourcesConfig
 from customer_unification.lib.sources.partitioning import event_days
 from customer_unification.lib.sources.readers import PARTITION_COLUMN, read_source
+from customer_unification.lib.staging.schema import raw_column_types
+from customer_unification.resources.column_types import column_schema
 
 
 def build_source_asset(config: SourcesConfig, contract: SourceContract) -> dg.AssetsDefinition:
@@ -32,7 +34,8 @@ def build_source_asset(config: SourcesConfig, contract: SourceContract) -> dg.As
         owners=contract.owners,
         tags={"system": contract.system or contract.name, "format": contract.format},
         metadata={"location": str(where), "record_key": ", ".join(contract.record_key),
-                  "trust_rank": contract.trust_rank},
+                  "trust_rank": contract.trust_rank,
+                  "dagster/column_schema": column_schema(raw_column_types(contract))},
         partitions_def=EVENT_DAYS if partitioned else None,
         backfill_policy=dg.BackfillPolicy.single_run() if partitioned else None,
     )

@@ -10,10 +10,12 @@ from customer_unification.defs.contracts import current_contracts
 from customer_unification.defs.metadata import counts_markdown, table_metadata
 from customer_unification.defs.partitions import EVENT_DAYS
 from customer_unification.lib.governance import IdentifierHasher, drop_suppressed, load_suppression, suppression_key
-from customer_unification.lib.sources.canonical import STAGED_COLUMNS
+from customer_unification.lib.sources.canonical import STAGED_COLUMNS, column_description
 from customer_unification.lib.sources.contracts import SourceContract
 from customer_unification.lib.staging.gates import GATES, evaluate_gates, staging_suite
+from customer_unification.lib.staging.schema import quarantine_column_types, staged_column_types
 from customer_unification.lib.staging.standardize import LINEAGE_COLUMNS, standardize
+from customer_unification.resources.column_types import column_schema
 from customer_unification.resources.quality import GreatExpectationsRunner
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
@@ -33,10 +35,12 @@ def build_staging_asset(contract: SourceContract) -> dg.AssetsDefinition:
         outs={
             "clean": dg.AssetOut(
                 key=clean_key, kinds={"pandas", "duckdb"}, **common,
+                metadata={"dagster/column_schema": _declared(staged_column_types(contract))},
                 description=f"{contract.name} standardised to the canonical schema (names, emails, "
                             "E.164 phones, addresses, UTC dates); only rows that passed every hard rule."),
             "quarantine": dg.AssetOut(
                 key=["quarantine", contract.name], kinds={"pandas", "duckdb"}, **common,
+                metadata={"dagster/column_schema": _declared(quarantine_column_types(contract))},
                 description=f"{contract.name} rows that failed a hard rule, with the rule, the reasons "
                             "and the raw record: nothing is lost."),
         },
@@ -71,6 +75,11 @@ def build_staging_asset(contract: SourceContract) -> dg.AssetsDefinition:
                                       metadata=gate.metadata)
 
     return stage
+
+
+def _declared(types: dict[str, str]) -> dg.TableSchema:
+    """The table's column types (the IO manager creates it with them), described for the UI."""
+    return column_schema(types, {c: column_description(c) for c in types})
 
 
 def build_unified_records(contracts: list[SourceContract]) -> dg.AssetsDefinition:

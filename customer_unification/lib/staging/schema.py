@@ -1,0 +1,44 @@
+"""The declared warehouse column types of a source's three tables: raw, staged and quarantined.
+
+Tables are created from these types, never from the first frame written: DuckDB types a column
+that held no value yet as "NULL", and such a column refuses every later value (an event source's
+first day with no unparseable line would refuse the `_error` of any later day).
+"""
+
+from customer_unification.lib.sources.canonical import INPUT_FIELDS, STAGED_COLUMNS, FieldKind
+from customer_unification.lib.sources.contracts import SourceContract
+from customer_unification.lib.sources.readers import META_COLUMNS, PARTITION_COLUMN
+from customer_unification.lib.staging.standardize import QUARANTINE_COLUMNS
+
+TEXT, BIGINT, DOUBLE, DATE, TIMESTAMPTZ = "VARCHAR", "BIGINT", "DOUBLE", "DATE", "TIMESTAMPTZ"
+
+_KIND_TYPES = {FieldKind.DATE: DATE, FieldKind.TIMESTAMP: TIMESTAMPTZ, FieldKind.AMOUNT: DOUBLE,
+               FieldKind.INTEGER: BIGINT}
+
+
+def raw_column_types(contract: SourceContract) -> dict[str, str]:
+    """Raw records are text; only the line number is a number. Columns a file brings beyond the
+    declared ones are text too (the IO manager's default)."""
+    types = {c: TEXT for c in META_COLUMNS} | {"_line": BIGINT}
+    declared = list(contract.record_key) + [spec.column.split("[]", 1)[0]
+                                            for spec in contract.source_fields.values() if spec.column]
+    types |= {c: TEXT for c in declared if c not in types}
+    return _with_partition(types, contract)
+
+
+def staged_column_types(contract: SourceContract) -> dict[str, str]:
+    """The canonical schema's types (canonical.py), the contract's attributes as text."""
+    types = {c: _KIND_TYPES.get(INPUT_FIELDS.get(c), TEXT) for c in STAGED_COLUMNS}
+    types["loaded_at"] = TIMESTAMPTZ
+    types |= {f"attr_{name}": TEXT for name in sorted(contract.attributes)}
+    types |= {"source_file": TEXT, "source_line": BIGINT}
+    return _with_partition(types, contract)
+
+
+def quarantine_column_types(contract: SourceContract) -> dict[str, str]:
+    types = {c: TEXT for c in QUARANTINE_COLUMNS} | {"source_line": BIGINT, "quarantined_at": TIMESTAMPTZ}
+    return _with_partition(types, contract)
+
+
+def _with_partition(types: dict[str, str], contract: SourceContract) -> dict[str, str]:
+    return types | {PARTITION_COLUMN: TEXT} if contract.kind == "event" else types
