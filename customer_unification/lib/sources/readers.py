@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from customer_unification.lib.sources.contracts import ContractError, CsvOptions, SourceContract, SourcesConfig
+from customer_unification.lib.sources.value_integrity import NUL, mark_corrupt_values
 
 META_COLUMNS = ["_file", "_line", "_error", "_raw"]
 PARTITION_COLUMN = "_partition"  # the day partition of an event source's record (see partitioning.py)
@@ -31,7 +32,8 @@ def read_source(config: SourcesConfig, contract: SourceContract, landed: Sequenc
     """All records of a source as a text DataFrame (see module docstring), plus the files that
     arrived through its landing folder."""
     if contract.format == "sql":
-        return _with_meta(_read_sql(config.sql_url(contract), contract.query or ""), contract, config)
+        return _with_meta(mark_corrupt_values(_read_sql(config.sql_url(contract), contract.query or "")),
+                          contract, config)
     return read_files(config.paths(contract, required=not landed) + list(landed), contract, config,
                       where=contract.location)
 
@@ -40,9 +42,16 @@ def read_files(paths: list[Path], contract: SourceContract, config: SourcesConfi
                where: str | None = None) -> pd.DataFrame:
     """The records of these files of a file-based source; errors name `where` (default: the files)."""
     reader = _FILE_READERS[contract.format]
-    frames = [reader(path, contract) for path in paths]
+    frames = [_checked(reader(path, contract), path, contract) for path in paths]
     return _with_meta(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0], contract, config,
                       where=where or ", ".join(p.name for p in paths))
+
+
+def _checked(frame: pd.DataFrame, path: Path, contract: SourceContract) -> pd.DataFrame:
+    """NUL bytes and mojibake become the record's `_error`; text files also say what their bytes look like."""
+    if contract.format in ("csv", "jsonl"):
+        return mark_corrupt_values(frame, path=path, declared=contract.options.encoding)
+    return mark_corrupt_values(frame)
 
 
 def _with_meta(raw: pd.DataFrame, contract: SourceContract, config: SourcesConfig, where: str | None = None) -> pd.DataFrame:
@@ -88,7 +97,7 @@ def _read_csv(path: Path, contract: SourceContract) -> pd.DataFrame:
     header = next(csv.reader([lines[0]], delimiter=opts.delimiter, quotechar=opts.quotechar))
     header = [h.strip().lstrip("\ufeff") for h in header]
     check_encoding = _SURROGATE.search(text) is not None  # undecodable bytes anywhere at all?
-    if not check_encoding:
+    if not check_encoding and NUL not in text:  # pandas' C parser would cut a value at a NUL byte
         frame = _read_clean_csv(text, lines, header, opts)
         if frame is not None:
             frame["_file"] = path.name
@@ -190,7 +199,14 @@ def _read_jsonl(path: Path, contract: SourceContract) -> pd.DataFrame:
     records = []
     with path.open("rb") as fh:
         for line_no, line in enumerate(fh, start=1):
-            text = line.decode(contract.options.encoding, errors="replace").strip()
+            try:
+                text = line.decode(contract.options.encoding).strip()
+            except UnicodeDecodeError:  # never replaced silently: the record is quarantined
+                records.append({"_file": path.name, "_line": line_no,
+                                "_error": f"invalid_encoding: bytes not valid {contract.options.encoding}",
+                                "_raw": line.decode(contract.options.encoding, errors="replace").strip()[
+                                    :_RAW_PREVIEW_CHARS]})
+                continue
             if not text:
                 continue
             try:
