@@ -16,6 +16,9 @@ NUMERIC_FORMATS = frozenset({EPOCH_S, EPOCH_MS, EXCEL})
 
 UNPARSEABLE = "unparseable"
 AMBIGUOUS = "ambiguous"
+# A real date the column type cannot hold (datetime64[ns]: 1677-09-21..2262-04-11), e.g. year 2999:
+# the vectorised parsers report it so, for staging to call it out of range rather than unreadable.
+BEYOND_NS = "beyond_datetime64"
 
 # The "iso" grammar: YYYY-MM-DD, optionally with a time (T or one space), optional fraction
 # (up to 9 digits; kept to microseconds) and optional Z / +hh / +hhmm / +hh:mm offset.

@@ -4,7 +4,7 @@ The work is done once per distinct value (factorize, parse the uniques, expand b
 a fixed format go through pandas' C parsers; whatever they cannot read (blanks, placeholders,
 full-width digits, bad values) falls back to the scalar parser, so a value gets the same answer
 here as from ``parse_date``/``parse_timestamp``; only dates outside datetime64[ns] (1677-2262)
-differ, and are reported "unparseable".
+differ: they are NaT with the error ``BEYOND_NS`` (readable, but not representable).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from ._date_rules import (
     AUTO,
+    BEYOND_NS,
     EPOCH,
     EPOCH_MS,
     EPOCH_S,
@@ -180,7 +181,7 @@ class _UniqueParser:
                 continue
             ns = to_epoch_ns(parsed)
             if ns is None:
-                self.errors[i] = UNPARSEABLE  # a real date, but outside datetime64[ns]
+                self.errors[i] = BEYOND_NS  # a real date, but outside datetime64[ns]
             else:
                 self.out[i] = np.datetime64(ns, "ns")
 

@@ -39,6 +39,7 @@ from . import _date_series
 from ._date_rules import (
     AMBIGUOUS,
     AUTO,
+    BEYOND_NS,
     EXCEL,
     ISO,
     ISO_RE,
@@ -56,6 +57,7 @@ from ._values import as_text, is_missing
 from .text import clean_text
 
 __all__ = [
+    "BEYOND_NS",
     "DateParseError",
     "parse_date",
     "parse_timestamp",
@@ -304,7 +306,8 @@ def parse_date_series(
 
     Missing values give NaT with error None; bad ones NaT with "unparseable"/"ambiguous". Fixed
     formats are parsed by pandas over the distinct values; "auto"/"excel" text goes through
-    ``parse_date`` once per distinct value. Dates outside datetime64[ns] (1677-2262) are unparseable.
+    ``parse_date`` once per distinct value. Real dates outside datetime64[ns] (1677-2262, e.g. year
+    2999) give NaT with "beyond_datetime64" (``BEYOND_NS``): ``parse_date`` reads them.
     """
 
     def scalar(value: Any) -> dt.datetime | str | None:

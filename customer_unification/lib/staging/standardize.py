@@ -31,10 +31,13 @@ from customer_unification.lib.normalize import (
     normalize_postcode,
     normalize_region,
     normalize_street,
+    parse_date,
     parse_date_series,
     parse_full_name,
+    parse_timestamp,
     parse_timestamp_series,
 )
+from customer_unification.lib.normalize.dates import BEYOND_NS
 from customer_unification.lib.sources.canonical import (
     CHANNELS,
     GENDERS,
@@ -222,12 +225,15 @@ def _date(name: str, values: pd.Series, spec: FieldSpec, contract: SourceContrac
     fmt = spec.format or conv.date_format
     dayfirst = spec.dayfirst if spec.dayfirst is not None else conv.dayfirst
     parsed, errors = parse_date_series(values, fmt, dayfirst=dayfirst, pivot=conv.two_digit_year_pivot)
-    problems.reject("invalid_date", errors.notna(),
+    beyond = errors == BEYOND_NS  # a real date (year 2999) that datetime64 cannot hold: out of range
+    problems.reject("invalid_date", errors.notna() & ~beyond,
                     lambda i: name + ": '" + values[i].astype(str) + "' is " + errors[i] + f" (format {fmt})")
     too_early = EARLIEST_BIRTH_DATE if name == "date_of_birth" else pd.Timestamp("1970-01-01")
     out_of_range = parsed.notna() & ((parsed < too_early) | (parsed > today))
-    problems.reject("date_out_of_range", out_of_range,
-                    lambda i: name + ": " + parsed[i].dt.strftime("%Y-%m-%d")
+    read = partial(parse_date, fmt=fmt, dayfirst=dayfirst, pivot=conv.two_digit_year_pivot)
+    problems.reject("date_out_of_range", out_of_range | beyond,
+                    lambda i: name + ": " + parsed[i].dt.strftime("%Y-%m-%d").where(
+                        ~beyond[i], map_distinct(values[i], lambda v: read(v).isoformat()))
                     + f" is outside {too_early.date()}..{today.date()}")
     return parsed.where(~out_of_range)
 
@@ -238,12 +244,16 @@ def _timestamp(name: str, values: pd.Series, spec: FieldSpec, contract: SourceCo
     fmt = spec.format or conv.timestamp_format
     dayfirst = spec.dayfirst if spec.dayfirst is not None else conv.dayfirst
     parsed, errors = parse_timestamp_series(values, fmt, tz=conv.timezone, dayfirst=dayfirst)
-    problems.reject("invalid_timestamp", errors.notna(),
+    beyond = errors == BEYOND_NS  # a real instant (year 2999) that datetime64 cannot hold: out of range
+    problems.reject("invalid_timestamp", errors.notna() & ~beyond,
                     lambda i: name + ": '" + values[i].astype(str) + "' is " + errors[i] + f" (format {fmt})")
     latest = pd.Timestamp(loaded_at) + pd.Timedelta(days=1)
     out_of_range = parsed.notna() & ((parsed < EARLIEST_TIMESTAMP) | (parsed > latest))
-    problems.reject("timestamp_out_of_range", out_of_range,
-                    lambda i: name + ": " + parsed[i].astype(str) + f" is outside 1970-01-01..{latest.date()}")
+    read = partial(parse_timestamp, fmt=fmt, tz=conv.timezone, dayfirst=dayfirst)
+    problems.reject("timestamp_out_of_range", out_of_range | beyond,
+                    lambda i: name + ": " + parsed[i].astype(str).where(
+                        ~beyond[i], map_distinct(values[i], lambda v: str(read(v))))
+                    + f" is outside 1970-01-01..{latest.date()}")
     return parsed.where(~out_of_range)
 
 
