@@ -8,6 +8,7 @@ import dagster as dg
 from customer_unification import settings
 from customer_unification.definitions import load_code_location
 from customer_unification.defs.partitions import all_partitions_tags
+from customer_unification.defs.sensors import settle_run
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class RunOutcome:
     success: bool
     failed_checks: list[str]
     not_materialized: list[str]  # blocked by a failed gate or an upstream failure
+    loaded: list[str] = ()  # landed files (`<source>/<name>`) this run read that count as loaded now
 
 
 def load_definitions() -> dg.Definitions:
@@ -70,7 +72,12 @@ def ingest_landed_files(look_again_after: float = 1.0, log_level: str = "INFO") 
         request = tick.run_requests[0]
         outcome = _execute(instance, definitions.resolve_job_def("unify_all"), request.asset_selection,
                            request.tags, log_level, request.run_config)
-        return request.tags["landing/files"], outcome
+        said = request.tags["landing/files"]
+        if "landing/rejected" in request.tags:
+            said += f" (rejected, see <source>/rejected/: {request.tags['landing/rejected']})"
+        if not outcome.loaded:
+            said += " (not loaded yet: they stay in <source>/pending/ until a run that reads them succeeds)"
+        return said, outcome
 
 
 def _execute(instance: dg.DagsterInstance, job: dg.JobDefinition, keys, tags: dict | None, log_level: str,
@@ -87,6 +94,7 @@ def _execute(instance: dg.DagsterInstance, job: dg.JobDefinition, keys, tags: di
             success, run_id = result.success, result.run_id
     finally:
         _RUNNING.pop()
+    loaded = settle_run(instance, run_id)  # what the landing_settled sensor does under a daemon
     failed = [f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}"
               for e in events
               if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed]
@@ -94,4 +102,4 @@ def _execute(instance: dg.DagsterInstance, job: dg.JobDefinition, keys, tags: di
     done = {e.asset_key.to_user_string() for e in events if e.event_type_value == "ASSET_MATERIALIZATION"}
     # an optional asset that chose not to run (publishing without a target) says so in an observation
     skipped = {e.asset_key.to_user_string() for e in events if e.event_type_value == "ASSET_OBSERVATION"}
-    return RunOutcome(run_id, success and not failed, failed, sorted(planned - done - skipped))
+    return RunOutcome(run_id, success and not failed, failed, sorted(planned - done - skipped), loaded)

@@ -2,8 +2,9 @@
 everything downstream of it, in one run per look (lib/landing/zone.py decides what is complete,
 loaded or rejected).
 
-Each file is taken exactly once: taking it moves it out of the landing folder, and the run key
-is the files' content digest, so a re-evaluation never launches the same refresh twice. The
+Each file is taken exactly once: taking it moves it out of the landing folder (to pending/), and
+the run key is the files' content digest, so a re-evaluation never launches the same refresh twice.
+It counts as loaded once a run that read it succeeded (`landing_settled`). The
 cursor keeps the sizes seen of files still arriving, and survives restarts with the instance.
 On by default; switch it off in the UI (Automation -> landing_zone) or with `CU_LANDING_SENSOR=off`.
 """
@@ -17,6 +18,7 @@ import dagster as dg
 from customer_unification import settings
 from customer_unification.defs.contracts import current_contracts
 from customer_unification.defs.partitions import day_bounds, range_tags
+from customer_unification.defs.sources.assets import PENDING_READ
 from customer_unification.lib.landing import Delivery, LandingZone
 from customer_unification.lib.sources.contracts import SourcesConfig
 from customer_unification.lib.sources.partitioning import event_days
@@ -38,11 +40,13 @@ def take_landed_files(context: dg.SensorEvaluationContext) -> dg.SensorResult | 
         rejected = len(verdict.deliveries)
         return dg.SkipReason(f"no new file to load ({rejected} rejected, see <source>/rejected/; "
                              f"{len(verdict.arriving)} still arriving)")
-    return dg.SensorResult(run_requests=[refresh_request(verdict.accepted, config, context.repository_def)])
+    rejected = [f"{d.source}/{d.name}" for d in verdict.deliveries if not d.accepted]
+    return dg.SensorResult(run_requests=[refresh_request(verdict.accepted, config, context.repository_def,
+                                                         rejected=rejected)])
 
 
 def refresh_request(deliveries: list[Delivery], config: SourcesConfig,
-                    repository: dg.RepositoryDefinition) -> dg.RunRequest:
+                    repository: dg.RepositoryDefinition, rejected: list[str] = ()) -> dg.RunRequest:
     """One run: the delivered sources and everything downstream, over the days the files hold."""
     sources = [dg.AssetKey(["sources", name]) for name in sorted({d.source for d in deliveries})]
     selection = dg.AssetSelection.assets(*sources).downstream().resolve(repository.asset_graph)
@@ -60,7 +64,32 @@ def refresh_request(deliveries: list[Delivery], config: SourcesConfig,
     only_events = all(config.get(d.source).kind == "event" for d in deliveries)
     run_config = {"ops": {"resolve_identities": {"config": {"incremental": True}}}} if only_events else {}
     return dg.RunRequest(run_key=f"landing-{digest}", asset_selection=sorted(selection), run_config=run_config,
-                         tags={**range_tags(min(days), max(days)), "landing/files": files[:1000]})
+                         tags={**range_tags(min(days), max(days)), "landing/files": files[:1000],
+                               **({"landing/rejected": ", ".join(rejected)[:1000]} if rejected else {})})
+
+
+def settle_run(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    """A successful run's source assets read these pending landed files: they count as loaded now.
+    A run that failed settles nothing, so its files stay pending and the next run reads them again."""
+    run = instance.get_run_by_id(run_id)
+    if run is None or run.status != dg.DagsterRunStatus.SUCCESS:
+        return []
+    read: list[str] = []
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION):
+        materialization = entry.asset_materialization
+        if materialization is not None and materialization.asset_key.path[0] == "sources":
+            value = materialization.metadata.get(PENDING_READ)
+            read += value.value if value is not None else []
+    return LandingZone(settings.landing_dir(), current_contracts()).settle(read) if read else []
+
+
+@dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, name="landing_settled",
+                      default_status=dg.DefaultSensorStatus.RUNNING,
+                      description="A run that read landed files waiting in <source>/pending/ succeeded: they "
+                                  "move to <source>/loaded/ (a failed run leaves them pending for the next one).")
+def landing_settled(context: dg.RunStatusSensorContext) -> None:
+    for name in settle_run(context.instance, context.dagster_run.run_id):
+        context.log.info(f"loaded {name}")
 
 
 @dg.definitions
@@ -72,4 +101,4 @@ def sensors() -> dg.Definitions:
         description="New files in the landing zone (CU_LANDING_DIR/<source>/) refresh that source and "
                     "everything downstream; unreadable files move to <source>/rejected/ with a reason.",
         default_status=dg.DefaultSensorStatus.RUNNING if on else dg.DefaultSensorStatus.STOPPED)
-    return dg.Definitions(sensors=[sensor])
+    return dg.Definitions(sensors=[sensor, landing_settled])

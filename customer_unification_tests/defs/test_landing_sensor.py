@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from customer_unification.defs.partitions import EVENT_DAYS
-from customer_unification.defs.sensors import refresh_request
+from customer_unification.defs.sensors import refresh_request, settle_run
+from customer_unification.defs.sources.assets import PENDING_READ
 from customer_unification.lib.landing import Delivery
 from customer_unification.lib.sources.contracts import load_contracts
 from customer_unification.lib.staging.gates import GATES
@@ -65,7 +66,7 @@ def test_files_are_taken_once_complete_and_bad_ones_are_rejected_with_a_reason(l
     assert "sources/webshop_orders" not in selected
     assert request.run_config == {"ops": {"resolve_identities": {"config": {"incremental": True}}}}, \
         "new events are linked incrementally"
-    assert (folder / "loaded" / "clicks_2026-11-20.csv").exists()
+    assert (folder / "pending" / "clicks_2026-11-20.csv").exists(), "taken; loaded once its run succeeded"
     assert (folder / "clicks_2026-11-20.csv.part").exists(), "a half-written file is left alone"
     reason = (folder / "rejected" / "broken.csv.reason.txt").read_text()
     assert "column 'phone'" in reason and "not found" in reason
@@ -86,7 +87,51 @@ def test_files_are_taken_once_complete_and_bad_ones_are_rejected_with_a_reason(l
     result, _ = tick(definitions, instance, json.dumps({"arriving": {str(folder / "again.csv"): [
         (folder / "again.csv").stat().st_size, (folder / "again.csv").stat().st_mtime_ns]}}))
     assert not result.run_requests
-    assert "already loaded" in (folder / "rejected" / "again.csv.reason.txt").read_text()
+    assert "already taken" in (folder / "rejected" / "again.csv.reason.txt").read_text()
+
+
+def test_an_unreadable_file_is_rejected_and_the_others_still_get_their_run(landing, small_estate):
+    """Issue 14, defect 2: a CSV renamed .xlsx raised ZipError out of the tick; the files taken before it
+    in the same pass were marked loaded and never got a run."""
+    definitions = load_definitions()
+    instance = dg.DagsterInstance.ephemeral()
+    _, cursor = tick(definitions, instance, None)
+    new_clicks(small_estate).to_csv(landing / "sms_clicks" / "clicks.csv", index=False)
+    (landing / "store_signups_sheet" / "signups.xlsx").write_text("Name,Email\nAnn Lee,ann@example.com\n")
+    _, cursor = tick(definitions, instance, cursor)
+    result, _ = tick(definitions, instance, cursor)
+    [request] = result.run_requests
+    assert (request.tags["landing/files"], request.tags["landing/rejected"]) == \
+        ("sms_clicks/clicks.csv", "store_signups_sheet/signups.xlsx")
+    assert "sources/sms_clicks" in {k.to_user_string() for k in request.asset_selection}
+    reason = (landing / "store_signups_sheet" / "rejected" / "signups.xlsx.reason.txt").read_text().splitlines()[1]
+    assert reason == "cannot be read as xlsx: ZipError: invalid Zip archive: Could not find EOCD"
+    assert (landing / "sms_clicks" / "pending" / "clicks.csv").exists()
+    assert not (landing / "sms_clicks" / "loaded").exists(), "no run has read it yet"
+
+
+def test_only_a_successful_run_that_read_pending_files_loads_them(landing, small_estate):
+    instance = dg.DagsterInstance.ephemeral()
+    pending = landing / "sms_clicks" / "pending"
+    pending.mkdir(parents=True)
+    (pending / "clicks.csv").write_text("x")
+
+    def source_run(fails: bool) -> str:
+        @dg.asset(key=["sources", "sms_clicks"])
+        def clicks() -> dg.MaterializeResult:
+            return dg.MaterializeResult(metadata={PENDING_READ: ["sms_clicks/clicks.csv"]})
+
+        @dg.asset(deps=[clicks])
+        def downstream() -> None:
+            if fails:
+                raise RuntimeError("identity failed")
+
+        return dg.materialize([clicks, downstream], instance=instance, raise_on_error=False).run_id
+
+    assert settle_run(instance, source_run(fails=True)) == [], "the run failed: nothing counts as loaded"
+    assert (pending / "clicks.csv").exists()
+    assert settle_run(instance, source_run(fails=False)) == ["sms_clicks/clicks.csv"]
+    assert (landing / "sms_clicks" / "loaded" / "clicks.csv").read_text() == "x" and not any(pending.iterdir())
 
 
 @pytest.mark.slow

@@ -14,11 +14,14 @@ from customer_unification.defs.metadata import counts_markdown, table_metadata
 from customer_unification import settings
 from customer_unification.defs.partitions import EVENT_DAYS, day_bounds
 from customer_unification.lib.landing import LandingZone
+from customer_unification.lib.landing.zone import PENDING
 from customer_unification.lib.sources.contracts import SourceContract, SourcesConfig
 from customer_unification.lib.sources.partitioning import event_days
 from customer_unification.lib.sources.readers import PARTITION_COLUMN, read_source
 from customer_unification.lib.staging.schema import raw_column_types
 from customer_unification.resources.column_types import column_schema
+
+PENDING_READ = "landing_files_pending"  # metadata: the pending landed files a materialisation read
 
 
 def build_source_asset(config: SourcesConfig, contract: SourceContract) -> dg.AssetsDefinition:
@@ -40,10 +43,12 @@ def build_source_asset(config: SourcesConfig, contract: SourceContract) -> dg.As
         backfill_policy=dg.BackfillPolicy.single_run() if partitioned else None,
     )
     def source(context: dg.AssetExecutionContext) -> dg.Output[pd.DataFrame]:
-        landed = LandingZone(settings.landing_dir(), config).loaded_files(contract.name)
+        landed = LandingZone(settings.landing_dir(), config).admitted_files(contract.name)
         raw = read_source(config, contract, landed=landed)
         files = sorted(raw["_file"].dropna().unique().tolist())
-        metadata = {"files": files}
+        # the landed files still waiting for a successful run: they count as loaded once this run succeeds
+        metadata = {"files": files, PENDING_READ: [f"{contract.name}/{p.name}" for p in landed
+                                                   if p.parent.name == PENDING]}
         if partitioned:
             raw[PARTITION_COLUMN] = event_days(raw, contract, *day_bounds(), landed=landed)
             read = len(raw)

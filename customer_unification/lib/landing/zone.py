@@ -4,28 +4,32 @@ A file is taken only once it is complete: names that say a copy is still under w
 (`.part`, `.tmp`, `.partial`, `.crdownload`, hidden files) are skipped, and any other file must
 keep the same size and modification time across two looks (so a writer that does not rename
 on completion is waited for too). A complete file is read with its source's reader:
-- it parses -> moved to `<source>/loaded/`, where the source asset reads it from then on;
-- it does not (wrong format, a declared column missing, no record readable) -> moved to
-  `<source>/rejected/` with `<name>.reason.txt` beside it; the other files keep flowing.
-Moving the file is what marks it processed, so a restart never takes it twice.
+- it parses -> moved to `<source>/pending/`: taken, and read by the source asset from then on;
+  once a run that read it succeeded, `settle` moves it to `<source>/loaded/`. A run that fails
+  or never starts leaves it pending, so the next run reads it again: nothing is marked loaded
+  that no successful run read;
+- it does not (wrong format, a declared column missing, no record readable, any reader error) ->
+  moved to `<source>/rejected/` with `<name>.reason.txt` beside it; the other files keep flowing.
+Moving the file is what marks it taken, so a restart never takes it twice.
 """
 
 import datetime as dt
 import hashlib
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from customer_unification.lib.sources.contracts import ContractError, SourceContract, SourcesConfig
 from customer_unification.lib.sources.readers import read_files
 
-LOADED, REJECTED = "loaded", "rejected"
+LOADED, PENDING, REJECTED = "loaded", "pending", "rejected"
 IN_PROGRESS_SUFFIXES = (".part", ".tmp", ".partial", ".crdownload", ".filepart")
 
 
 @dataclass(frozen=True)
 class Delivery:
-    """A complete file, accepted into `loaded/` or moved to `rejected/`."""
+    """A complete file, accepted into `pending/` or moved to `rejected/`."""
 
     source: str
     name: str
@@ -60,7 +64,26 @@ class LandingZone:
             (self.root / name).mkdir(parents=True, exist_ok=True)
 
     def loaded_files(self, source: str) -> list[Path]:
-        folder = self.root / source / LOADED
+        return self._files(source, LOADED)
+
+    def admitted_files(self, source: str) -> list[Path]:
+        """What the source asset reads: the loaded files, then those waiting for a successful run."""
+        return self._files(source, LOADED) + self._files(source, PENDING)
+
+    def settle(self, read: Iterable[str]) -> list[str]:
+        """A run that read these pending files (`<source>/<name>`) succeeded: they are loaded now.
+        Returns the ones moved (settling twice moves nothing)."""
+        settled = []
+        for entry in read:
+            source, name = Path(entry).parent.name, Path(entry).name
+            pending = self.root / source / PENDING / name
+            if source in self.sources and pending.is_file():
+                _move(pending, self.root / source / LOADED, hashlib.sha256(pending.read_bytes()).hexdigest())
+                settled.append(f"{source}/{name}")
+        return settled
+
+    def _files(self, source: str, stage: str) -> list[Path]:
+        folder = self.root / source / stage
         return sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
 
     def take(self, seen_before: dict[str, list[int]]) -> Verdict:
@@ -82,10 +105,13 @@ class LandingZone:
     def _admit(self, path: Path, contract: SourceContract) -> Delivery:
         fingerprint = hashlib.sha256(path.read_bytes()).hexdigest()
         reason, records = _parse_problem(path, contract, self.config)
-        if reason is None and any(_same_content(p, fingerprint) for p in self.loaded_files(contract.name)):
-            reason = "already loaded: a file with the same content is in loaded/"
-        target = self.root / contract.name / (LOADED if reason is None else REJECTED)
-        moved = _move(path, target, fingerprint)
+        for stage, said in ((LOADED, "already loaded"), (PENDING, "already taken")):
+            if reason is None and any(_same_content(p, fingerprint) for p in self._files(contract.name, stage)):
+                reason = f"{said}: a file with the same content is in {stage}/"
+        folder = self.root / contract.name
+        # a pending file never shares a name with a loaded one: the source reads both folders at once
+        moved = _move(path, folder / PENDING, fingerprint, also=folder / LOADED) if reason is None \
+            else _move(path, folder / REJECTED, fingerprint)
         if reason is not None:
             stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
             moved.with_name(moved.name + ".reason.txt").write_text(f"{stamp}\n{reason}\n")
@@ -102,6 +128,8 @@ def _parse_problem(path: Path, contract: SourceContract, config: SourcesConfig) 
         raw = read_files([path], contract, config)
     except (ContractError, ValueError, OSError) as error:
         return f"{type(error).__name__}: {error}", 0
+    except Exception as error:  # noqa: BLE001 - whatever a reader raises (ZipError, csv.Error ...) rejects
+        return f"cannot be read as {contract.format}: {type(error).__name__}: {error}", 0  # the file, not the pass
     if len(raw) and raw["_error"].notna().all():
         return f"no record could be parsed; first error: {raw['_error'].iloc[0]}", len(raw)
     return None, len(raw)
@@ -111,11 +139,11 @@ def _same_content(path: Path, fingerprint: str) -> bool:
     return hashlib.sha256(path.read_bytes()).hexdigest() == fingerprint
 
 
-def _move(path: Path, folder: Path, fingerprint: str) -> Path:
-    """Move into folder; a different file already there under the same name keeps its name."""
+def _move(path: Path, folder: Path, fingerprint: str, also: Path | None = None) -> Path:
+    """Move into folder; a different file already there (or in `also`) under the same name keeps its name."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / path.name
-    if target.exists():
+    if target.exists() or (also is not None and (also / path.name).exists()):
         target = folder / f"{path.stem}.{fingerprint[:12]}{path.suffix}"
     shutil.move(str(path), target)
     return target
