@@ -48,6 +48,7 @@ from customer_unification.lib.sources.canonical import (
 )
 from customer_unification.lib.sources.contracts import FieldSpec, SourceContract
 from customer_unification.lib.sources.readers import META_COLUMNS, PARTITION_COLUMN
+from customer_unification.lib.staging import limits
 from customer_unification.lib.staging.extract import FieldExtractor, map_distinct, nulls
 
 EARLIEST_BIRTH_DATE = pd.Timestamp("1900-01-01")
@@ -59,7 +60,7 @@ QUARANTINE_COLUMNS = [
 ]
 # Order in which rules are reported when a row breaks several (the first is `rule`).
 RULES = (
-    "unparseable_record", "missing_record_key", "invalid_date", "date_out_of_range",
+    "unparseable_record", "missing_record_key", "record_key_too_long", "invalid_date", "date_out_of_range",
     "invalid_timestamp", "timestamp_out_of_range", "unmapped_value", "missing_required",
     "no_identifying_fields", "duplicate_record_key",
 )
@@ -125,8 +126,8 @@ def standardize(raw: pd.DataFrame, contract: SourceContract, *,
 
     fields = FieldExtractor(raw)
     for name, spec in contract.fields.items():
-        values = fields.values(spec)
         kind = INPUT_FIELDS[name]
+        values = _within_limit(name, limits.limit_for(kind), fields.values(spec), problems)
         if kind is FieldKind.FULL_NAME:
             out.update(_full_name(values, spec, contract))
         elif kind is FieldKind.EMAIL:
@@ -141,7 +142,8 @@ def standardize(raw: pd.DataFrame, contract: SourceContract, *,
             out[name] = _simple(name, kind, values, spec, problems)
 
     for name, spec in contract.attributes.items():
-        out[f"attr_{name}"] = map_distinct(fields.values(spec), clean_text)
+        values = _within_limit(f"attr_{name}", limits.limit_for(None), fields.values(spec), problems)
+        out[f"attr_{name}"] = map_distinct(values, clean_text)
 
     _address(out, contract)
     _derive(out, raw.index)
@@ -181,10 +183,24 @@ def _record_key(raw: pd.DataFrame, contract: SourceContract, problems: _Problems
         key = key + "|" + p
     names = "+".join(contract.record_key)
     problems.reject("missing_record_key", missing, f"record key ({names}) is empty")
-    return key.where(~missing, None)
+    long = pd.concat([limits.too_long(p, limits.FIELD_LIMIT) for p in parts], axis=1).any(axis=1)
+    problems.reject("record_key_too_long", long,
+                    f"record key ({names}) is longer than {limits.FIELD_LIMIT} characters")
+    return key.where(~missing & ~long, None)
 
 
 # --- field kinds -----------------------------------------------------------------------------
+
+
+def _within_limit(name: str, limit: int | None, values: pd.Series, problems: _Problems) -> pd.Series:
+    """`values` without those longer than `limit`, which are flagged (see limits.py)."""
+    if limit is None:
+        return values
+    long = limits.too_long(values, limit)
+    if not long.any():
+        return values
+    problems.flag(long, limits.flag(name, limit))
+    return values.where(~long, None)
 
 
 def _trimmed(values: pd.Series) -> pd.Series:
