@@ -37,12 +37,23 @@ def main(argv: list[str] | None = None) -> int:
     match.add_argument("--state", help="DuckDB file keeping the run: stable ids next time, --incremental")
     match.add_argument("--incremental", action="store_true", help="link only records the state has not seen")
     match.add_argument("--overrides", help="CSV of steward decisions: left,right,decision[,reason]")
+    match.add_argument("--labels", help="CSV of labelled pairs (customer-unification label): left,right,label")
 
     explain = sub.add_parser("explain", help="why two records were (not) linked, or what holds a customer")
     explain.add_argument("records", nargs="*", help="two record keys, e.g. crm_contacts|C1000001 webshop_orders|WS-1")
     explain.add_argument("--customer", help="a customer_id: list the links holding it together")
     explain.add_argument("--state", help="a `match --state` file instead of the warehouse")
     explain.add_argument("--config", help="match configuration (default: CU_MATCH_CONFIG or the bundled one)")
+
+    label = sub.add_parser("label", help="teach identity resolution: answer whether the pairs it is least sure "
+                                         "of are the same person (masked unless --show)")
+    label.add_argument("--input", help="a Parquet, CSV or JSON-lines file of records (default: the warehouse's "
+                                       "staged records)")
+    label.add_argument("--config", help="match configuration (default: CU_MATCH_CONFIG or the bundled one)")
+    label.add_argument("--labels", help="labels CSV to extend (default: CU_IDENTITY_LABELS or "
+                                        "data/identity_labels.csv)")
+    label.add_argument("--pairs", type=int, default=20, help="pairs to ask about (default 20)")
+    label.add_argument("--show", action="store_true", help="show the records' values unmasked")
 
     forget = sub.add_parser("forget", help="remove a person from every table and suppress their identifiers")
     who = forget.add_mutually_exclusive_group(required=True)
@@ -69,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     settings.apply_local_defaults()
     return {"demo": _demo, "demo-data": _demo_data, "run": _run, "summary": _summary,
             "check-config": _check_config, "match": _match, "explain": _explain,
-            "profile": _profile, "land-day": _land_day, "ingest": _ingest,
+            "profile": _profile, "label": _label, "land-day": _land_day, "ingest": _ingest,
             "forget": _forget}[args.command](args)
 
 
@@ -187,7 +198,8 @@ def _match(args: argparse.Namespace) -> int:
     try:
         config = load_match_config(args.config)
         result = match_file(args.input, config, args.output, state_path=args.state,
-                            incremental=args.incremental, overrides_path=args.overrides, progress=progress)
+                            incremental=args.incremental, overrides_path=args.overrides,
+                            labels_path=args.labels, progress=progress)
     except (ConfigError, ValueError, KeyError, FileNotFoundError, LookupError) as e:
         print(f"error: {_message(e)}", file=sys.stderr)
         return 2
@@ -235,6 +247,63 @@ def _explain(args: argparse.Namespace) -> int:
     finally:
         con.close()
     return 0
+
+
+def _label(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from customer_unification.lib.matching.config import load_match_config
+    from customer_unification.lib.matching.files import input_view
+    from customer_unification.lib.matching.labelling import ANSWERS, pair_card, questions, warehouse_records
+    from customer_unification.lib.matching.labels import append_labels, read_labels
+    from customer_unification.lib.yaml_config import ConfigError
+
+    path = args.labels or settings.identity_labels_path(existing=False)
+    con = duckdb.connect()
+    try:
+        config = load_match_config(args.config or settings.match_config_path())
+        source = input_view(con, args.input) if args.input else warehouse_records(con, settings.warehouse_path())
+        labels = read_labels(path) if os.path.exists(path) else None
+        print(f"finding the pairs worth asking about ({0 if labels is None else len(labels)} labelled so far) ...",
+              file=sys.stderr, flush=True)
+        result, asked = questions(con, source, config, labels, args.pairs)
+    except (ConfigError, ValueError, FileNotFoundError, LookupError) as e:
+        print(f"error: {_message(e)}", file=sys.stderr)
+        con.close()
+        return 2
+    learnt = result.stats.get("labels", {})
+    if learnt.get("cv_precision") is not None:
+        print(f"your labels, cross-validated at threshold {config.clustering.threshold}: precision "
+              f"{learnt['cv_precision']:.3f}, recall {learnt.get('cv_recall', 0):.3f}")
+    answered = {"match": 0, "non_match": 0, "unsure": 0}
+    try:
+        for n, pair in enumerate(asked.itertuples(index=False), start=1):
+            print(f"\n[{n}/{len(asked)}] match probability {pair.match_probability:.3f}")
+            print(pair_card(con, source, config, pair.left, pair.right, show=args.show))
+            answer = ""
+            while answer not in (*ANSWERS, "s", "q"):
+                try:
+                    answer = input("same person? [y]es [n]o [u]nsure [s]kip [q]uit: ").strip().lower()[:1]
+                except EOFError:
+                    answer = "q"
+            if answer == "q":
+                break
+            if answer in ANSWERS:  # saved at once: quitting or a crash loses nothing answered
+                append_labels(path, pd_row(pair.left, pair.right, ANSWERS[answer]))
+                answered[ANSWERS[answer]] += 1
+    finally:
+        con.close()
+    if not len(asked):
+        print("nothing to ask: no scored pair is close enough to the threshold to be in doubt")
+    print(f"{sum(answered.values())} answers saved to {path} ({answered['match']} match, "
+          f"{answered['non_match']} non-match, {answered['unsure']} unsure); the next identity run learns from them")
+    return 0
+
+
+def pd_row(left: str, right: str, label: str):
+    import pandas as pd
+
+    return pd.DataFrame([{"left": left, "right": right, "label": label}])
 
 
 def _profile(args: argparse.Namespace) -> int:

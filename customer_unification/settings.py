@@ -37,6 +37,14 @@ def identity_overrides_path() -> Path | None:
     return path if path.exists() else None
 
 
+def identity_labels_path(existing: bool = True) -> Path | None:
+    """CU_IDENTITY_LABELS: the stewards' labelled pairs (`customer-unification label` writes them).
+    `existing`: None when the file is not there yet (what a run reads); else the path to write."""
+    value = os.environ.get("CU_IDENTITY_LABELS")
+    path = Path(value).expanduser() if value else REPO_ROOT / "data" / "identity_labels.csv"
+    return path if path.exists() or not existing else None
+
+
 def identity_truth_path() -> Path | None:
     """CU_IDENTITY_TRUTH: ground truth (source, source_record_id, person_id) to score matching
     against; defaults to the demo estate's. Matching never reads it - only the evaluation does."""

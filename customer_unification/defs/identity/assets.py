@@ -16,6 +16,7 @@ from customer_unification.defs.metadata import counts_markdown, table_metadata
 from customer_unification.lib.matching import publish, report
 from customer_unification.lib.matching.config import load_match_config
 from customer_unification.lib.matching.engine import comparison_specs, incremental_blocker
+from customer_unification.lib.matching.labels import read_labels
 from customer_unification.lib.matching.resolve import previous_assignments, read_overrides, resolve
 from customer_unification.lib.quality.expectations import suite_metadata
 from customer_unification.resources.quality import GreatExpectationsRunner
@@ -69,6 +70,8 @@ def resolve_identities(context: dg.AssetExecutionContext, config: IdentityRunCon
     match_config = load_match_config(settings.match_config_path())
     overrides_path = settings.identity_overrides_path()
     overrides = read_overrides(overrides_path) if overrides_path else None
+    labels_path = settings.identity_labels_path()
+    labels = read_labels(labels_path) if labels_path else None
     state_schema = settings.IDENTITY_STATE_SCHEMA
     with warehouse.connect() as con:
         has_previous = con.sql("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'identity' "
@@ -82,7 +85,7 @@ def resolve_identities(context: dg.AssetExecutionContext, config: IdentityRunCon
         resolution = resolve(con, "staging.unified_records", match_config, run_id=context.run_id,
                              previous=previous_assignments(previous_map, match_config.key),
                              state_schema=state_schema, incremental=incremental,
-                             overrides=overrides, progress=context.log.info)
+                             overrides=overrides, labels=labels, progress=context.log.info)
         suite = quality.submit(resolution.identity_map, publish.identity_expectations(), "identity_map")
         publish.write_tables(con, match_config, resolution, context.run_id, state_schema)
         staged = con.sql("SELECT count(*) FROM staging.unified_records").fetchall()[0][0]
@@ -127,6 +130,7 @@ def resolve_identities(context: dg.AssetExecutionContext, config: IdentityRunCon
         "match_weights": dg.MetadataValue.md(report.weights_markdown(model)),
         "prior_match_weight": round(match.model.prior_weight, 2),
         "em_sessions": match.model.iterations,
+        **_labels_metadata(match.stats.get("labels")),
     })
     limited = match.limited
     yield dg.MaterializeResult(asset_key=["identity", "limited_identifiers"], metadata={
@@ -141,3 +145,16 @@ def resolve_identities(context: dg.AssetExecutionContext, config: IdentityRunCon
     for gate in gates:
         yield dg.AssetCheckResult(asset_key=MAP_KEY, check_name=gate.name, passed=gate.passed, metadata=gate.metadata)
 
+
+def _labels_metadata(learnt: dict | None) -> dict:
+    """What the stewards' labels taught this run (nothing when there are none)."""
+    if not learnt:
+        return {}
+    out = {"labelled_pairs": counts_markdown({k: learnt[k] for k in ("matches", "non_matches", "unsure",
+                                                                      "unknown_records")}, ("labels", "pairs"))}
+    for key in ("cv_precision", "cv_recall"):
+        if learnt.get(key) is not None:
+            out[f"labels_{key}"] = learnt[key]
+    if learnt.get("corrections"):
+        out["label_corrections_bits"] = counts_markdown(learnt["corrections"], ("level", "bits"))
+    return out

@@ -24,6 +24,9 @@ class FittedModel:
     iterations: int = 0
     converged: bool = False
     history: list[float] = field(default_factory=list)  # match share per iteration
+    # Corrections learnt from a steward's labels (labels.py), in bits: per level, and to the prior.
+    adjust: list[np.ndarray] | None = None
+    prior_adjust: float = 0.0
 
     def weights(self) -> list[np.ndarray]:
         """log2 Bayes factor per level: positive = evidence for a match.
@@ -33,24 +36,30 @@ class FittedModel:
         whose errors are typos) has an m near zero, and would otherwise count as a stronger
         contradiction than two wholly different values."""
         out = []
-        for m, u in zip(self.m, self.u):
+        for c, (m, u) in enumerate(zip(self.m, self.u)):
             w = np.log2(np.maximum(m, _FLOOR) / np.maximum(u, _FLOOR))
+            if self.adjust is not None:
+                w = w + self.adjust[c]
             out.append(np.concatenate([w[:1], np.maximum(w[1:], w[0])]) if len(w) > 1 else w)
         return out
 
     @property
     def prior_weight(self) -> float:
-        return float(np.log2(self.match_share / (1 - self.match_share)))
+        return float(np.log2(self.match_share / (1 - self.match_share))) + self.prior_adjust
 
     def to_dict(self) -> dict:
         return {"names": self.names, "m": [a.tolist() for a in self.m], "u": [a.tolist() for a in self.u],
-                "match_share": self.match_share, "iterations": self.iterations, "converged": self.converged}
+                "match_share": self.match_share, "iterations": self.iterations, "converged": self.converged,
+                "adjust": None if self.adjust is None else [a.tolist() for a in self.adjust],
+                "prior_adjust": self.prior_adjust}
 
     @classmethod
     def from_dict(cls, data: dict) -> "FittedModel":
         return cls(names=list(data["names"]), m=[np.asarray(a) for a in data["m"]],
                    u=[np.asarray(a) for a in data["u"]], match_share=float(data["match_share"]),
-                   iterations=int(data.get("iterations", 0)), converged=bool(data.get("converged", False)))
+                   iterations=int(data.get("iterations", 0)), converged=bool(data.get("converged", False)),
+                   adjust=None if data.get("adjust") is None else [np.asarray(a) for a in data["adjust"]],
+                   prior_adjust=float(data.get("prior_adjust", 0.0)))
 
 
 def _initial(top: int, agreeing: bool) -> np.ndarray:

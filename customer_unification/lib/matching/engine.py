@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from customer_unification.lib.matching import blocking, features, linking, rules, scoring, state
+from customer_unification.lib.matching import blocking, features, labels as steward_labels, linking, rules, scoring, state
 from customer_unification.lib.matching.comparisons import ComparisonSpec, build_spec
 from customer_unification.lib.matching.config import MatchConfig
 from customer_unification.lib.matching.em import FittedModel
@@ -113,21 +113,36 @@ def _stats(con: duckdb.DuckDBPyConnection, refused: pd.DataFrame, rebuilt: int, 
     return stats
 
 
+def overrides_with_labels(overrides: pd.DataFrame | None, labels: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Overrides plus the labels that bind (see labels.as_overrides); an override wins a clash."""
+    bound = steward_labels.as_overrides(labels)
+    if bound is None:
+        return overrides
+    if overrides is None or overrides.empty:
+        return bound
+    return pd.concat([overrides[["left", "right", "decision"]], bound], ignore_index=True).drop_duplicates(
+        ["left", "right"], keep="first")
+
+
 def match_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConfig, *,
                   overrides: pd.DataFrame | None = None, model: FittedModel | None = None,
-                  progress: Progress | None = None) -> MatchResult:
+                  labels: pd.DataFrame | None = None, progress: Progress | None = None) -> MatchResult:
     """Resolve the records in table/view `source` (on `con`) into clusters.
 
     `model`: reuse fitted m/u (skip EM), e.g. to score with a model trained on a bigger run.
     `overrides`: steward decisions with columns left, right (record keys), decision
     (`must_link` / `must_not_link`).
+    `labels`: a steward's labelled pairs (labels.read_labels): they bind like overrides and
+    correct the fitted model; stats["labels"] holds their cross-validated precision and recall.
     """
     timer = _Timer(progress)
     specs = comparison_specs(config)
+    overrides = overrides_with_labels(overrides, labels)
     state.drop_overlays(con)
     feature_cols = features.build_features(con, config, source)
     _separate_overridden(con, config, overrides)
     features.build_nodes(con, feature_cols)
+    _records_table(con, config)
     timer.step("features")
     limited = rules.deterministic_links(con, config)
     timer.step("deterministic rules")
@@ -146,10 +161,15 @@ def match_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConf
         timer.step("EM training")
     else:
         contradicting = rules.limit_contradicting(con, config, specs, model)
+    label_report = None
+    if labels is not None and not labels.empty:
+        model, label_report = steward_labels.learn_from_labels(con, specs, model, labels, config.clustering.threshold)
+        contradicting = pd.concat([contradicting, rules.limit_contradicting(con, config, specs, model)],
+                                  ignore_index=True)
+        timer.step("learning from labels")
     limited = pd.concat([limited, contradicting], ignore_index=True)
     scoring.score_pairs(con, specs, model)
     timer.step("scoring")
-    _records_table(con, config)
     must_link, cannot_link = _overrides_to_nodes(con, config, overrides)
     linking.collect_edges(con, config, must_link, cannot_link, specs, model)
     refused, rebuilt = linking.cluster_nodes(con, config, cannot_link, specs, model)
@@ -158,8 +178,11 @@ def match_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConf
     linking.node_doubt(con)
     assignments = linking.assignments(con)
     timer.step("assignments")
+    stats = _stats(con, refused, rebuilt, limited, proposed)
+    if label_report is not None:
+        stats["labels"] = label_report.as_stats()
     return MatchResult(assignments=assignments, model=model, limited=limited, refused=refused,
-                       stats=_stats(con, refused, rebuilt, limited, proposed), timings=timer.timings)
+                       stats=stats, timings=timer.timings)
 
 
 def match_new_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConfig, state_schema: str, *,

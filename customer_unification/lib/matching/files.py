@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from customer_unification.lib.matching.config import MatchConfig
+from customer_unification.lib.matching.labels import read_labels
 from customer_unification.lib.matching.resolve import (Resolution, previous_assignments, read_overrides, resolve,
                                                        resolve_in_place)
 
@@ -36,7 +37,7 @@ def input_view(con: duckdb.DuckDBPyConnection, path: str | Path, name: str = "cu
 
 def match_file(input_path: str | Path, config: MatchConfig, output_path: str | Path, *,
                state_path: str | Path | None = None, incremental: bool = False,
-               overrides_path: str | Path | None = None,
+               overrides_path: str | Path | None = None, labels_path: str | Path | None = None,
                progress: Callable[[str], None] | None = None) -> Resolution:
     con = duckdb.connect(str(state_path) if state_path else ":memory:")
     try:
@@ -45,6 +46,7 @@ def match_file(input_path: str | Path, config: MatchConfig, output_path: str | P
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'identity_map'",
             params=[STATE_SCHEMA]).fetchall()[0][0] > 0
         overrides = read_overrides(overrides_path) if overrides_path else None
+        labels = read_labels(labels_path) if labels_path else None
         run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
         if incremental and has_previous:  # rewrites only the rows it changes
             def export() -> None:
@@ -52,14 +54,14 @@ def match_file(input_path: str | Path, config: MatchConfig, output_path: str | P
                     _write_parquet(cursor, IDENTITY_MAP, output_path)
 
             result = resolve_in_place(con, source, config, run_id=run_id, state_schema=STATE_SCHEMA,
-                                      identity_map=IDENTITY_MAP, overrides=overrides, progress=progress,
+                                      identity_map=IDENTITY_MAP, overrides=overrides, labels=labels, progress=progress,
                                       while_saving=export)
         else:
             previous = (previous_assignments(con.sql(f"SELECT * FROM {IDENTITY_MAP}").df(), config.key)
                         if has_previous else None)
             result = resolve(con, source, config, run_id=run_id, previous=previous,
                              state_schema=STATE_SCHEMA if state_path else None, incremental=incremental,
-                             overrides=overrides, progress=progress)
+                             overrides=overrides, labels=labels, progress=progress)
             con.register("cu_identity_out", result.identity_map)
             if state_path:
                 con.execute(f"CREATE OR REPLACE TABLE {IDENTITY_MAP} AS SELECT * FROM cu_identity_out")

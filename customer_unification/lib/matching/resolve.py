@@ -18,7 +18,8 @@ import pyarrow.compute as pc
 
 from customer_unification.lib.matching.config import MatchConfig
 from customer_unification.lib.matching.engine import (KEY_SEPARATOR, MatchResult, match_new_records,
-                                                      match_records, record_key_sql, save_run)
+                                                      match_records, overrides_with_labels, record_key_sql,
+                                                      save_run)
 from customer_unification.lib.matching.stable_ids import StableIdResult, assign_stable_ids
 
 OVERRIDE_DECISIONS = ("must_link", "must_not_link")
@@ -67,17 +68,19 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
 def resolve(con: duckdb.DuckDBPyConnection, source: str, config: MatchConfig, *, run_id: str,
             previous: pd.DataFrame | None = None, state_schema: str | None = None,
             incremental: bool = False, overrides: pd.DataFrame | None = None,
-            progress: Callable[[str], None] | None = None) -> Resolution:
+            labels: pd.DataFrame | None = None, progress: Callable[[str], None] | None = None) -> Resolution:
     """Match `source`, carry ids over from `previous` (record_key, customer_id), save the state.
 
-    `incremental`: link only records missing from the state saved in `state_schema`.
+    `incremental`: link only records missing from the state saved in `state_schema` (with the
+    saved model: labels still bind there, and correct the model at the next full run).
     """
     if incremental:
         if state_schema is None:
             raise ValueError("an incremental run needs the state of a previous run")
-        result = match_new_records(con, source, config, state_schema, overrides=overrides, progress=progress)
+        result = match_new_records(con, source, config, state_schema, progress=progress,
+                                   overrides=overrides_with_labels(overrides, labels))
     else:
-        result = match_records(con, source, config, overrides=overrides, progress=progress)
+        result = match_records(con, source, config, overrides=overrides, labels=labels, progress=progress)
     clusters = result.assignments[["record_key", "cluster"]]
     ids = assign_stable_ids(clusters, previous, run_id)
     if state_schema is not None:
@@ -91,6 +94,7 @@ def resolve(con: duckdb.DuckDBPyConnection, source: str, config: MatchConfig, *,
 
 def resolve_in_place(con: duckdb.DuckDBPyConnection, source: str, config: MatchConfig, *, run_id: str,
                      state_schema: str, identity_map: str, overrides: pd.DataFrame | None = None,
+                     labels: pd.DataFrame | None = None,
                      progress: Callable[[str], None] | None = None,
                      while_saving: Callable[[], None] | None = None) -> Resolution:
     """An incremental run that updates table `identity_map` (as resolve makes it, from the run
@@ -101,8 +105,8 @@ def resolve_in_place(con: duckdb.DuckDBPyConnection, source: str, config: MatchC
     `while_saving` runs in a thread once `identity_map` is final, while the state is saved (e.g.
     exporting the map on a connection of its own: the two overlap on the machine's cores).
     """
-    result = match_new_records(con, source, config, state_schema, overrides=overrides, progress=progress,
-                               only_changed=True)
+    result = match_new_records(con, source, config, state_schema, progress=progress, only_changed=True,
+                               overrides=overrides_with_labels(overrides, labels))
     changed = result.assignments
     regrouped = changed.loc[changed["regrouped"], ["record_key", "cluster"]]
     ids = assign_stable_ids(regrouped, _saved_ids(con, config, identity_map, regrouped["record_key"]), run_id,

@@ -18,7 +18,7 @@ def mask_value(value) -> str | None:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
         return None
     text = str(value)
-    if "@" in text:
+    if "@" in text[1:] and "." in text.partition("@")[2]:  # an email; a handle (@kneal1985) is not
         local, _, domain = text.partition("@")
         host, dot, tld = domain.rpartition(".")
         return f"{local[:1]}{'*' * max(len(local) - 1, 1)}@{host[:1]}{'*' * max(len(host) - 1, 1)}{dot}{tld}"
