@@ -113,6 +113,44 @@ def test_bad_rows_are_quarantined_with_reasons_and_nothing_is_lost(tmp_path, iso
     assert count(con, "staging.unified_records") == 8
 
 
+def test_values_are_never_silently_corrupted(tmp_path, isolated_env, monkeypatch):
+    """Issue 14, defect 8, through the assets: a UTF-8 file declared latin-1 with a NUL byte, a
+    birth date in 2999 and an overlong name; each row is quarantined or flagged with its reason."""
+    rows = ["L1,Ann Lee,a@acme-mail.com,01/02/1980", "L2,José Núñez,j@acme-mail.com,01/02/1980",
+            "L3,Nu\0ll Smith,n@acme-mail.com,01/02/1980", "L4,Bo Ray,b@acme-mail.com,01/02/2999",
+            f"L5,Cy {'X' * 300},c@acme-mail.com,01/02/1980"]
+    (tmp_path / "leads.csv").write_bytes(("lead_id,name,email,dob\n" + "\n".join(rows) + "\n").encode())
+    (tmp_path / "sources.yaml").write_text(textwrap.dedent("""
+        base_dir: .
+        sources:
+          - name: partner_leads
+            format: csv
+            location: leads.csv
+            options: {encoding: latin-1}
+            record_key: lead_id
+            max_reject_rate: 0.9
+            conventions: {date_format: "%m/%d/%Y"}
+            fields: {full_name: name, email: email, date_of_birth: dob}
+    """))
+    monkeypatch.setenv("CU_SOURCES_CONFIG", str(tmp_path / "sources.yaml"))
+    assert run_everything().success
+    con = duckdb.connect(str(isolated_env), read_only=True)
+    raw, clean, rejected = (count(con, f"{layer}.partner_leads") for layer in ("sources", "staging", "quarantine"))
+    assert (raw, clean, rejected) == (5, 2, 3)
+    assert con.execute("SELECT name FROM sources.partner_leads WHERE lead_id = 'L3'").fetchall() == [("Nu\0ll Smith",)]
+    assert dict(con.execute("SELECT source_record_id, reasons FROM quarantine.partner_leads").fetchall()) == {
+        "L2": "unparseable_record: invalid_encoding: column 'name' is mojibake (utf-8 text read as latin-1); "
+              "the file is declared latin-1 but reads as utf-8",
+        "L3": "unparseable_record: nul_byte: column 'name' contains a NUL byte (binary data, or text in another "
+              "encoding such as UTF-16)",
+        "L4": "date_out_of_range: date_of_birth: 2999-01-02 is outside 1900-01-01.."
+              + con.execute("SELECT strftime(max(loaded_at), '%Y-%m-%d') FROM staging.partner_leads").fetchall()[0][0],
+    }
+    staged = con.execute("SELECT source_record_id, first_name, dq_flags FROM staging.partner_leads ORDER BY 1")
+    assert staged.fetchall() == [("L1", "Ann", None), ("L5", None, "full_name:longer_than_255")]
+    con.close()
+
+
 def test_failing_gate_blocks_downstream(tmp_path, isolated_env, monkeypatch):
     write_leads(tmp_path, max_reject_rate=0.1)  # 5 of 13 rejected: over the limit
     monkeypatch.setenv("CU_SOURCES_CONFIG", str(tmp_path / "sources.yaml"))

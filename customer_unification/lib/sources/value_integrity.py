@@ -128,7 +128,8 @@ def file_encoding_hint(data: bytes, declared: str, *, nul: bool) -> str:
         from charset_normalizer import from_bytes
 
         best = from_bytes(sample).best()
-        if best is not None and best.encoding.startswith("utf_") and not _same_codec(best.encoding, declared):
+        wide = best is not None and best.encoding.startswith(("utf_16", "utf_32"))
+        if wide and not _same_codec(best.encoding, declared):
             return f"; the file is declared {declared} but reads as {best.encoding}"
         return ""
     if not _same_codec(declared, "utf-8") and not sample.isascii() and _decodes(sample, "utf-8"):
