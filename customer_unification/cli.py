@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     match.add_argument("--incremental", action="store_true", help="link only records the state has not seen")
     match.add_argument("--overrides", help="CSV of steward decisions: left,right,decision[,reason]")
     match.add_argument("--labels", help="CSV of labelled pairs (customer-unification label): left,right,label")
+    match.add_argument("--blocking-report", action="store_true",
+                       help="print what each blocking rule proposed, found and cost on this data")
 
     explain = sub.add_parser("explain", help="why two records were (not) linked, or what holds a customer")
     explain.add_argument("records", nargs="*", help="two record keys, e.g. crm_contacts|C1000001 webshop_orders|WS-1")
@@ -210,6 +212,10 @@ def _match(args: argparse.Namespace) -> int:
           f"{stats['refused_links']:,} refused, {stats['limited_values']:,} identifier values limited)")
     print(f"ids: {ids['kept']:,} kept, {ids['created']:,} created, {ids['merged']:,} merged, "
           f"{ids['split']:,} split, {ids['retired']:,} retired -> {args.output}")
+    if args.blocking_report and result.match.blocking is not None:
+        print("\nblocking report (known_match_recall: share of the pairs a shared identifier links that the "
+              "rule proposes):")
+        print(result.match.blocking.to_string(index=False))
     return 0
 
 

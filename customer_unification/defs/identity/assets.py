@@ -119,6 +119,8 @@ def resolve_identities(context: dg.AssetExecutionContext, config: IdentityRunCon
         "links": dg.MetadataValue.md("| status | linked by | links |\n|---|---|---:|\n" + "\n".join(
             f"| {s} | {b} | {n:,} |" for s, b, n in sorted(links, key=lambda x: -x[2]))),
         "candidate_pairs_by_blocking_rule": counts_markdown(match.stats["pairs_by_blocking_rule"], ("rule", "pairs")),
+        **({"blocking_report": dg.MetadataValue.md(match.blocking.to_markdown(index=False))}
+           if match.blocking is not None else {}),
         "match_weight_histogram": dg.MetadataValue.md(report.histogram_markdown(hist, threshold_weight)),
     })
     yield dg.MaterializeResult(asset_key=["identity", "id_lineage"], metadata={

@@ -36,8 +36,10 @@ def personal_specs(specs: list[ComparisonSpec]) -> list[ComparisonSpec]:
 
 def evidence_against_sql(specs: list[ComparisonSpec], model: FittedModel) -> str:
     """SQL over gammas `g_<name>`: the bits of evidence against a match on the personal fields
-    (0 or negative): each comparison's level weight where it is negative."""
-    weights = dict(zip(model.names, model.weights()))
+    (0 or negative): each comparison's level weight where it is negative. The weights are the
+    unsupervised model's: a steward's labels move scores, not this hard line (corrections learnt
+    on the hardest pairs would otherwise split whole customers far from any labelled pair)."""
+    weights = dict(zip(model.names, model.weights(corrected=False)))
     terms = [f"least(0.0, {scoring.level_weight_sql(weights[s.name], f'g_{s.name}')})"
              for s in personal_specs(specs) if s.name in weights]
     return " + ".join(terms) if terms else "0.0"

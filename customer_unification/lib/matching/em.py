@@ -28,7 +28,7 @@ class FittedModel:
     adjust: list[np.ndarray] | None = None
     prior_adjust: float = 0.0
 
-    def weights(self) -> list[np.ndarray]:
+    def weights(self, corrected: bool = True) -> list[np.ndarray]:
         """log2 Bayes factor per level: positive = evidence for a match.
 
         A partial agreement (any level above 0) never weighs less than a plain disagreement: a
@@ -38,7 +38,7 @@ class FittedModel:
         out = []
         for c, (m, u) in enumerate(zip(self.m, self.u)):
             w = np.log2(np.maximum(m, _FLOOR) / np.maximum(u, _FLOOR))
-            if self.adjust is not None:
+            if corrected and self.adjust is not None:
                 w = w + self.adjust[c]
             out.append(np.concatenate([w[:1], np.maximum(w[1:], w[0])]) if len(w) > 1 else w)
         return out

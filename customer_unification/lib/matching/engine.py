@@ -35,6 +35,7 @@ class MatchResult:
     refused: pd.DataFrame  # links the anti-chaining guard did not follow
     stats: dict = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    blocking: pd.DataFrame | None = None  # blocking.blocking_report of a full run
 
 
 class _Timer:
@@ -170,6 +171,7 @@ def match_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConf
     limited = pd.concat([limited, contradicting], ignore_index=True)
     scoring.score_pairs(con, specs, model)
     timer.step("scoring")
+    blocking_report = blocking.blocking_report(con, config.blocking, config.clustering.threshold)
     must_link, cannot_link = _overrides_to_nodes(con, config, overrides)
     linking.collect_edges(con, config, must_link, cannot_link, specs, model)
     refused, rebuilt = linking.cluster_nodes(con, config, cannot_link, specs, model)
@@ -182,7 +184,7 @@ def match_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConf
     if label_report is not None:
         stats["labels"] = label_report.as_stats()
     return MatchResult(assignments=assignments, model=model, limited=limited, refused=refused,
-                       stats=stats, timings=timer.timings)
+                       stats=stats, timings=timer.timings, blocking=blocking_report)
 
 
 def match_new_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConfig, state_schema: str, *,

@@ -208,7 +208,9 @@ def score_pairs(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec], mod
     Slim by default: at a million records the pairs run into millions, and the levels already
     sit in `gammas` for whoever needs them.
     """
-    keep = "* EXCLUDE (w)" if keep_gammas else "l, r"
+    # the blocking rules that proposed a pair stay with it, for the blocking report
+    has_rules = "rules" in {row[0] for row in con.sql(f"DESCRIBE {gammas}").fetchall()}
+    keep = "* EXCLUDE (w)" if keep_gammas else "l, r, rules" if has_rules else "l, r"
     # MATERIALIZED: otherwise DuckDB inlines the weight expression into both columns below
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {out} AS

@@ -97,3 +97,20 @@ def test_cross_rule_keys_hash_both_sides_alike(config):
     named, handle = row.iloc[0], row.iloc[1]
     assert handle[f"bk{i}_l"] == named[f"bk{i}_r"]
     assert bool(named[f"bk{i}_ok"]) and not bool(handle[f"bk{i}_ok"])  # the named record has no handle
+
+
+def test_blocking_report_accounts_for_every_pair_and_link(con, config):
+    from .test_engine import background
+
+    con.register("src", people(*background()))
+    result = match_records(con, "src", config)
+    report = result.blocking.set_index("rule")
+    rules, total = report.drop(index="all rules"), report.loc["all rules"]
+    assert list(rules.index) == [blocking.rule_label(r) for r in config.blocking]
+    assert rules["new_pairs"].sum() == total["pairs"] == result.stats["candidate_pairs"]
+    assert rules["cumulative_pairs"].is_monotonic_increasing and rules["cumulative_pairs"].iloc[-1] == total["pairs"]
+    assert (rules["new_pairs"] <= rules["pairs"]).all()
+    assert total["links_only_here"] >= rules["links_only_here"].sum()
+    # the background's duplicates share an email half the time: blocking proposes those pairs
+    assert 0 < rules.loc["email_local", "known_match_recall"] <= total["known_match_recall"] == 1.0
+    assert total["expected_matches"] >= rules["expected_matches"].max() > 0

@@ -75,3 +75,14 @@ def test_match_reports_bad_input_clearly(tmp_path, capsys):
         "error: role 'last_name' is mapped to column 'last_name', which the input does not have")
     assert not (tmp_path / "o2.parquet").exists()
     assert duckdb.connect(str(state)).sql("SELECT count(*) FROM match.identity_map").fetchall()[0][0] == len(pd.read_parquet(data))
+
+
+def test_match_prints_the_blocking_report_on_request(tmp_path, capsys):
+    data, config = write_inputs(tmp_path, background())
+    out = tmp_path / "out.parquet"
+    assert main(["match", str(data), "--config", str(config), "--output", str(out), "--blocking-report"]) == 0
+    printed = capsys.readouterr().out
+    assert "blocking report" in printed
+    for column in ("new_pairs", "cumulative_pairs", "expected_matches", "known_match_recall"):
+        assert column in printed
+    assert "ln & dob" in printed and "all rules" in printed
