@@ -1,4 +1,8 @@
+import json
 import textwrap
+
+import duckdb
+import pytest
 
 from customer_unification.cli import main
 
@@ -40,3 +44,67 @@ def test_ingest_with_only_a_rejected_file_runs_nothing_and_says_why(small_estate
     assert "Nothing ingested: no new file to load (1 rejected" in capsys.readouterr().out
     assert "column 'phone'" in (landing / "sms_clicks" / "rejected" / "broken.csv.reason.txt").read_text()
     assert not isolated_env.exists(), "no run, so nothing was written to the warehouse"
+
+
+ORDER = {"order_id": "WS-NEW0", "created_at": "2026-11-20T10:00:00Z", "guest": False,
+         "customer": {"email": "ann.lee@fastmail.com", "first_name": "Ann", "last_name": "Lee", "phone": None},
+         "ship_to": {"name": "Ann Lee", "line1": "1 Main St", "line2": None, "city": "Seattle", "state": "WA",
+                     "zip": "98101", "country": "US"},
+         "items": [{"sku": "SKU-1", "category": "beauty", "price": 10.0, "qty": 1}], "total": 10.0, "currency": "USD"}
+
+
+@pytest.mark.slow
+def test_ingest_after_a_full_run_takes_bad_lines_and_rejects_unreadable_files(small_estate, isolated_env,
+                                                                              monkeypatch, capsys):
+    """Issue 14, defects 1 and 2 as a user met them: after `run`, a JSONL delivery with one truncated line
+    and one invalid email crashed the ingest run (ConversionException: VARCHAR -> "NULL", column _error),
+    and a CSV renamed .xlsx or a quoted field over 128 KB crashed `ingest` itself."""
+    monkeypatch.setenv("CU_DEMO_DATA_DIR", str(small_estate))
+    monkeypatch.setenv("CU_TRAITS_AS_OF", "2026-11-01")
+    assert main(["run"]) == 0
+    landing = isolated_env.parent / "landing"
+    bad_email = {**ORDER, "order_id": "WS-NEW1", "customer": {**ORDER["customer"], "email": "ann.lee@@example"}}
+    truncated = '{"order_id":"WS-NEW","created_at":"2026-11-20T10:00:00Z","customer":{"email":"tru'
+    (landing / "webshop_orders").mkdir(parents=True)
+    good = [json.dumps({**ORDER, "order_id": f"WS-NEW{i:02d}"}) for i in range(2, 40)]  # the gate allows 5% bad
+    (landing / "webshop_orders" / "new.jsonl").write_text("\n".join([json.dumps(ORDER), json.dumps(bad_email), truncated,
+                                                                      *good]) + "\n")
+    (landing / "sms_clicks").mkdir()
+    (landing / "sms_clicks" / "huge.csv").write_text(
+        "click_id,phone,campaign,ts\nK1,+14155550100,\"" + "x" * 140_000 + "\",2026-11-20T10:00:00Z\n")
+    (landing / "store_signups_sheet").mkdir()
+    (landing / "store_signups_sheet" / "signups.xlsx").write_text("Name,Email\nAnn Lee,ann@example.com\n")
+    capsys.readouterr()
+
+    assert main(["ingest"]) == 0
+    out = capsys.readouterr().out
+    assert "Ingested webshop_orders/new.jsonl (rejected, see <source>/rejected/: sms_clicks/huge.csv, " \
+           "store_signups_sheet/signups.xlsx)\n" in out
+    assert " succeeded in " in out
+    assert (landing / "webshop_orders" / "loaded" / "new.jsonl").exists(), "loaded: the run that read it succeeded"
+    assert not any((landing / "webshop_orders" / "pending").iterdir())
+    reasons = {name: (landing / source / "rejected" / f"{name}.reason.txt").read_text().splitlines()[1]
+               for source, name in (("sms_clicks", "huge.csv"), ("store_signups_sheet", "signups.xlsx"))}
+    assert reasons == {"huge.csv": "cannot be read as csv: Error: field larger than field limit (131072)",
+                       "signups.xlsx": "cannot be read as xlsx: ZipError: invalid Zip archive: Could not find EOCD"}
+
+    con = duckdb.connect(str(isolated_env), read_only=True)
+    raw = con.execute("SELECT count(*) FROM sources.webshop_orders WHERE _file = 'new.jsonl'").fetchall()[0][0]
+    flagged = con.execute("SELECT source_record_id, dq_flags FROM staging.webshop_orders "
+                          "WHERE source_file = 'new.jsonl' AND dq_flags IS NOT NULL").fetchall()
+    staged = con.execute("SELECT count(*) FROM staging.webshop_orders WHERE source_file = 'new.jsonl'").fetchall()[0][0]
+    quarantined = con.execute("SELECT rule, reasons FROM quarantine.webshop_orders "
+                              "WHERE source_file = 'new.jsonl'").fetchall()
+    totals = [con.execute(f"SELECT count(*) FROM {layer}.webshop_orders").fetchall()[0][0]
+              for layer in ("sources", "staging", "quarantine")]
+    null_typed = con.execute("SELECT count(*) FROM information_schema.columns WHERE data_type = '\"NULL\"' "
+                             "AND table_schema IN ('sources', 'staging', 'quarantine')").fetchall()[0][0]
+    con.close()
+    assert flagged == [("WS-NEW1", "email:invalid_email")], "the invalid email is dropped and flagged, the row kept"
+    assert quarantined == [("unparseable_record", "unparseable_record: invalid_json: Unterminated string "
+                            "starting at: line 1 column 78 (char 77) | missing_required: required field 'order_id' "
+                            "is missing or invalid | missing_required: required field 'event_ts' is missing or "
+                            "invalid | no_identifying_fields: no field that could identify a person")]
+    assert (raw, staged, len(quarantined)) == (41, 40, 1), "nothing lost: raw = clean + quarantined"
+    assert totals[0] == totals[1] + totals[2]
+    assert null_typed == 0, "every column has its declared type"
