@@ -8,6 +8,7 @@ import dagster as dg
 from customer_unification import settings
 from customer_unification.definitions import load_code_location
 from customer_unification.defs.partitions import all_partitions_tags
+from customer_unification.defs.pools import local_run_tags, release_abandoned_slots
 from customer_unification.defs.sensors import settle_run
 
 
@@ -86,10 +87,12 @@ def _execute(instance: dg.DagsterInstance, job: dg.JobDefinition, keys, tags: di
     `execute_in_process`: the latter keeps every output in memory for its result object, which at
     a million records holds ~2.5 GB of raw and staged frames until the run ends."""
     run_config = {**(run_config or {}), "loggers": {"console": {"config": {"log_level": log_level}}}}
+    release_abandoned_slots(instance)  # a killed run's pool slot would hold this run's steps for ever
     _RUNNING.append(job)
     try:
         with dg.execute_job(dg.reconstructable(unify_all_job), instance=instance, run_config=run_config,
-                            tags=tags, raise_on_error=False, asset_selection=list(keys)) as result:
+                            tags={**(tags or {}), **local_run_tags()}, raise_on_error=False,
+                            asset_selection=list(keys)) as result:
             events = result.all_events
             success, run_id = result.success, result.run_id
     finally:

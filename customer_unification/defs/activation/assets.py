@@ -5,6 +5,7 @@ import json
 
 import dagster as dg
 
+from customer_unification.defs.pools import pool_for
 from customer_unification import settings
 from customer_unification.defs.segments.assets import identity_run_id
 from customer_unification.lib.activation import (audience_overlap, audience_sizes, build_audiences, export_files,
@@ -31,6 +32,7 @@ GATES = {
 
 
 @dg.multi_asset(
+    pool=pool_for("activation"),
     name="build_audiences",
     specs=[
         dg.AssetSpec(MEMBERS, group_name="activation", kinds=KINDS, owners=OWNERS, deps=UPSTREAM,
@@ -70,6 +72,7 @@ def build_audiences_asset(context: dg.AssetExecutionContext, warehouse: DuckDBWa
 
 
 @dg.asset(
+    pool=pool_for("activation"),
     key=["activation", "audience_exports"], group_name="activation", kinds={"csv", "parquet", "sql"},
     owners=OWNERS, deps=[MEMBERS],
     description="Every audience as CSV and Parquet files with a manifest (`data/exports/<run_id>/`), and in the SQL "
@@ -93,6 +96,7 @@ def audience_exports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehou
 
 
 @dg.asset(
+    pool=pool_for("activation"),
     key=["activation", "audience_evaluation"], group_name="activation", kinds={"duckdb", "pandas"}, owners=OWNERS,
     deps=[MEMBERS],
     description="Per audience, against the ground truth next to CU_IDENTITY_TRUTH: true people reached and "

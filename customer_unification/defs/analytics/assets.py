@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from customer_unification.defs.pools import pool_for
 from customer_unification import settings
 from customer_unification.lib.analytics import charts
 from customer_unification.lib.analytics.attribution import ATTRIBUTION_COLUMNS, build_attribution
@@ -22,6 +23,7 @@ def _spec(table: str, description: str, columns: dict[str, str]) -> dg.AssetSpec
 
 
 @dg.multi_asset(
+    pool=pool_for("analytics"),
     name="campaign_analytics",
     specs=[
         _spec("channel_kpis", "Per channel: reach, sends, opens, clicks and their rates, converters, attributed "

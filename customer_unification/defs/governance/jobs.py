@@ -10,6 +10,7 @@ import dagster as dg
 
 from customer_unification import settings
 from customer_unification.defs.contracts import current_contracts
+from customer_unification.defs.pools import pool_for
 from customer_unification.lib.governance import ForgetError, ForgetRequest, IdentifierHasher, forget, suppression_key
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
@@ -24,7 +25,8 @@ class ForgetConfig(dg.Config):
     dry_run: bool = False  # count what would be removed, change nothing
 
 
-@dg.op(description="Forget one person: delete their rows everywhere, suppress their hashed identifiers, "
+@dg.op(pool=pool_for("governance"),
+       description="Forget one person: delete their rows everywhere, suppress their hashed identifiers, "
                    "audit the request (counts only).")
 def forget_person(context: dg.OpExecutionContext, config: ForgetConfig, warehouse: DuckDBWarehouse) -> dg.Output:
     try:

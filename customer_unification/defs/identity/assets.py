@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import dagster as dg
 import numpy as np
 
+from customer_unification.defs.pools import pool_for
 from customer_unification import settings
 from customer_unification.defs.metadata import counts_markdown, table_metadata
 from customer_unification.lib.matching import publish, report
@@ -46,6 +47,7 @@ def _spec(table: str, description: str, **kw) -> dg.AssetSpec:
 
 
 @dg.multi_asset(
+    pool=pool_for("identity"),
     name="resolve_identities",
     specs=[
         _spec("customer_identity_map", metadata={"dagster/column_schema": dg.TableSchema(columns=[

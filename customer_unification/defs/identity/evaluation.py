@@ -3,12 +3,14 @@
 import dagster as dg
 import pandas as pd
 
+from customer_unification.defs.pools import pool_for
 from customer_unification import settings
 from customer_unification.lib.matching.evaluate import evaluate_against_truth
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
 
 @dg.asset(
+    pool=pool_for("identity"),
     key=["identity", "match_evaluation"],
     group_name="identity",
     kinds={"duckdb", "pandas"},

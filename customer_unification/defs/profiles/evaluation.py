@@ -2,12 +2,14 @@
 
 import dagster as dg
 
+from customer_unification.defs.pools import pool_for
 from customer_unification import settings
 from customer_unification.lib.profiles.accuracy import golden_field_accuracy
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
 
 @dg.asset(
+    pool=pool_for("profiles"),
     key=["profiles", "profile_evaluation"], group_name="profiles", kinds={"duckdb", "pandas"},
     owners=["team:crm-analytics"], deps=[dg.AssetKey(["profiles", "golden_profiles"])],
     description="Share of golden fields (name, email, phone, address, postcode, date of birth) equal to the "

@@ -10,6 +10,7 @@ import datetime as dt
 
 import dagster as dg
 
+from customer_unification.defs.pools import pool_for
 from customer_unification.defs.contracts import current_contracts
 from customer_unification.defs.metadata import counts_markdown
 from customer_unification.defs.partitions import EVENT_DAYS, day_bounds
@@ -28,6 +29,7 @@ def _columns(names) -> dg.TableSchema:
 
 
 @dg.asset(
+    pool=pool_for("profiles"),
     key=["profiles", "event_log"], group_name="profiles", kinds=KINDS, owners=OWNERS, deps=[RECORDS],
     partitions_def=EVENT_DAYS, backfill_policy=dg.BackfillPolicy.single_run(),
     description="Every touchpoint of every source (orders, store purchases, e-mail and SMS engagement, "
@@ -67,6 +69,7 @@ def _open_ended(window: dg.TimeWindow) -> tuple[dt.date | None, dt.date | None]:
 
 
 @dg.asset(
+    pool=pool_for("profiles"),
     key=["profiles", "customer_events"], group_name="profiles", kinds=KINDS, owners=OWNERS,
     deps=[event_log, IDENTITY_MAP],
     check_specs=[dg.AssetCheckSpec(

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
+from customer_unification.defs.pools import pool_for
 from customer_unification import settings
 from customer_unification.defs.contracts import current_contracts
 from customer_unification.defs.metadata import counts_markdown
@@ -40,6 +41,7 @@ def _spec(key: dg.AssetKey | list[str], description: str, columns: dict[str, str
 
 
 @dg.multi_asset(
+    pool=pool_for("profiles"),
     name="build_profiles",
     specs=[
         _spec(GOLDEN, "One row per customer_id: the surviving name, birth date, email, phones and postal "

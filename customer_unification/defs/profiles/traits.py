@@ -5,6 +5,7 @@ import datetime as dt
 
 import dagster as dg
 
+from customer_unification.defs.pools import pool_for
 from customer_unification import settings
 from customer_unification.defs.metadata import counts_markdown
 from customer_unification.lib.profiles.churn import score_churn
@@ -36,6 +37,7 @@ def _mix(con, column: str) -> dg.MetadataValue:
 
 
 @dg.multi_asset(
+    pool=pool_for("profiles"),
     name="compute_traits",
     specs=[
         dg.AssetSpec(TRAITS_KEY, group_name="profiles", kinds=KINDS, owners=OWNERS,

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from customer_unification.defs.pools import PUBLISH_POOL
 from customer_unification.defs.publish.resources import PostgresTarget
 from customer_unification.lib.publish import PUBLISHED_TABLES
 from customer_unification.resources.warehouse import DuckDBWarehouse
@@ -11,6 +12,7 @@ SKIPPED = "not published: CU_PUBLISH_URL is not set (set CU_PUBLISH_URL to a Pos
 
 
 @dg.asset(
+    pool=PUBLISH_POOL,
     key=KEY, group_name="activation", kinds={"postgres", "duckdb"}, owners=["team:crm-marketing"],
     deps=[dg.AssetKey(spec.source.split(".")) for spec in PUBLISHED_TABLES],
     output_required=False,

@@ -4,6 +4,7 @@ import datetime as dt
 
 import dagster as dg
 
+from customer_unification.defs.pools import pool_for
 from customer_unification import settings
 from customer_unification.lib.analytics.charts import segment_sizes_svg
 from customer_unification.lib.segments import evaluate_segments, load_segments_config, update_membership
@@ -29,6 +30,7 @@ def traits_as_of(con) -> dt.datetime:
 
 
 @dg.multi_asset(
+    pool=pool_for("segments"),
     name="build_segments",
     specs=[
         dg.AssetSpec(["segments", "segment_members"], group_name="segments", kinds=KINDS, owners=OWNERS,
@@ -70,6 +72,7 @@ def build_segments(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
 
 
 @dg.asset(
+    pool=pool_for("segments"),
     key=["segments", "segment_evaluation"], group_name="segments", kinds={"duckdb", "pandas"}, owners=OWNERS,
     deps=[["segments", "segment_members"]],
     description="Per segment: membership computed from the true people (ground truth next to "

@@ -9,6 +9,7 @@ import hashlib
 import dagster as dg
 import pandas as pd
 
+from customer_unification.defs.pools import pool_for
 from customer_unification.defs.contracts import current_contracts
 from customer_unification.defs.metadata import counts_markdown, table_metadata
 from customer_unification import settings
@@ -29,6 +30,7 @@ def build_source_asset(config: SourcesConfig, contract: SourceContract) -> dg.As
     partitioned = contract.kind == "event"
 
     @dg.asset(
+        pool=pool_for("sources"),
         key=["sources", contract.name],
         group_name="sources",
         description=f"{contract.description or contract.name} — raw records as delivered ({contract.format}); "

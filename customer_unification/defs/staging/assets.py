@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import dagster as dg
 import pandas as pd
 
+from customer_unification.defs.pools import pool_for
 from customer_unification.defs.contracts import current_contracts
 from customer_unification.defs.metadata import counts_markdown, table_metadata
 from customer_unification.defs.partitions import EVENT_DAYS
@@ -30,6 +31,7 @@ def build_staging_asset(contract: SourceContract) -> dg.AssetsDefinition:
               "tags": {"system": contract.system or contract.name}}
 
     @dg.multi_asset(
+        pool=pool_for("staging"),
         name=f"stage_{contract.name}",
         ins={"raw": dg.AssetIn(key=["sources", contract.name])},
         outs={
@@ -87,6 +89,7 @@ def build_unified_records(contracts: list[SourceContract]) -> dg.AssetsDefinitio
     by_day = {c.name for c in contracts if c.kind == "event"}
 
     @dg.asset(
+        pool=pool_for("staging"),
         key=["staging", "unified_records"],
         group_name="staging",
         deps=[dg.AssetKey(["staging", t]) for t in tables],
