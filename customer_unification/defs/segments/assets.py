@@ -54,6 +54,9 @@ def build_segments(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
                                   events="profiles.customer_events", out="segments.segment_members")
         update = update_membership(con, "segments.segment_members", as_of, run_id, definitions,
                                    customers="profiles.customer_traits")
+        if update.rewound_from:
+            context.log.warning(f"segment history ran to {update.rewound_from}, later than as_of {update.as_of}: "
+                                f"{update.runs_undone} later run(s) undone, history rebuilt from {update.as_of}")
         history = con.sql("SELECT segment, as_of, members FROM segments.segment_snapshot ORDER BY as_of, segment").fetchall()
         history_rows = con.sql("SELECT count(*) FROM segments.segment_membership").fetchall()[0][0]
     table = "| segment | members | entered | exited |\n|---|---:|---:|---:|\n" + "\n".join(
@@ -66,7 +69,8 @@ def build_segments(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
         "segments": dg.MetadataValue.md(table)})
     yield dg.MaterializeResult(asset_key=MEMBERSHIP, metadata={
         "dagster/row_count": history_rows, "identity_changed_exits": update.identity_changed,
-        "replaced_same_as_of": update.replaced_run, "identity_run": run_id})
+        "replaced_same_as_of": update.replaced_run, "identity_run": run_id,
+        "rewound_from": update.rewound_from or "", "later_runs_undone": update.runs_undone})
     yield dg.MaterializeResult(asset_key=["segments", "segment_snapshot"], metadata={
         "dagster/row_count": len(history), "sizes_over_time": dg.MetadataValue.path(str(report))})
 

@@ -11,7 +11,9 @@
 * someone who comes back after leaving gets a new row (re-entry).
 
 Runs are applied in time order. Running the same as_of again first undoes what that as_of
-recorded, so a re-materialisation is idempotent. `segment_snapshot` gets one row per segment
+recorded, so a re-materialisation is idempotent; an earlier as_of (a run dated back after one
+dated ahead) undoes what that as_of and every later one recorded, and says so (`rewound_from`):
+history is rebuilt from that moment, never refused for ever. `segment_snapshot` gets one row per segment
 and run: sizes over time, with the definition version in force.
 """
 
@@ -60,6 +62,8 @@ class MembershipUpdate:
     exited: dict[str, int] = field(default_factory=dict)
     identity_changed: int = 0  # open rows closed because their customer_id disappeared
     replaced_run: bool = False  # this as_of had been recorded before and was redone
+    rewound_from: str | None = None  # history ran past this as_of (to this time): the later runs were undone
+    runs_undone: int = 0  # later as_of values whose entries, exits and snapshots were undone
 
     def as_metadata(self) -> dict:
         return asdict(self)
@@ -122,15 +126,14 @@ def _apply(con, source: str, at: str, run_id: str, segments: list[SegmentDefinit
     latest_snapshot = con.sql(f"SELECT max(as_of) FROM {snapshot_out}").fetchall()[0][0]
     newest = max((t for t in (latest, latest_snapshot) if t is not None), default=None)
     as_of_value = con.sql(f"SELECT {at}").fetchall()[0][0]
-    if newest is not None and as_of_value < newest:
-        raise ValueError(f"membership history already runs to {newest.isoformat()}; runs must be applied in "
-                         f"time order (got as_of {as_of_value.isoformat()})")
     replaced = newest is not None and as_of_value == newest
-    if replaced:  # redo this as_of: forget what it recorded
-        con.execute(f"DELETE FROM {out} WHERE entered_at = {at}")
+    rewound = newest is not None and as_of_value < newest
+    undone = con.sql(f"SELECT count(DISTINCT as_of) FROM {snapshot_out} WHERE as_of > {at}").fetchall()[0][0]
+    if replaced or rewound:  # redo from this as_of: forget what it and every later run recorded
+        con.execute(f"DELETE FROM {out} WHERE entered_at >= {at}")
         con.execute(f"UPDATE {out} SET exited_at = NULL, exit_reason = NULL, exit_identity_run_id = NULL "
-                    f"WHERE exited_at = {at}")
-        con.execute(f"DELETE FROM {snapshot_out} WHERE as_of = {at}")
+                    f"WHERE exited_at >= {at}")
+        con.execute(f"DELETE FROM {snapshot_out} WHERE as_of >= {at}")
 
     run = _q(run_id)
     versions = ", ".join(f"({_q(s.name)}, {_q(s.version)})" for s in segments) or "(NULL, NULL)"
@@ -178,7 +181,8 @@ def _apply(con, source: str, at: str, run_id: str, segments: list[SegmentDefinit
         as_of=str(as_of_value.isoformat()),
         members={s: m for s, m, _, _ in rows}, entered={s: e for s, _, e, _ in rows},
         exited={**{s: x for s, _, _, x in rows}, **removed},
-        identity_changed=identity_changed, replaced_run=replaced)
+        identity_changed=identity_changed, replaced_run=replaced,
+        rewound_from=newest.isoformat() if rewound else None, runs_undone=undone)
 
 
 def entered_between(con: duckdb.DuckDBPyConnection, segment: str, start: dt.datetime, end: dt.datetime, *,

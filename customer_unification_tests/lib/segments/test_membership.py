@@ -85,7 +85,7 @@ def test_a_removed_segment_is_closed_and_a_changed_definition_is_visible():
     ]
 
 
-def test_rerunning_an_as_of_replaces_it_and_earlier_runs_are_refused():
+def test_rerunning_an_as_of_replaces_it():
     con = duckdb.connect()
     _run(con, RUNS[0], [("A", "loyal"), ("B", "loyal")])
     _run(con, RUNS[1], [("A", "loyal"), ("C", "loyal")])
@@ -94,9 +94,26 @@ def test_rerunning_an_as_of_replaces_it_and_earlier_runs_are_refused():
     assert _history(con) == [("A", "2026-09-01", "2026-10-01", "left_segment"), ("B", "2026-09-01", None, None),
                              ("D", "2026-10-01", None, None)]
     assert con.sql("SELECT count(*) FROM segments.segment_snapshot WHERE as_of = '2026-10-01'").fetchall() == [(2,)]
-    with pytest.raises(ValueError, match="time order"):
-        _run(con, RUNS[0], [("A", "loyal")])
-    assert len(_history(con)) == 3  # the refused run changed nothing
+    assert not again.rewound_from and again.runs_undone == 0
+
+
+def test_an_earlier_as_of_after_a_later_one_rewinds_history_instead_of_failing_every_run():
+    """Issue 14 defect 9: one run dated ahead made every run with an earlier date fail for good
+    (`membership history already runs to ...`). The earlier run now undoes the later ones."""
+    con = duckdb.connect()
+    _run(con, RUNS[0], [("A", "loyal"), ("B", "loyal")])
+    _run(con, RUNS[1], [("A", "loyal"), ("C", "loyal")])  # B exits, C enters
+    _run(con, RUNS[3], [("C", "loyal")])  # dated ahead: A exits
+    back = _run(con, RUNS[2], [("A", "loyal"), ("B", "loyal")])
+    assert (back.rewound_from, back.runs_undone, back.replaced_run) == ("2026-12-01T00:00:00+00:00", 1, False)
+    assert (back.members["loyal"], back.entered["loyal"], back.exited["loyal"]) == (2, 1, 1)
+    assert _history(con) == [("A", "2026-09-01", None, None), ("B", "2026-09-01", "2026-10-01", "left_segment"),
+                             ("B", "2026-11-01", None, None), ("C", "2026-10-01", "2026-11-01", "left_segment")]
+    snapshots = con.sql("SELECT DISTINCT as_of::DATE::VARCHAR FROM segments.segment_snapshot ORDER BY 1").fetchall()
+    assert snapshots == [("2026-09-01",), ("2026-10-01",), ("2026-11-01",)]
+    rebuilt = _history(con)
+    again = _run(con, RUNS[2], [("A", "loyal"), ("B", "loyal")])  # and runs of that date work from now on
+    assert again.replaced_run and again.rewound_from is None and _history(con) == rebuilt
 
 
 def test_members_of_an_undefined_segment_are_refused_and_nothing_changes():
