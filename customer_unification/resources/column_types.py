@@ -34,7 +34,8 @@ class ColumnTypes:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, declared: Mapping[str, str]):
         self._con = con
-        self.declared = {c: self.spelled(t) for c, t in declared.items()}
+        spelling = {t: self.spelled(t) for t in set(declared.values())}  # a handful of distinct types
+        self.declared = {c: spelling[t] for c, t in declared.items()}
         self.declared.setdefault(PARTITION_COLUMN, TEXT)  # partition keys are text, whatever a frame held
         self.frame = {name: kind for name, kind, *_ in con.execute("DESCRIBE frame").fetchall()}
 

@@ -128,8 +128,9 @@ def _parse_problem(path: Path, contract: SourceContract, config: SourcesConfig) 
         raw = read_files([path], contract, config)
     except (ContractError, ValueError, OSError) as error:
         return f"{type(error).__name__}: {error}", 0
-    except Exception as error:  # noqa: BLE001 - whatever a reader raises (ZipError, csv.Error ...) rejects
-        return f"cannot be read as {contract.format}: {type(error).__name__}: {error}", 0  # the file, not the pass
+    except Exception as error:  # noqa: BLE001 - whatever a reader raises (ZipError, csv.Error, ...)
+        # rejects this file, never the whole pass
+        return f"cannot be read as {contract.format}: {type(error).__name__}: {error}", 0
     if len(raw) and raw["_error"].notna().all():
         return f"no record could be parsed; first error: {raw['_error'].iloc[0]}", len(raw)
     return None, len(raw)
