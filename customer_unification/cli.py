@@ -119,10 +119,16 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from customer_unification.pipeline import run_job
+    from customer_unification.lib.sources.contracts import ContractError
+    from customer_unification.pipeline import RunRefused, run_job
 
     started = time.perf_counter()
-    return _report(run_job(selection=args.select), started, args)
+    try:
+        outcome = run_job(selection=args.select)
+    except (RunRefused, ContractError) as e:
+        print(f"not run, nothing written: {e}", file=sys.stderr)
+        return 2
+    return _report(outcome, started, args)
 
 
 def _report(outcome, started: float, args: argparse.Namespace) -> int:
@@ -152,8 +158,15 @@ def _land_day(args: argparse.Namespace) -> int:
 def _ingest(args: argparse.Namespace) -> int:
     from customer_unification.pipeline import ingest_landed_files
 
+    from customer_unification.lib.sources.contracts import ContractError
+    from customer_unification.pipeline import RunRefused
+
     started = time.perf_counter()
-    said, outcome = ingest_landed_files()
+    try:
+        said, outcome = ingest_landed_files()
+    except (RunRefused, ContractError) as e:
+        print(f"not run, nothing written: {e}", file=sys.stderr)
+        return 2
     if outcome is None:
         print(f"Nothing ingested: {said}")
         return 0
@@ -171,12 +184,19 @@ def _summary(_: argparse.Namespace) -> int:
 
 
 def _check_config(args: argparse.Namespace) -> int:
+    from customer_unification.lib.landing import LandingZone
     from customer_unification.lib.sources.contracts import ContractError, load_contracts
+    from customer_unification.lib.sources.preflight import config_problems
 
     try:
         config = load_contracts(args.path)
     except ContractError as e:
         print(f"invalid: {e}", file=sys.stderr)
+        return 2
+    zone = LandingZone(settings.landing_dir(), config)
+    problems = config_problems(config, {s.name: zone.admitted_files(s.name) for s in config.sources})
+    if problems:  # what a run would fail on: no matching file, a SQL URL that cannot work
+        print("\n".join(f"invalid: {config.config_path}: {p}" for p in problems), file=sys.stderr)
         return 2
     print(f"{config.config_path}: {len(config.sources)} sources OK ({', '.join(s.name for s in config.sources)})")
     return 0

@@ -21,6 +21,27 @@ class RunOutcome:
     loaded: list[str] = ()  # landed files (`<source>/<name>`) this run read that count as loaded now
 
 
+class RunRefused(Exception):
+    """The run would fail on what its sources point at: nothing was launched or written."""
+
+
+def refuse_unreadable_sources(keys) -> None:
+    """Raise RunRefused naming every source asset in `keys` that cannot be read as declared
+    (lib/sources/preflight.py: a location matching no file, a SQL URL that cannot work)."""
+    from customer_unification.defs.contracts import current_contracts
+    from customer_unification.lib.landing import LandingZone
+    from customer_unification.lib.sources.preflight import config_problems
+
+    names = {key.path[1] for key in keys if key.path[0] == "sources"}
+    if not names:
+        return
+    config = current_contracts()
+    zone = LandingZone(settings.landing_dir(), config)
+    problems = config_problems(config, {name: zone.admitted_files(name) for name in names}, only=names)
+    if problems:
+        raise RunRefused("; ".join(problems))
+
+
 def load_definitions() -> dg.Definitions:
     settings.apply_local_defaults()
     return load_code_location()
@@ -87,6 +108,7 @@ def _execute(instance: dg.DagsterInstance, job: dg.JobDefinition, keys, tags: di
     `execute_in_process`: the latter keeps every output in memory for its result object, which at
     a million records holds ~2.5 GB of raw and staged frames until the run ends."""
     run_config = {**(run_config or {}), "loggers": {"console": {"config": {"log_level": log_level}}}}
+    refuse_unreadable_sources(keys)  # before anything is written, not a traceback halfway through
     release_abandoned_slots(instance)  # a killed run's pool slot would hold this run's steps for ever
     _RUNNING.append(job)
     try:

@@ -7,7 +7,8 @@ import pytest
 from customer_unification.cli import main
 
 
-def test_check_config_accepts_the_demo_and_names_errors(tmp_path, capsys):
+def test_check_config_accepts_the_demo_and_names_errors(tmp_path, capsys, small_estate, monkeypatch):
+    monkeypatch.setenv("CU_DEMO_DATA_DIR", str(small_estate))  # its files exist: check-config looks for them
     assert main(["check-config"]) == 0
     assert "sources OK" in capsys.readouterr().out
 
@@ -23,6 +24,56 @@ def test_check_config_accepts_the_demo_and_names_errors(tmp_path, capsys):
     assert main(["check-config", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "source 'crm', field 'fields'" in err and "emial" in err
+
+
+BROKEN_RUN = """
+    base_dir: data
+    sources:
+      - name: crm
+        format: csv
+        location: crm_*.csv
+        record_key: id
+        fields: {crm_id: id, email: email}
+      - name: shop
+        format: sql
+        url: postgres9://cu:s3cret@db/shop
+        query: SELECT * FROM orders
+        record_key: id
+        fields: {crm_id: id}
+"""
+
+
+def test_check_config_finds_what_the_run_would_fail_on_and_the_run_refuses_before_writing(
+        tmp_path, isolated_env, monkeypatch, capsys):
+    """Issue 14 defect 9: a glob matching nothing and a bad SQL URL passed check-config, then the run
+    failed with a traceback."""
+    config = tmp_path / "sources.yaml"
+    config.write_text(textwrap.dedent(BROKEN_RUN))
+    data = tmp_path / "data"
+    data.mkdir()
+    assert main(["check-config", str(config)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"invalid: {config}: source 'crm': no file matches location '{data}/crm_*.csv' (and no file waits in its "
+        "landing folder)",
+        f"invalid: {config}: source 'shop', field 'url': unknown database dialect 'postgres9' in "
+        "postgres9://cu:***@db/shop"]
+    monkeypatch.setenv("CU_SOURCES_CONFIG", str(config))
+    assert main(["run", "--select", "key:sources/*"]) == 2
+    assert capsys.readouterr().err == (
+        f"not run, nothing written: source 'crm': no file matches location '{data}/crm_*.csv' (and no file waits "
+        "in its landing folder); source 'shop', field 'url': unknown database dialect 'postgres9' in "
+        "postgres9://cu:***@db/shop\n")
+    assert not isolated_env.exists(), "refused before anything was written"
+    (data / "crm_1.csv").write_text("id,email\nC1,ann@example.com\n")
+    config.write_text(textwrap.dedent(BROKEN_RUN).replace("postgres9://cu:s3cret@db/shop", "sqlite:///{base_dir}/shop.db"))
+    import sqlite3
+    with sqlite3.connect(data / "shop.db") as db:
+        db.execute("CREATE TABLE orders (id TEXT)")
+        db.execute("INSERT INTO orders VALUES ('O1'), ('O2')")
+    assert main(["check-config", str(config)]) == 0
+    assert main(["run", "--select", "key:sources/*"]) == 0
+    with duckdb.connect(str(isolated_env), read_only=True) as con:
+        assert [con.sql(f"SELECT count(*) FROM sources.{t}").fetchall()[0][0] for t in ("crm", "shop")] == [1, 2]
 
 
 def test_demo_data_then_summary(tmp_path, capsys, monkeypatch):

@@ -18,6 +18,7 @@ from customer_unification.lib.landing import LandingZone
 from customer_unification.lib.landing.zone import PENDING
 from customer_unification.lib.sources.contracts import SourceContract, SourcesConfig
 from customer_unification.lib.sources.partitioning import event_days
+from customer_unification.lib.sources.preflight import source_problems
 from customer_unification.lib.sources.readers import PARTITION_COLUMN, read_source
 from customer_unification.lib.staging.schema import raw_column_types
 from customer_unification.resources.column_types import column_schema
@@ -46,6 +47,9 @@ def build_source_asset(config: SourcesConfig, contract: SourceContract) -> dg.As
     )
     def source(context: dg.AssetExecutionContext) -> dg.Output[pd.DataFrame]:
         landed = LandingZone(settings.landing_dir(), config).admitted_files(contract.name)
+        problems = source_problems(config, contract, landed)
+        if problems:  # the reason, before anything is read or written (not a reader's traceback)
+            raise dg.Failure(description="; ".join(problems), allow_retries=False)
         raw = read_source(config, contract, landed=landed)
         files = sorted(raw["_file"].dropna().unique().tolist())
         # the landed files still waiting for a successful run: they count as loaded once this run succeeds

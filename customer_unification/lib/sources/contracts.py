@@ -16,6 +16,7 @@ from customer_unification.lib.sources.canonical import CHANNELS, CONSENT_CHANNEL
 
 SourceFormat = Literal["csv", "jsonl", "xlsx", "parquet", "sql"]
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "demo" / "sources.yaml"
+TOP_LEVEL_KEYS = {"version", "base_dir", "defaults", "sources"}
 _ENV_REF = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?::-(?P<default>[^}]*))?\}")
 
 
@@ -221,10 +222,15 @@ def load_contracts(path: str | os.PathLike | None = None) -> SourcesConfig:
         raw = expand_env(yaml.safe_load(config_path.read_text(encoding="utf-8")) or {})
     except yaml.YAMLError as e:
         raise ContractError(f"{config_path}: not valid YAML: {e}") from e
+    if isinstance(raw, dict):  # a misspelt key would otherwise be ignored and fail the run later
+        _known_keys(config_path, "top-level key", raw, TOP_LEVEL_KEYS)
     if not isinstance(raw, dict) or not isinstance(raw.get("sources"), list) or not raw["sources"]:
         raise ContractError(f"{config_path}: expected a mapping with a non-empty 'sources' list")
 
     defaults = raw.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise ContractError(f"{config_path}: 'defaults' must be a mapping of source fields")
+    _known_keys(config_path, "key under 'defaults'", defaults, set(SourceContract.model_fields) - {"name"})
     sources, seen = [], set()
     for i, entry in enumerate(raw["sources"]):
         name = entry.get("name", f"#{i + 1}") if isinstance(entry, dict) else f"#{i + 1}"
@@ -243,9 +249,28 @@ def load_contracts(path: str | os.PathLike | None = None) -> SourcesConfig:
 
     base = Path(str(raw.get("base_dir") or "."))
     base_dir = (base if base.is_absolute() else config_path.parent / base).resolve()
+    for contract in sources:
+        _inside_base_dir(config_path, base_dir, contract)
     return SourcesConfig(
         version=raw.get("version", 1), config_path=config_path, base_dir=base_dir, sources=sources
     )
+
+
+def _known_keys(config_path: Path, what: str, mapping: dict, known: set[str]) -> None:
+    unknown = sorted(str(k) for k in set(mapping) - known)
+    if unknown:
+        raise ContractError(f"{config_path}: unknown {what}(s) {unknown}; expected some of {sorted(known)}")
+
+
+def _inside_base_dir(config_path: Path, base_dir: Path, contract: SourceContract) -> None:
+    """A location may not climb out of base_dir (`../`, or an absolute path elsewhere): the sources
+    file names the folder a platform reads from, and nothing outside it."""
+    if contract.location is None:
+        return
+    where = Path(os.path.normpath(base_dir / contract.location))  # `..` folded away, globs kept
+    if where != base_dir and base_dir not in where.parents:
+        raise ContractError(f"{config_path}: source '{contract.name}', field 'location': '{contract.location}' "
+                            f"is outside base_dir {base_dir} (set base_dir to the folder holding the files)")
 
 
 def _describe(config_path: Path, name: str, error: ValidationError) -> str:

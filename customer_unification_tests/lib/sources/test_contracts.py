@@ -114,3 +114,28 @@ def test_bundled_demo_config_is_valid():
     config = load_contracts()  # CU_SOURCES_CONFIG unset in tests: the demo config
     assert len(config.sources) >= 10
     assert len({s.system or s.name for s in config.sources}) >= 10
+
+
+def test_a_misspelt_top_level_or_defaults_key_is_an_error_not_ignored(tmp_path):
+    """Issue 14 defect 9: `base_dri:` passed check-config, then every file was looked for in the
+    config's own folder and the run failed with a traceback."""
+    path = write(tmp_path, MINIMAL.replace("base_dir: data", "base_dri: data"))
+    with pytest.raises(ContractError) as err:
+        load_contracts(path)
+    assert str(err.value) == (f"{path}: unknown top-level key(s) ['base_dri']; expected some of "
+                              "['base_dir', 'defaults', 'sources', 'version']")
+    path = write(tmp_path, MINIMAL.replace("  conventions: {phone_region: GB", "  convention: {phone_region: GB"))
+    with pytest.raises(ContractError, match=r"unknown key under 'defaults'\(s\) \['convention'\]"):
+        load_contracts(path)
+
+
+@pytest.mark.parametrize("location", ["../secrets/crm.csv", "crm/../../crm.csv", "/etc/passwd"])
+def test_a_location_outside_base_dir_is_refused(tmp_path, location):
+    """Issue 14 defect 9: `../` read files outside base_dir."""
+    path = write(tmp_path, MINIMAL.replace("location: crm.csv", f"location: {location}"))
+    with pytest.raises(ContractError) as err:
+        load_contracts(path)
+    assert str(err.value) == (f"{path}: source 'crm', field 'location': '{location}' is outside base_dir "
+                              f"{(tmp_path / 'data').resolve()} (set base_dir to the folder holding the files)")
+    inside = write(tmp_path, MINIMAL.replace("location: crm.csv", "location: crm/../exports/*.csv"))
+    assert load_contracts(inside).get("crm").location == "crm/../exports/*.csv"  # stays inside: fine
