@@ -232,6 +232,13 @@ def _match(args: argparse.Namespace) -> int:
           f"{stats['refused_links']:,} refused, {stats['limited_values']:,} identifier values limited)")
     print(f"ids: {ids['kept']:,} kept, {ids['created']:,} created, {ids['merged']:,} merged, "
           f"{ids['split']:,} split, {ids['retired']:,} retired -> {args.output}")
+    if result.unknown_override_keys:
+        from customer_unification.lib.quality.masking import mask_record_key
+
+        unknown = result.unknown_override_keys
+        print(f"warning: {len(unknown)} record(s) named in {args.overrides} are not in {args.input}; their "
+              f"overrides were not applied: {', '.join(mask_record_key(k, source_prefix=False) for k in unknown[:20])}",
+              file=sys.stderr)
     if args.blocking_report and result.match.blocking is not None:
         print("\nblocking report (known_match_recall: share of the pairs a shared identifier links that the "
               "rule proposes):")

@@ -14,6 +14,7 @@ import numpy as np
 from customer_unification.defs.pools import pool_for
 from customer_unification import settings
 from customer_unification.defs.metadata import counts_markdown, table_metadata
+from customer_unification.lib.quality.masking import mask_record_key
 from customer_unification.lib.matching import publish, report
 from customer_unification.lib.matching.config import load_match_config
 from customer_unification.lib.matching.engine import comparison_specs, incremental_blocker
@@ -88,6 +89,10 @@ def resolve_identities(context: dg.AssetExecutionContext, config: IdentityRunCon
                              previous=previous_assignments(previous_map, match_config.key),
                              state_schema=state_schema, incremental=incremental,
                              overrides=overrides, labels=labels, progress=context.log.info)
+        unknown = resolution.unknown_override_keys
+        if unknown:  # a decision the engine had to skip: say so, masked (record keys can be personal)
+            context.log.warning(f"{len(unknown)} record(s) named in {overrides_path.name} do not exist, their "
+                                f"overrides were not applied: {', '.join(mask_record_key(k) for k in unknown[:20])}")
         suite = quality.submit(resolution.identity_map, publish.identity_expectations(), "identity_map")
         publish.write_tables(con, match_config, resolution, context.run_id, state_schema)
         staged = con.sql("SELECT count(*) FROM staging.unified_records").fetchall()[0][0]
@@ -115,6 +120,10 @@ def resolve_identities(context: dg.AssetExecutionContext, config: IdentityRunCon
         "step_seconds": counts_markdown(match.timings, ("step", "seconds")),
         "incremental": incremental,
         "report": dg.MetadataValue.path(str(report_path)),
+        "override_records_not_found": len(resolution.unknown_override_keys),
+        **({"override_records_not_found (masked)": dg.MetadataValue.md("\n".join(
+            f"- {mask_record_key(k)}" for k in resolution.unknown_override_keys[:50]))}
+           if resolution.unknown_override_keys else {}),
     })
     yield dg.MaterializeResult(asset_key=["identity", "record_links"], metadata={
         "dagster/row_count": sum(n for *_, n in links),

@@ -8,7 +8,7 @@ creation and retirement lands in the lineage.
 
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -31,6 +31,7 @@ class Resolution:
     # only the rows it wrote, customer_id null where it kept the saved one)
     match: MatchResult
     ids: StableIdResult
+    unknown_override_keys: list[str] = field(default_factory=list)  # named by an override, not among the records
 
 
 def split_record_key(record_keys: pd.Series, key: list[str]) -> pd.DataFrame:
@@ -65,6 +66,21 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
     return frame
 
 
+def unknown_override_keys(con: duckdb.DuckDBPyConnection, source: str, config: MatchConfig,
+                          overrides: pd.DataFrame | None) -> list[str]:
+    """Record keys an override names that `source` does not hold (a typo, a record since deleted):
+    the engine can only skip such a decision, so the caller reports them rather than ignore them."""
+    if overrides is None or overrides.empty:
+        return []
+    named = pd.concat([overrides["left"], overrides["right"]]).astype(str).unique()
+    con.register("cu_override_keys", pd.DataFrame({"record_key": named}))
+    try:
+        return [k for (k,) in con.sql(f"""SELECT record_key FROM cu_override_keys WHERE record_key NOT IN
+                                          (SELECT {record_key_sql(config)} FROM {source}) ORDER BY 1""").fetchall()]
+    finally:
+        con.unregister("cu_override_keys")
+
+
 def resolve(con: duckdb.DuckDBPyConnection, source: str, config: MatchConfig, *, run_id: str,
             previous: pd.DataFrame | None = None, state_schema: str | None = None,
             incremental: bool = False, overrides: pd.DataFrame | None = None,
@@ -89,7 +105,8 @@ def resolve(con: duckdb.DuckDBPyConnection, source: str, config: MatchConfig, *,
     identity["customer_id"] = ids.assignments["customer_id"].to_numpy()
     identity["match_confidence"] = result.assignments["match_confidence"].to_numpy()
     identity["matched_by"] = result.assignments["matched_by"].to_numpy()
-    return Resolution(identity_map=identity, match=result, ids=ids)
+    return Resolution(identity_map=identity, match=result, ids=ids,
+                      unknown_override_keys=unknown_override_keys(con, source, config, overrides))
 
 
 def resolve_in_place(con: duckdb.DuckDBPyConnection, source: str, config: MatchConfig, *, run_id: str,
@@ -124,7 +141,8 @@ def resolve_in_place(con: duckdb.DuckDBPyConnection, source: str, config: MatchC
         save_run(con, config, result, state_schema, incremental=True)
         if meanwhile:
             meanwhile.result()
-    return Resolution(identity_map=identity, match=result, ids=ids)
+    return Resolution(identity_map=identity, match=result, ids=ids,
+                      unknown_override_keys=unknown_override_keys(con, source, config, overrides))
 
 
 def _saved_ids(con: duckdb.DuckDBPyConnection, config: MatchConfig, identity_map: str,

@@ -40,3 +40,12 @@ def masked_preview(frame: pd.DataFrame, rows: int = 5, columns: list[str] | None
         if is_pii_column(col):
             out[col] = out[col].map(mask_value)
     return out
+
+
+def mask_record_key(key: str, source_prefix: bool = True) -> str:
+    """`crm_contacts|C1000317` -> `crm_contacts|C*****17`. A record key may be made of personal
+    fields (name | street | ZIP), so every part is masked; the source name in front (the pipeline's
+    `source|source_record_id`) stays readable unless `source_prefix` is False."""
+    parts = str(key).split("|")
+    kept = parts[:1] if source_prefix and len(parts) > 1 else []
+    return "|".join(kept + [mask_value(p) or "" for p in parts[len(kept):]])

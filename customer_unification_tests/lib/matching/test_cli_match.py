@@ -86,3 +86,19 @@ def test_match_prints_the_blocking_report_on_request(tmp_path, capsys):
     for column in ("new_pairs", "cumulative_pairs", "expected_matches", "known_match_recall"):
         assert column in printed
     assert "ln & dob" in printed and "all rules" in printed
+
+
+def test_match_warns_about_override_records_that_are_not_in_the_input(tmp_path, capsys):
+    """Issue 14 defect 9: the override was ignored without a word; now its (masked) keys are named."""
+    rows = [*background(20), {"source_record_id": "k1", "first_name": "Kim", "email": "kim@x.test"}]
+    data, config = write_inputs(tmp_path, rows)
+    overrides = tmp_path / "overrides.csv"
+    overrides.write_text("left,right,decision\ncrm|k1,shop|K9-GHOST,must_link\n")
+    out = tmp_path / "out.parquet"
+    assert main(["match", str(data), "--config", str(config), "--output", str(out),
+                 "--overrides", str(overrides)]) == 0
+    err = capsys.readouterr().err
+    assert (f"warning: 1 record(s) named in {overrides} are not in {data}; their overrides were not applied: "
+            "****|K*-***ST\n") in err
+    assert "K9-GHOST" not in err
+    assert len(pd.read_parquet(out)) == len(rows)

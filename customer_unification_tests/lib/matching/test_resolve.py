@@ -104,3 +104,17 @@ def test_overrides_file_errors_name_the_line(tmp_path):
     missing.write_text("a,b\n1,2\n")
     with pytest.raises(ValueError, match="missing.*decision"):
         read_overrides(missing)
+
+
+def test_an_override_naming_a_record_that_does_not_exist_is_reported_not_ignored(config):
+    """Issue 14 defect 9: a steward's decision about a record that is not there was silently skipped."""
+    base = people(*background(),
+                  {"source_record_id": "u1", "first_name": "Omar", "email": "omar@x.test"},
+                  {"source_record_id": "u2", "source": "shop", "email": "omar@x.test", "postcode": "99501"})
+    overrides = pd.DataFrame({"left": ["crm|u1", "crm|u1"], "right": ["shop|u2", "shop|U2-typo"],
+                              "decision": ["must_not_link", "must_link"]})
+    resolution = run(base, config, overrides=overrides)
+    assert resolution.unknown_override_keys == ["shop|U2-typo"]
+    assert ids(resolution)["crm|u1"] != ids(resolution)["shop|u2"]  # the valid decision still binds
+    assert len(resolution.identity_map) == len(base)  # every record resolved, none invented
+    assert run(base, config).unknown_override_keys == []
