@@ -144,6 +144,19 @@ def dagster_home() -> Path:
     return home
 
 
+def production() -> bool:
+    """CU_ENV=production (or prod): a real deployment, which refuses development-only defaults such
+    as the public suppression key."""
+    return os.environ.get("CU_ENV", "").strip().lower() in ("prod", "production")
+
+
+def suppression_key_file() -> Path:
+    """CU_SUPPRESSION_KEY_FILE: where a development install keeps its generated suppression key
+    (default `.suppression_key` next to the warehouse, whose suppression list it hashes)."""
+    value = os.environ.get("CU_SUPPRESSION_KEY_FILE")
+    return Path(value).expanduser() if value else warehouse_path().parent / ".suppression_key"
+
+
 def publish_url() -> str | None:
     """CU_PUBLISH_URL: the PostgreSQL database (SQLAlchemy URL) that golden profiles, segment membership
     and audiences are published to; unset = no publishing (the publish asset is skipped)."""

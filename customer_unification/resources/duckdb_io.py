@@ -23,6 +23,15 @@ from customer_unification.resources.column_types import ColumnTypes, declared_ty
 LOCK_WAIT_SECONDS = 300.0
 
 
+def refuse_development_secrets() -> None:
+    """In production (CU_ENV=production), fail unless CU_SUPPRESSION_KEY is a real secret."""
+    from customer_unification import settings
+    from customer_unification.lib.governance import suppression_key
+
+    if settings.production():
+        suppression_key()  # raises SuppressionKeyError naming what to set
+
+
 @contextmanager
 def connect(path: str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse, waiting while another process holds DuckDB's single-writer lock.
@@ -50,6 +59,9 @@ class DuckDBFrameIOManager(dg.ConfigurableIOManager):
     """pandas in and out of the warehouse file; the schema is the asset key's first part."""
 
     path: str
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        refuse_development_secrets()  # a production run stops here, before its first write
 
     def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame) -> None:
         if obj is None:  # assets that write SQL themselves return nothing

@@ -7,13 +7,16 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from customer_unification.resources.duckdb_io import connect
+from customer_unification.resources.duckdb_io import connect, refuse_development_secrets
 
 
 class DuckDBWarehouse(dg.ConfigurableResource):
     """SQL access to the warehouse file that the IO manager writes tables into."""
 
     path: str
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        refuse_development_secrets()  # a production run stops here, before its first write
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -1,7 +1,7 @@
 """Data governance: forgetting a person (right to be forgotten) and keeping them out afterwards."""
 
 from .forget import ForgetError, ForgetRequest, ForgetSummary, forget
-from .identifiers import IdentifierHasher, suppression_key
+from .identifiers import IdentifierHasher, SuppressionKeyError, suppression_key
 from .suppression import Suppression, drop_suppressed, load_suppression
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "ForgetSummary",
     "IdentifierHasher",
     "Suppression",
+    "SuppressionKeyError",
     "drop_suppressed",
     "forget",
     "load_suppression",

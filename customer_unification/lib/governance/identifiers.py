@@ -2,13 +2,18 @@
 
 import hashlib
 import os
+import secrets
+import tempfile
+from pathlib import Path
 
 from customer_unification.lib.matching.engine import KEY_SEPARATOR  # record keys: source|source_record_id
 from customer_unification.lib.normalize import clean_text, normalize_email, normalize_handle, normalize_phone
 
 KEY_ENV = "CU_SUPPRESSION_KEY"
-# Local and demo use only: set CU_SUPPRESSION_KEY to a long random secret in production. Never
-# change it once the list has entries: old hashes would stop matching and people would come back.
+# The key earlier versions used when none was set. It is public (it is in this file), so anyone could
+# recompute its hashes: a production run (CU_ENV=production) refuses it, and a development install
+# generates a key of its own instead. Never change a key once the list has entries: old hashes would
+# stop matching and forgotten people would come back.
 LOCAL_KEY = "customer-unification-local-suppression-key"
 
 # identifier kind -> the staged column holding it, normalised as staging normalises it
@@ -23,8 +28,42 @@ RECORD_KIND = "record"
 _MIN_PHONE_DIGITS = 7  # when guessing: shorter tokens (years, counts) are not phone numbers
 
 
+class SuppressionKeyError(RuntimeError):
+    """No usable secret to hash the suppression list with."""
+
+
 def suppression_key() -> bytes:
-    return os.environ.get(KEY_ENV, LOCAL_KEY).encode()
+    """CU_SUPPRESSION_KEY; in production it must be set and not the public key; elsewhere, when
+    unset, the install's own generated key (settings.suppression_key_file)."""
+    from customer_unification import settings
+
+    key = os.environ.get(KEY_ENV, "")
+    if settings.production():
+        if not key or key == LOCAL_KEY:
+            said = "is not set" if not key else "is the public development key: anyone can recompute its hashes"
+            raise SuppressionKeyError(
+                f"CU_ENV=production and {KEY_ENV} {said}. Set {KEY_ENV} to a long random secret (e.g. "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`) and keep it for as long as the "
+                "suppression list is used.")
+        return key.encode()
+    return key.encode() if key else install_key(settings.suppression_key_file())
+
+
+def install_key(path: Path) -> bytes:
+    """The key stored in `path`, created once (random, 256 bits, readable by its owner only).
+    Written beside and linked into place, so a concurrent process never reads half a key."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".suppression_key.")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            os.unlink(tmp)
+    return path.read_text().strip().encode()
 
 
 class IdentifierHasher:
