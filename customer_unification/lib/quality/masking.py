@@ -8,9 +8,13 @@ PII_COLUMNS = {
     "first_name", "middle_name", "last_name", "full_name", "first_name_canonical", "email",
     "email_match_key", "phone", "date_of_birth", "address_line1", "address_line2", "postcode",
     "social_handle", "crm_id", "loyalty_card", "cookie_id", "device_id", "raw_record", "_raw",
+    # a record key can be made of personal fields (name | street | ZIP): never shown in clear
+    "source_record_id", "record_key", "left", "right",
 }
 _PII_HINTS = re.compile(r"name|mail|phone|mobile|dob|birth|address|street|line1|line2|zip|post|handle|card|"
-                        r"cookie|device|ip_?addr|caller", re.IGNORECASE)
+                        r"cookie|device|ip_?addr|caller|record_id|record_key", re.IGNORECASE)
+# In a quarantine reason, the value after a field name: `date_of_birth: '06/31/1973' is ...`
+_REASON_VALUE = re.compile(r"\b(?P<field>[A-Za-z_][\w.]*): (?P<value>'(?:[^']|'')*'|\S+)(?= is )")
 
 
 def mask_value(value) -> str | None:
@@ -32,6 +36,23 @@ def is_pii_column(name: str) -> bool:
     return name in PII_COLUMNS or bool(_PII_HINTS.search(name))
 
 
+def mask_reasons(text: str | None) -> str | None:
+    """A quarantine reason with the values of personal fields masked: `invalid_date: date_of_birth:
+    '06/31/1973' is not a valid date` -> `... '0*/**/1973' ...`; other fields' values stay."""
+    if text is None or text != text:
+        return None
+
+    def masked(match: re.Match) -> str:
+        value = match["value"]
+        if not is_pii_column(match["field"]):
+            return match[0]
+        quoted = len(value) > 1 and value[0] == value[-1] == "'"
+        inner = mask_value(value[1:-1] if quoted else value) or ""
+        return f"{match['field']}: " + (f"'{inner}'" if quoted else inner)
+
+    return _REASON_VALUE.sub(masked, str(text))
+
+
 def masked_preview(frame: pd.DataFrame, rows: int = 5, columns: list[str] | None = None) -> pd.DataFrame:
     """The first rows with every personal column masked (safe for metadata and logs)."""
     head = frame.head(rows)[columns] if columns else frame.head(rows)
@@ -39,6 +60,8 @@ def masked_preview(frame: pd.DataFrame, rows: int = 5, columns: list[str] | None
     for col in out.columns:
         if is_pii_column(col):
             out[col] = out[col].map(mask_value)
+        elif col == "reasons":
+            out[col] = out[col].map(mask_reasons)
     return out
 
 

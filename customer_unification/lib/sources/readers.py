@@ -67,15 +67,20 @@ def _check_declared_columns(raw: pd.DataFrame, contract: SourceContract, config:
     """Schema drift that loses a declared column is an error naming the source, field and column."""
     where = where or (config.sql_url(contract) if contract.format == "sql" else contract.location)
     present = set(raw.columns)
+    declared = {spec.column.split("[]", 1)[0] for spec in contract.source_fields.values() if spec.column}
     for field, spec in contract.source_fields.items():
         if spec.column is None:
             continue
         column = spec.column.split("[]", 1)[0]
         if column not in present:
             found = sorted(c for c in present if c not in META_COLUMNS)
+            # no declared column at all: the "header" is most likely a record (a file without a header
+            # row), and its values - a name, a birth date, an email - must not reach logs or reasons
+            said = (f"columns found: {found}" if present & (declared | set(contract.record_key)) else
+                    f"none of the declared columns is in its first row (no header row?); its {len(found)} "
+                    "values are not shown")
             raise ContractError(
-                f"source '{contract.name}': column '{column}' (mapped to field '{field}') "
-                f"not found in {where}; columns found: {found}"
+                f"source '{contract.name}': column '{column}' (mapped to field '{field}') not found in {where}; {said}"
             )
     for key in contract.record_key:
         if key not in present:

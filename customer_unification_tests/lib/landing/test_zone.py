@@ -136,3 +136,32 @@ def test_a_file_counts_as_loaded_only_once_a_run_that_read_it_succeeded(tmp_path
     assert zone.settle(["clicks/day.csv", "clicks/never_read.csv"]) == ["clicks/day.csv"]
     assert zone.loaded_files("clicks") == [folder / "loaded" / "day.csv"] and not pending.exists()
     assert zone.settle(["clicks/day.csv"]) == [], "settling twice moves nothing"
+
+
+def test_a_headerless_file_is_rejected_without_its_first_rows_personal_data(tmp_path):
+    """Issue 14 defect 6: the reason (logged by the sensor and `ingest`, kept in .reason.txt) listed the
+    first row's name, birth date, phone and email as the 'columns found'."""
+    people = """
+    - name: signups
+      format: csv
+      location: history/*.csv
+      record_key: id
+      fields: {email: email, phone: phone, date_of_birth: dob, full_name: name}
+"""
+    config = contract_file(tmp_path, people)
+    zone = LandingZone(tmp_path / "landing", config)
+    zone.folders()
+    landed = tmp_path / "landing" / "signups" / "day.csv"
+    landed.write_text("17,Kelly Neal,03/14/1985,+14155550100,kelly.neal@gmail.com\n"
+                      "18,Ryan Cole,07/01/1990,+14155550101,ryan.cole@gmail.com\n")
+    _, second = look_twice(zone)
+    [delivery] = second.deliveries
+    assert not delivery.accepted
+    assert delivery.reason == ("ContractError: source 'signups': column 'email' (mapped to field 'email') not found "
+                               "in day.csv; none of the declared columns is in its first row (no header row?); "
+                               "its 5 values are not shown")
+    stored = (tmp_path / "landing" / "signups" / "rejected" / "day.csv.reason.txt").read_text()
+    assert delivery.reason in stored
+    for value in ("Kelly", "Neal", "1985", "4155550100", "kelly.neal"):
+        assert value not in stored
+    assert (tmp_path / "landing" / "signups" / "rejected" / "day.csv").read_text().count("\n") == 2  # kept whole
