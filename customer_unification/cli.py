@@ -388,8 +388,8 @@ def _forget(args: argparse.Namespace) -> int:
 
     import duckdb
 
-    from customer_unification.lib.governance import (ForgetError, ForgetRequest, IdentifierHasher, forget,
-                                                     suppression_key)
+    from customer_unification.lib.governance import (ForgetError, ForgetRequest, IdentifierHasher,
+                                                     SuppressionKeyError, forget, suppression_key)
     from customer_unification.lib.sources.contracts import ContractError, load_contracts
 
     path = settings.warehouse_path()
@@ -416,7 +416,7 @@ def _forget(args: argparse.Namespace) -> int:
                 print("nothing changed")
                 return 1
         print("\n".join(run(dry_run=False).lines()))
-    except ForgetError as e:
+    except (ForgetError, SuppressionKeyError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     finally:
