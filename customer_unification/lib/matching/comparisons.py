@@ -8,7 +8,7 @@ definitions run on DuckDB here and would run on any SQL engine.
 
 from dataclasses import dataclass
 
-from customer_unification.lib.matching.config import Comparison
+from customer_unification.lib.matching.config import Comparison, LevelSpec
 
 
 @dataclass(frozen=True)
@@ -249,6 +249,13 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
         null = _nulls(x)
         levels = [Level("exact", f"l.{x} = r.{x}")]
         tf = x if comparison.term_frequency else None
+    elif kind == "declared":
+        x = f"x_{name}"
+        null = _nulls(x)
+        levels = [Level(level.label or _declared_label(level), _declared_sql(level, x)) for level in comparison.levels]
+        # rarity counts where the best level is plain equality of a value (not of lists)
+        if comparison.term_frequency and comparison.levels[0].exact and comparison.value_type != "list":
+            tf = x
     else:  # pragma: no cover - the config's Literal type rejects other kinds
         raise ValueError(f"unknown comparison kind {kind!r}")
     reads = {
@@ -259,6 +266,8 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
         "handle_name": ("handle_stem",), "email_name": ("email_stem",),
         "handle_first_name": ("handle_stem",), "email_first_name": ("email_stem",),
     }.get(kind, (f"x_{name}",))
+    if kind == "declared" and any(level.sounds_alike for level in comparison.levels):
+        reads = (*reads, f"x_{name}_ph")
     tf_levels, tf_source = (), None
     if kind == "handle" and comparison.term_frequency:
         tf = "handle"
@@ -272,6 +281,32 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
     return ComparisonSpec(name=name, null_sql=null, levels=tuple(levels), tf_feature=tf, features=reads,
                           tf_levels=tf_levels or (len(levels),), tf_source=tf_source or tf,
                           kind=kind, absorbs=_ABSORBS.get(kind, ()))
+
+
+def _declared_sql(level: LevelSpec, x: str) -> str:
+    """SQL for one declared level over feature `x` of the two records (see config.LevelSpec)."""
+    l, r = f"l.{x}", f"r.{x}"
+    return {
+        "exact": lambda: f"{l} = {r}",
+        "jaro_winkler": lambda: f"jaro_winkler_similarity({l}, {r}) >= {level.jaro_winkler!r}",
+        "levenshtein": lambda: f"levenshtein({l}, {r}) <= {level.levenshtein}",
+        "damerau_levenshtein": lambda: f"damerau_levenshtein({l}, {r}) <= {level.damerau_levenshtein}",
+        "sounds_alike": lambda: f"l.{x}_ph = r.{x}_ph",
+        "within_days": lambda: f"abs(date_diff('day', {l}, {r})) <= {level.within_days}",
+        "within": lambda: f"abs({l} - {r}) <= {level.within!r}",
+        "shares": lambda: f"len(list_intersect({l}, {r})) >= {level.shares}",
+        "sql": lambda: "(" + level.sql.replace("{l}", l).replace("{r}", r) + ")",
+    }[level.measure]()
+
+
+def _declared_label(level: LevelSpec) -> str:
+    measure, value = level.measure, getattr(level, level.measure)
+    return {
+        "exact": "exact", "jaro_winkler": f"Jaro-Winkler >= {value}", "levenshtein": f"at most {value} edits",
+        "damerau_levenshtein": f"at most {value} edits (swaps count one)", "sounds_alike": "sounds alike",
+        "within_days": f"within {value} days", "within": f"within {value}",
+        "shares": f"{value} or more values in common", "sql": f"custom: {value}",
+    }[measure]
 
 
 _NAMES = ("first_name", "last_name")

@@ -42,13 +42,77 @@ class Rule(_Strict):
     blocked_patterns: list[str] = Field(default_factory=list)  # SQL regular expressions
 
 
+# One measure per declared level; the value each needs the compared column as (see LevelSpec).
+LEVEL_MEASURES = {
+    "exact": "any", "jaro_winkler": "text", "levenshtein": "text", "damerau_levenshtein": "text",
+    "sounds_alike": "text", "within_days": "date", "within": "number", "shares": "list", "sql": "any",
+}
+
+
+class LevelSpec(_Strict):
+    """A declared comparison level: exactly one measure, optionally a label.
+
+    exact: equal values. jaro_winkler: similarity at least this (0-1). levenshtein /
+    damerau_levenshtein: at most this many edits. sounds_alike: equal Metaphone keys.
+    within_days: dates at most this many days apart. within: numbers at most this far apart.
+    shares: lists (or comma/semicolon separated text) with at least this many values in common.
+    sql: a condition over `{l}` and `{r}`, the two records' values (e.g. `left({l}, 3) = left({r}, 3)`).
+    """
+
+    label: str | None = None
+    exact: Literal[True] | None = None
+    jaro_winkler: float | None = Field(default=None, gt=0, le=1)
+    levenshtein: int | None = Field(default=None, ge=1)
+    damerau_levenshtein: int | None = Field(default=None, ge=1)
+    sounds_alike: Literal[True] | None = None
+    within_days: int | None = Field(default=None, ge=0)
+    within: float | None = Field(default=None, ge=0)
+    shares: int | None = Field(default=None, ge=1)
+    sql: str | None = None
+
+    @model_validator(mode="after")
+    def _one_measure(self) -> "LevelSpec":
+        given = [m for m in LEVEL_MEASURES if getattr(self, m) is not None]
+        if len(given) != 1:
+            raise ValueError(f"a level has exactly one of {list(LEVEL_MEASURES)} (got {given or 'none'})")
+        if self.sql is not None and not ("{l}" in self.sql and "{r}" in self.sql):
+            raise ValueError("a `sql` level compares `{l}` with `{r}`: name both in the condition")
+        return self
+
+    @property
+    def measure(self) -> str:
+        return next(m for m in LEVEL_MEASURES if getattr(self, m) is not None)
+
+
 class Comparison(_Strict):
-    """One field compared between two records, scored in levels (see comparisons.py)."""
+    """One field compared between two records, scored in levels (see comparisons.py).
+
+    `kind` names a preset (today's kinds: first_name, date_of_birth, ...); `levels` declares your
+    own instead, best first, on the input column `column` (default: the comparison's name)."""
 
     name: str
-    kind: ComparisonKind
+    kind: ComparisonKind | Literal["declared"] = "declared"
     column: str | None = None  # role or input column; defaults to the role named like the kind
     term_frequency: bool = False  # adjust the exact-match weight by how common the value is
+    levels: list[LevelSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _preset_or_levels(self) -> "Comparison":
+        if self.kind == "declared" and not self.levels:
+            raise ValueError(f"comparison {self.name!r}: give a preset `kind` or declare `levels`")
+        if self.kind != "declared" and self.levels:
+            raise ValueError(f"comparison {self.name!r}: `levels` replace a preset: drop `kind: {self.kind}`")
+        types = {LEVEL_MEASURES[level.measure] for level in self.levels} - {"any"}
+        if len(types) > 1:
+            raise ValueError(f"comparison {self.name!r}: its levels need the value as {sorted(types)} at once; "
+                             "compare it in two comparisons instead")
+        return self
+
+    @property
+    def value_type(self) -> str:
+        """How a declared comparison reads its column: text, date, number or list."""
+        types = {LEVEL_MEASURES[level.measure] for level in self.levels} - {"any"}
+        return types.pop() if types else "text"
 
 
 class BlockingRule(_Strict):

@@ -147,15 +147,19 @@ def build_features(con: duckdb.DuckDBPyConnection, config: MatchConfig, source: 
 
     Returns the feature columns that take part in the signature.
     """
-    columns = {row[0] for row in con.sql(f"DESCRIBE {source}").fetchall()}
+    types = {row[0]: row[1] for row in con.sql(f"DESCRIBE {source}").fetchall()}
+    columns = set(types)
     missing = [k for k in config.key if k not in columns]
     if missing:
         raise KeyError(f"key column(s) {missing} not in the input (it has {sorted(columns)})")
     exprs = _role_exprs(config, columns)
     raw_extras, role_extras = {}, {}  # from input columns / from derived features
     for comparison in config.comparisons:
-        if comparison.kind in ("identifier", "exact"):
-            raw_extras[f"x_{comparison.name}"] = _text(f'"{_require(config.input_column(comparison.column or comparison.name), columns)}"')
+        if comparison.kind in ("identifier", "exact", "declared"):
+            name = _require(config.input_column(comparison.column or comparison.name), columns)
+            raw_extras[f"x_{comparison.name}"] = (
+                _declared_value(f'"{name}"', comparison.value_type, types[name].endswith("]"))
+                if comparison.kind == "declared" else _text(f'"{name}"'))
     for rule in config.rules:
         if rule.column in config.columns:  # a role: reuse its normalised feature
             feature = {"date_of_birth": "dob", "address": "addr"}.get(rule.column, rule.column)
@@ -203,6 +207,20 @@ def build_features(con: duckdb.DuckDBPyConnection, config: MatchConfig, source: 
     return feature_cols
 
 
+def _declared_value(column: str, value_type: str, is_list: bool) -> str:
+    """A compared column as its levels read it: text trimmed and lower-cased, a date, a number,
+    or a list (a list column as is, text split on commas, semicolons or bars)."""
+    if value_type == "date":
+        return f"try_cast({column} AS DATE)"
+    if value_type == "number":
+        return f"try_cast({column} AS DOUBLE)"
+    if value_type == "list":
+        items = (f"CAST({column} AS VARCHAR[])" if is_list
+                 else f"string_split_regex(CAST({column} AS VARCHAR), '\\s*[,;|]\\s*')")
+        return f"nullif(list_filter(list_transform({items}, lambda v: lower(trim(v))), lambda v: v <> ''), [])"
+    return f"nullif(lower(trim(CAST({column} AS VARCHAR))), '')"
+
+
 def _year_sql(text: str) -> str:
     """A birth year written into a handle or email: 4 digits (kneal1985), else 2 trailing (kneal85).
 
@@ -218,26 +236,35 @@ def _require(column: str, columns: set[str]) -> str:
     return column
 
 
-def build_nodes(con: duckdb.DuckDBPyConnection, feature_cols: list[str]) -> None:
+def phonetic_features(config: MatchConfig) -> list[str]:
+    """The declared comparisons' features that a `sounds_alike` level reads a Metaphone key of."""
+    return [f"x_{c.name}" for c in config.comparisons
+            if c.kind == "declared" and any(level.sounds_alike for level in c.levels)]
+
+
+def build_nodes(con: duckdb.DuckDBPyConnection, feature_cols: list[str], phonetic: list[str] = ()) -> None:
     """Collapse identical records: `cu_nodes` (nid, records, features) and `cu_record_node` (rid, nid).
 
     Nodes also get features that follow from their own (so they are not part of the signature):
     Metaphone keys of the names (jellyfish), for names that sound alike though spelt differently
-    (Stephen / Steven, Catherine / Kathryn), and the birth date as a date.
+    (Stephen / Steven, Catherine / Kathryn), and of the `phonetic` features (as `<feature>_ph`),
+    and the birth date as a date.
     """
     picks = ", ".join(f"any_value({c}) AS {c}" for c in feature_cols)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE cu_record_node AS
         SELECT rid, min(rid) OVER (PARTITION BY sig) AS nid FROM cu_features""")
-    names = [n for (n,) in con.sql("SELECT fn FROM cu_features UNION SELECT fn_canon FROM cu_features "
-                                   "UNION SELECT ln FROM cu_features").fetchall() if n]
+    sources = ["fn", "fn_canon", "ln", *phonetic]
+    names = [n for (n,) in con.sql(" UNION ".join(f"SELECT CAST({c} AS VARCHAR) FROM cu_features" for c in sources)).fetchall() if n]
     con.register("cu_phonetic_in", pd.DataFrame({"name": names, "key": [jellyfish.metaphone(n) or None for n in names]},
                                                 columns=["name", "key"]).astype(object))
+    extra = "".join(f", p{i}.key::VARCHAR AS {f}_ph" for i, f in enumerate(phonetic))
+    joins = "".join(f" LEFT JOIN cu_phonetic_in p{i} ON p{i}.name = n.{f}" for i, f in enumerate(phonetic))
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE cu_nodes AS
         SELECT n.*, a.key::VARCHAR AS fn_ph, c.key::VARCHAR AS fn_canon_ph, b.key::VARCHAR AS ln_ph,
-               try_strptime(n.dob, '%Y%m%d')::DATE AS dob_date
+               try_strptime(n.dob, '%Y%m%d')::DATE AS dob_date{extra}
         FROM (SELECT min(rid) AS nid, count(*) AS records, {picks} FROM cu_features GROUP BY sig) n
         LEFT JOIN cu_phonetic_in a ON a.name = n.fn LEFT JOIN cu_phonetic_in c ON c.name = n.fn_canon
-        LEFT JOIN cu_phonetic_in b ON b.name = n.ln""")
+        LEFT JOIN cu_phonetic_in b ON b.name = n.ln{joins}""")
     con.unregister("cu_phonetic_in")
