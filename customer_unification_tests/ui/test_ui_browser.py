@@ -303,9 +303,10 @@ def test_latest_run_succeeded(page, screenshots, ui):
 
 def test_automation_is_on_by_default(page, screenshots):
     page.goto("/automation")
-    for name in ("landing_zone", "automation", "daily_refresh"):
+    names = ("landing_zone", "landing_settled", "automation", "daily_refresh")
+    for name in names:
         visible(page, name)
-    expect(page.get_by_role("checkbox", checked=True)).to_have_count(3, timeout=TIMEOUT_MS)  # the three toggles
+    expect(page.get_by_role("checkbox", checked=True)).to_have_count(len(names), timeout=TIMEOUT_MS)  # one toggle each
     snap(page, screenshots, "10_automation")
 
     page.goto("/assets/sources/webshop_orders?view=partitions")
