@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from customer_unification.lib.sources.contracts import ContractError, CsvOptions, SourceContract, SourcesConfig
+from customer_unification.lib.sources.file_shape import shape_hint
 from customer_unification.lib.sources.value_integrity import NUL, mark_corrupt_values
 
 META_COLUMNS = ["_file", "_line", "_error", "_raw"]
@@ -43,8 +44,14 @@ def read_files(paths: list[Path], contract: SourceContract, config: SourcesConfi
     """The records of these files of a file-based source; errors name `where` (default: the files)."""
     reader = _FILE_READERS[contract.format]
     frames = [_checked(reader(path, contract), path, contract) for path in paths]
-    return _with_meta(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0], contract, config,
-                      where=where or ", ".join(p.name for p in paths))
+    try:
+        return _with_meta(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0], contract, config,
+                          where=where or ", ".join(p.name for p in paths))
+    except ContractError as error:  # say what the file looks like: compressed, another delimiter ...
+        hints = [f"{path.name}: {hint}" for path in paths if (hint := shape_hint(path, contract))]
+        if hints:
+            raise ContractError(f"{error}; {'; '.join(hints)}") from error
+        raise
 
 
 def _checked(frame: pd.DataFrame, path: Path, contract: SourceContract) -> pd.DataFrame:
@@ -96,7 +103,9 @@ def _read_csv(path: Path, contract: SourceContract) -> pd.DataFrame:
         text = path.read_bytes().decode(opts.encoding, errors="surrogateescape")
     except LookupError as e:
         raise ContractError(f"source '{contract.name}': unknown encoding '{opts.encoding}'") from e
-    lines = text.splitlines(keepends=True)
+    # CSV rows end at \n, \r\n or \r only: str.splitlines would also break a record at a
+    # vertical tab or form feed inside a value, turning one record into two malformed rows
+    lines = io.StringIO(text, newline="").readlines()
     if not lines:
         raise ContractError(f"source '{contract.name}': {path} is empty (no header row)")
     header = next(csv.reader([lines[0]], delimiter=opts.delimiter, quotechar=opts.quotechar))

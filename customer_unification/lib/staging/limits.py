@@ -8,6 +8,8 @@ so a longer one quarantines the row. Parsed kinds (dates, amounts, codes) have n
 their own rules already reject what they cannot read.
 """
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -35,3 +37,24 @@ def too_long(values: pd.Series, limit: int) -> pd.Series:
 
 def flag(field: str, limit: int) -> str:
     return f"{field}:longer_than_{limit}"
+
+
+# C0 and C1 control characters and DEL, but tab, line feed and carriage return (multi-line
+# addresses and notes have those): staging turns them into spaces, so the value it keeps differs
+# from the one delivered - flagged `<field>:control_characters`, never changed silently.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def has_control_characters(values: pd.Series) -> pd.Series:
+    """True where a text value holds a control character. One regex pass over all the values
+    joined settles the common case (none at all) in C; only then are values looked at one by one."""
+    texts = [v for v in values.to_numpy() if type(v) is str]
+    if not texts or _CONTROL.search("\n".join(texts)) is None:
+        return pd.Series(False, index=values.index)
+    found = np.fromiter((type(v) is str and _CONTROL.search(v) is not None for v in values.to_numpy()),
+                        dtype=bool, count=len(values))
+    return pd.Series(found, index=values.index)
+
+
+def control_flag(field: str) -> str:
+    return f"{field}:control_characters"

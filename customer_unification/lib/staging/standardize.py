@@ -79,7 +79,12 @@ class StagingResult:
 
     @property
     def rejects_by_rule(self) -> dict[str, int]:
-        return {str(k): int(v) for k, v in self.quarantine["rule"].value_counts().items()}
+        return rejects_by_rule(self.quarantine)
+
+
+def rejects_by_rule(quarantine: pd.DataFrame) -> dict[str, int]:
+    """Quarantined rows per rule."""
+    return {str(k): int(v) for k, v in quarantine["rule"].value_counts().items()}
 
 
 class _Problems:
@@ -168,7 +173,7 @@ def standardize(raw: pd.DataFrame, contract: SourceContract, *,
     if PARTITION_COLUMN in raw.columns:  # a partitioned source: both tables keep each row's day
         clean[PARTITION_COLUMN] = raw.loc[~rejected, PARTITION_COLUMN].to_numpy()
         quarantine[PARTITION_COLUMN] = raw.loc[rejected, PARTITION_COLUMN].to_numpy()
-    issues = _count_flags(clean["dq_flags"])
+    issues = count_flags(clean["dq_flags"])
     return StagingResult(clean=clean, quarantine=quarantine, field_issues=issues)
 
 
@@ -193,7 +198,11 @@ def _record_key(raw: pd.DataFrame, contract: SourceContract, problems: _Problems
 
 
 def _within_limit(name: str, limit: int | None, values: pd.Series, problems: _Problems) -> pd.Series:
-    """`values` without those longer than `limit`, which are flagged (see limits.py)."""
+    """`values` without those longer than `limit`, which are flagged (see limits.py); values
+    holding control characters are flagged too (staging will replace them)."""
+    controlled = limits.has_control_characters(values)
+    if controlled.any():
+        problems.flag(controlled, limits.control_flag(name))
     if limit is None:
         return values
     long = limits.too_long(values, limit)
@@ -402,7 +411,8 @@ def _join_flags(flags: list[pd.Series], index: pd.Index, sep: str = ";") -> pd.S
     return joined
 
 
-def _count_flags(flags: pd.Series) -> dict[str, int]:
+def count_flags(flags: pd.Series) -> dict[str, int]:
+    """Rows per dq flag (a row with several flags counts for each)."""
     present = flags.dropna()
     if present.empty:
         return {}
