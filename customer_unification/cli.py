@@ -28,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
 
     check = sub.add_parser("check-config", help="validate a sources YAML (default: CU_SOURCES_CONFIG)")
     check.add_argument("path", nargs="?")
+    check.add_argument("--files", action="store_true",
+                       help="also read a sample of each source and stage it: columns found, per-field valid "
+                            "rates, date formats, unknown event types and consent values (exit 1 on a problem)")
+    check.add_argument("--sample", type=int, default=2000, help="records per source with --files (default 2,000)")
 
     match = sub.add_parser("match", help="resolve the person records of a file into customers")
     match.add_argument("input", help="Parquet, CSV or JSON-lines file of records")
@@ -194,12 +198,25 @@ def _check_config(args: argparse.Namespace) -> int:
         print(f"invalid: {e}", file=sys.stderr)
         return 2
     zone = LandingZone(settings.landing_dir(), config)
-    problems = config_problems(config, {s.name: zone.admitted_files(s.name) for s in config.sources})
+    landed = {s.name: zone.admitted_files(s.name) for s in config.sources}
+    if args.files:
+        return _check_files(config, landed, args.sample)
+    problems = config_problems(config, landed)
     if problems:  # what a run would fail on: no matching file, a SQL URL that cannot work
         print("\n".join(f"invalid: {config.config_path}: {p}" for p in problems), file=sys.stderr)
         return 2
     print(f"{config.config_path}: {len(config.sources)} sources OK ({', '.join(s.name for s in config.sources)})")
     return 0
+
+
+def _check_files(config, landed: dict, sample: int) -> int:
+    from customer_unification.lib.segments.config import load_segments_config
+    from customer_unification.lib.sources.file_check import check_files
+
+    vocabulary = load_segments_config(settings.segments_config_path()).vocabulary.event_types
+    report = check_files(config, vocabulary, sample_rows=sample, landed=landed)
+    print(report.render())
+    return 1 if report.problems else 0
 
 
 def _message(error: Exception) -> str:
