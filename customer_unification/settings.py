@@ -47,10 +47,30 @@ def identity_labels_path(existing: bool = True) -> Path | None:
 
 def identity_truth_path() -> Path | None:
     """CU_IDENTITY_TRUTH: ground truth (source, source_record_id, person_id) to score matching
-    against; defaults to the demo estate's. Matching never reads it - only the evaluation does."""
+    against. Without it, `_truth/record_person.parquet` beside the configured sources' files (in
+    their base_dir: the demo estate ships one there), never the demo's truth for other sources - it
+    would score the few records whose keys happen to match and report P = R = 1. Matching never
+    reads it - only the evaluation does."""
     value = os.environ.get("CU_IDENTITY_TRUTH")
-    path = Path(value).expanduser() if value else demo_data_dir() / "_truth" / "record_person.parquet"
+    if value:
+        path = Path(value).expanduser()
+    else:
+        base_dir = _sources_base_dir()
+        if base_dir is None:
+            return None
+        path = base_dir / "_truth" / "record_person.parquet"
     return path if path.exists() else None
+
+
+def _sources_base_dir() -> Path | None:
+    """base_dir of the sources config in use (CU_SOURCES_CONFIG, else the demo's); None if it is invalid."""
+    from customer_unification.lib.sources.contracts import ContractError, load_contracts
+
+    apply_local_defaults()  # the demo config's base_dir is ${CU_DEMO_DATA_DIR:-...}
+    try:
+        return load_contracts().base_dir
+    except ContractError:
+        return None
 
 
 def profiles_config_path() -> Path | None:
