@@ -44,11 +44,29 @@ class FieldSpec(_Strict):
     granted: list[str] | None = None  # consent: raw values meaning opt-in
     denied: list[str] | None = None  # consent: raw values meaning opt-out
     join: str = "|"
+    # Array paths folded into one number: `{column: items[].price, times: items[].qty, aggregate: sum}`
+    # is an order total (sum of price x quantity); an element that is not a number makes it invalid.
+    aggregate: Literal["sum", "min", "max", "count"] | None = None
+    times: str | None = None  # an array path of the same array, multiplied element by element
+    # One column holding several fields, e.g. "Portland, OR": `city: {column: place, split: ",", part: 0}`,
+    # `region: {column: place, split: ",", part: -1}`. A value without the separator is part 0 only.
+    split: str | None = None
+    part: int | None = None
 
     @model_validator(mode="after")
     def _one_origin(self) -> "FieldSpec":
         if (self.column is None) == (self.value is None):
             raise ValueError("give exactly one of 'column' or 'value'")
+        array = (self.column or "").split("[]", 1)[0] + "[]"
+        if (self.aggregate or self.times) and "[]" not in (self.column or ""):
+            raise ValueError("'aggregate' and 'times' need an array path in 'column', e.g. items[].price")
+        if self.times and (self.aggregate != "sum" or not self.times.startswith(array + ".")):
+            raise ValueError(f"'times' multiplies the elements of the same array ({array}.<field>) and needs "
+                             "aggregate: sum")
+        if (self.split is None) != (self.part is None):
+            raise ValueError("'split' and 'part' go together: split: ',' and part: 0 (or -1 for the last)")
+        if self.split is not None and (self.split == "" or "[]" in (self.column or "")):
+            raise ValueError("'split' needs a non-empty separator and a plain column")
         return self
 
     @classmethod

@@ -214,7 +214,7 @@ def _spread(raw: pd.DataFrame, rows: int) -> pd.DataFrame:
 def _array_paths(contract: SourceContract, check: SourceCheck) -> None:
     for name, spec in contract.fields.items():
         if spec.column and "[]" in spec.column and INPUT_FIELDS[name] in _SINGLE_VALUED \
-                and getattr(spec, "aggregate", None) is None:
+                and spec.aggregate is None:
             array = spec.column.split("[]", 1)[0]
             check.problems.append(
                 f"field '{name}': '{spec.column}' is an array path: it reads one value per element, joined "

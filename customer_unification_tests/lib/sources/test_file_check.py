@@ -180,3 +180,22 @@ def test_sample_size_spreads_over_the_files(tmp_path):
     report = check_files(load_contracts(write(tmp_path, {"sources": [source]})), VOCABULARY, sample_rows=10)
     check = report.sources[0]
     assert (check.rows_read, check.rows_sampled) == (100, 10)
+
+
+def test_an_order_total_over_the_items_is_no_problem_and_matches_the_declared_total(tmp_path, small_estate):
+    config = demo_config(small_estate)
+    webshop = next(s for s in config["sources"] if s["name"] == "webshop_orders")
+    webshop["fields"]["amount"] = {"column": "items[].price", "times": "items[].qty", "aggregate": "sum"}
+    webshop["attributes"]["total"] = "total"
+    report = check_files(load_contracts(write(tmp_path, config)), VOCABULARY, only=["webshop_orders"])
+    assert report.problems == []
+    [amount] = [f for f in report.sources[0].fields if f.field == "amount"]
+    assert amount.present == report.sources[0].rows_sampled and amount.failed == 0
+
+    from customer_unification.lib.sources.readers import read_source
+    from customer_unification.lib.staging.standardize import standardize
+
+    contracts = load_contracts(tmp_path / "sources.yaml")
+    clean = standardize(read_source(contracts, contracts.get("webshop_orders")), contracts.get("webshop_orders")).clean
+    assert len(clean) > 100
+    assert (clean["amount"] - clean["attr_total"].astype(float)).abs().max() < 0.005
