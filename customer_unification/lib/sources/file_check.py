@@ -34,6 +34,7 @@ from customer_unification.lib.normalize import parse_date_series, parse_timestam
 from customer_unification.lib.quality.masking import is_pii_column, mask_reasons, mask_value
 from customer_unification.lib.sources.canonical import INPUT_FIELDS, FieldKind
 from customer_unification.lib.sources.contracts import ContractError, SourceContract, SourcesConfig
+from customer_unification.lib.sources.file_shape import shape_hint
 from customer_unification.lib.sources.preflight import source_problems
 from customer_unification.lib.sources.readers import META_COLUMNS, read_files, read_source
 from customer_unification.lib.staging.extract import FieldExtractor
@@ -239,6 +240,8 @@ def _columns(raw: pd.DataFrame, contract: SourceContract, check: SourceCheck) ->
         if key not in present:
             missing_keys.append(key)
             check.problems.append(f"record_key column '{key}' not found{_nearest(key, present, headerless)}")
+    if missing_fields or missing_keys:  # a wrong delimiter or a compressed file hides every column
+        check.problems += [f"{path.name}: {hint}" for path in check.files_read if (hint := shape_hint(path, contract))]
     if headerless:
         check.problems.append(f"none of the declared columns is in the first row (no header row?); its "
                               f"{len(present)} values are not shown")

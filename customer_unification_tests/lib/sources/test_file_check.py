@@ -199,3 +199,11 @@ def test_an_order_total_over_the_items_is_no_problem_and_matches_the_declared_to
     clean = standardize(read_source(contracts, contracts.get("webshop_orders")), contracts.get("webshop_orders")).clean
     assert len(clean) > 100
     assert (clean["amount"] - clean["attr_total"].astype(float)).abs().max() < 0.005
+
+
+def test_another_delimiter_is_named(tmp_path):
+    (tmp_path / "a.csv").write_text("id;email\n1;a@fastmail.com\n")
+    source = {"name": "a", "format": "csv", "location": "a.csv", "record_key": "id", "fields": {"email": "email"}}
+    report = check_files(load_contracts(write(tmp_path, {"sources": [source]})), VOCABULARY)
+    assert "a: a.csv: its first line splits on ';' into 2 columns: is the delimiter ';' (declared ',')?" \
+        in report.problems
