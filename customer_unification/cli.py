@@ -137,11 +137,15 @@ def _run(args: argparse.Namespace) -> int:
 
 def _report(outcome, started: float, args: argparse.Namespace) -> int:
     """How a run went, then what is in the warehouse."""
+    for run_id in outcome.abandoned:
+        print(f"Run {run_id} was left STARTED by a process that is gone (killed?): marked FAILED")
     print(f"\nRun {outcome.run_id} {'succeeded' if outcome.success else 'FAILED'} "
           f"in {time.perf_counter() - started:.1f}s (open it in the UI: make ui)\n")
     _summary(args)
     for check in outcome.failed_checks:
         print(f"FAILED check: {check}")
+    for asset in outcome.not_published:
+        print(f"not published (a gate failed; the last good version stays): {asset}")
     for asset in outcome.not_materialized:
         print(f"not materialised (blocked upstream): {asset}")
     return 0 if outcome.success else 1

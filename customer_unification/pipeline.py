@@ -7,6 +7,7 @@ import dagster as dg
 
 from customer_unification import settings
 from customer_unification.definitions import load_code_location
+from customer_unification.defs.abandoned_runs import fail_abandoned_runs
 from customer_unification.defs.partitions import all_partitions_tags
 from customer_unification.defs.pools import local_run_tags, release_abandoned_slots
 from customer_unification.defs.sensors import settle_run
@@ -19,6 +20,8 @@ class RunOutcome:
     failed_checks: list[str]
     not_materialized: list[str]  # blocked by a failed gate or an upstream failure
     loaded: list[str] = ()  # landed files (`<source>/<name>`) this run read that count as loaded now
+    not_published: list[str] = ()  # written but refused by a gate: the last good version stays published
+    abandoned: list[str] = ()  # earlier runs left STARTED by a dead process, marked failed before this one
 
 
 class RunRefused(Exception):
@@ -109,6 +112,7 @@ def _execute(instance: dg.DagsterInstance, job: dg.JobDefinition, keys, tags: di
     a million records holds ~2.5 GB of raw and staged frames until the run ends."""
     run_config = {**(run_config or {}), "loggers": {"console": {"config": {"log_level": log_level}}}}
     refuse_unreadable_sources(keys)  # before anything is written, not a traceback halfway through
+    abandoned = fail_abandoned_runs(instance)  # a killed run would stay STARTED for ever
     release_abandoned_slots(instance)  # a killed run's pool slot would hold this run's steps for ever
     _RUNNING.append(job)
     try:
@@ -126,5 +130,9 @@ def _execute(instance: dg.DagsterInstance, job: dg.JobDefinition, keys, tags: di
     planned = {key.to_user_string() for key in keys}
     done = {e.asset_key.to_user_string() for e in events if e.event_type_value == "ASSET_MATERIALIZATION"}
     # an optional asset that chose not to run (publishing without a target) says so in an observation
-    skipped = {e.asset_key.to_user_string() for e in events if e.event_type_value == "ASSET_OBSERVATION"}
-    return RunOutcome(run_id, success and not failed, failed, sorted(planned - done - skipped), loaded)
+    observed = [e for e in events if e.event_type_value == "ASSET_OBSERVATION"]
+    skipped = {e.asset_key.to_user_string() for e in observed}
+    refused = {e.asset_key.to_user_string() for e in observed  # write-audit-publish said no
+               if getattr(e.event_specific_data.asset_observation.metadata.get("published"), "value", True) is False}
+    return RunOutcome(run_id, success and not failed, failed, sorted(planned - done - skipped), loaded,
+                      sorted(refused), abandoned)

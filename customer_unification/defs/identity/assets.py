@@ -2,8 +2,9 @@
 
 One multi-asset runs the matching engine inside the warehouse (DuckDB SQL on the staged view,
 no round trip through pandas for the pairs) and writes the identity tables together, so the map,
-its links, the model and the lineage always describe the same run. Blocking checks stop profiles
-and everything downstream when the result looks wrong.
+its links, the model and the lineage always describe the same run. Write-audit-publish: the
+tables are published (committed) only when every gate passed; a refused candidate leaves the last
+good version in place, and blocking checks stop profiles and everything downstream.
 """
 
 from collections.abc import Iterator
@@ -43,7 +44,8 @@ class IdentityRunConfig(dg.Config):
 
 
 def _spec(table: str, description: str, **kw) -> dg.AssetSpec:
-    return dg.AssetSpec(["identity", table], group_name="identity", kinds=KINDS, owners=OWNERS,
+    # skippable: a candidate the gates refuse is not published, so the run materialises nothing
+    return dg.AssetSpec(["identity", table], group_name="identity", kinds=KINDS, owners=OWNERS, skippable=True,
                         description=description, deps=[dg.AssetKey(["staging", "unified_records"])], **kw)
 
 
@@ -85,21 +87,29 @@ def resolve_identities(context: dg.AssetExecutionContext, config: IdentityRunCon
             # e.g. the first run after an upgrade or a changed match config: resolve in full
             context.log.info(f"resolving all records instead of linking the new ones: {reason}")
             incremental = False
-        resolution = resolve(con, "staging.unified_records", match_config, run_id=context.run_id,
-                             previous=previous_assignments(previous_map, match_config.key),
-                             state_schema=state_schema, incremental=incremental,
-                             overrides=overrides, labels=labels, progress=context.log.info)
-        unknown = resolution.unknown_override_keys
-        if unknown:  # a decision the engine had to skip: say so, masked (record keys can be personal)
-            context.log.warning(f"{len(unknown)} record(s) named in {overrides_path.name} do not exist, their "
-                                f"overrides were not applied: {', '.join(mask_record_key(k) for k in unknown[:20])}")
-        suite = quality.submit(resolution.identity_map, publish.identity_expectations(), "identity_map")
-        publish.write_tables(con, match_config, resolution, context.run_id, state_schema)
-        staged = con.sql("SELECT count(*) FROM staging.unified_records").fetchall()[0][0]
-        gates = publish.structural_gates(con, match_config, resolution, staged, state_schema, previous_map)
-        gates.append(publish.over_split_gate(con, match_config, "staging.unified_records"))
-        weights = con.sql("SELECT match_weight FROM cu_scores").fetchnumpy()["match_weight"]
-        links = con.sql(f"SELECT status, linked_by, count(*) FROM {publish.SCHEMA}.record_links GROUP BY ALL").fetchall()
+        # write-audit-publish: the tables and the state are written in one transaction, audited by
+        # the gates, and committed only if every gate passed (lib/matching/publish.py)
+        with publish.Candidate(con) as candidate:
+            resolution = resolve(con, "staging.unified_records", match_config, run_id=context.run_id,
+                                 previous=previous_assignments(previous_map, match_config.key),
+                                 state_schema=state_schema, incremental=incremental,
+                                 overrides=overrides, labels=labels, progress=context.log.info)
+            unknown = resolution.unknown_override_keys
+            if unknown:  # a decision the engine had to skip: say so, masked (record keys can be personal)
+                context.log.warning(f"{len(unknown)} record(s) named in {overrides_path.name} do not exist, their "
+                                    f"overrides were not applied: {', '.join(mask_record_key(k) for k in unknown[:20])}")
+            suite = quality.submit(resolution.identity_map, publish.identity_expectations(), "identity_map")
+            publish.write_tables(con, match_config, resolution, context.run_id, state_schema)
+            staged = con.sql("SELECT count(*) FROM staging.unified_records").fetchall()[0][0]
+            gates = publish.structural_gates(con, match_config, resolution, staged, state_schema, previous_map)
+            gates.append(publish.over_split_gate(con, match_config, "staging.unified_records"))
+            weights = con.sql("SELECT match_weight FROM cu_scores").fetchnumpy()["match_weight"]
+            links = con.sql(f"SELECT status, linked_by, count(*) FROM {publish.SCHEMA}.record_links GROUP BY ALL").fetchall()
+            ge = suite.result()
+            gates.insert(0, publish.Gate("great_expectations", ge.success, suite_metadata(ge)))
+            published = candidate.decide(gates)
+        if not published:
+            rejected = publish.keep_rejected(con, resolution.identity_map, context.run_id, candidate.failed)
     match = resolution.match
     model = report.model_table(comparison_specs(match_config), match.model)
     p = match_config.clustering.threshold
@@ -111,6 +121,9 @@ def resolve_identities(context: dg.AssetExecutionContext, config: IdentityRunCon
         "Identity resolution", model, hist, threshold_weight,
         {"run": context.run_id, **{k: v for k, v in match.stats.items() if not isinstance(v, dict)}}))
     identity = resolution.identity_map
+    if not published:
+        yield from _not_published(context, gates, candidate.failed, rejected, report_path)
+        return
     yield dg.MaterializeResult(asset_key=MAP_KEY, metadata={
         **table_metadata(identity, ["source", "source_record_id", "customer_id", "match_confidence", "matched_by"]),
         "customers": identity["customer_id"].nunique(),
@@ -152,11 +165,24 @@ def resolve_identities(context: dg.AssetExecutionContext, config: IdentityRunCon
             limited.groupby(["rule", "reason"]).size().rename("values").reset_index().to_markdown(index=False)
             if len(limited) else "(none)"),
     })
-    ge = suite.result()
-    yield dg.AssetCheckResult(asset_key=MAP_KEY, check_name="great_expectations", passed=ge.success,
-                              metadata=suite_metadata(ge))
     for gate in gates:
         yield dg.AssetCheckResult(asset_key=MAP_KEY, check_name=gate.name, passed=gate.passed, metadata=gate.metadata)
+
+
+def _not_published(context: dg.AssetExecutionContext, gates: list[publish.Gate], failed: list[str], rejected: str,
+                   report_path) -> Iterator:
+    """A refused candidate: no materialisation (the published tables did not change), an observation
+    per table saying so, and the gates' results; downstream assets are skipped."""
+    said = (f"identity not published: gate(s) {', '.join(failed)} failed; the identity tables and the matching "
+            f"state keep the last good version (the refused map is in {rejected})")
+    context.log.error(said)
+    for spec in context.assets_def.specs:
+        yield dg.AssetObservation(asset_key=spec.key, metadata={
+            "published": False, "failed_gates": ", ".join(failed), "refused_map": rejected,
+            "report": dg.MetadataValue.path(str(report_path))})
+    for gate in gates:
+        yield dg.AssetCheckResult(asset_key=MAP_KEY, check_name=gate.name, passed=gate.passed,
+                                  metadata={**gate.metadata, "published": False})
 
 
 def _labels_metadata(learnt: dict | None) -> dict:

@@ -7,6 +7,14 @@ Tables (schema `identity`):
   id_lineage             every id change across runs: old -> new, reason, run (appended)
   match_model            the fitted model: m, u and match weight per comparison level
   limited_identifiers    identifier values that stopped linking on their own (masked), and why
+
+Write-audit-publish: a run writes these tables and its matching state inside one open warehouse
+transaction (`Candidate`), audits that candidate with the gates, and commits only when every gate
+passed. Until then no other connection sees it (DuckDB's MVCC), so the tables never mix two runs;
+a failed gate - or a crash, kill -9 included: an uncommitted transaction is discarded on
+recovery - leaves the last good version published and the next run's comparison base
+(the map and `identity_state`) unchanged. A refused candidate map is kept in
+`identity_rejected.customer_identity_map` for a steward to look at.
 """
 
 import datetime as dt
@@ -24,6 +32,7 @@ from customer_unification.lib.matching.resolve import Resolution
 from customer_unification.lib.quality.expectations import Expectation
 
 SCHEMA = "identity"
+REJECTED_SCHEMA = "identity_rejected"  # the last candidate map a gate refused, for inspection
 ID_PATTERN = r"^CU[0-9A-F]{14}$"
 
 GATES = {
@@ -49,6 +58,48 @@ class Gate:
 class Bounds:
     max_match_rate_change: float = 0.05  # absolute change in the share of records in multi-record customers
     max_churn: float = 0.05  # merged + split + retired ids, as a share of the previous customers
+
+
+class Candidate:
+    """One run's identity tables, written in a transaction and published only if the gates pass.
+
+        with Candidate(con) as candidate:
+            ... write the tables and the state, evaluate the gates on them ...
+            candidate.decide(gates)        # COMMIT if all passed, else ROLLBACK
+    An exception before decide() rolls everything back.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._con = con
+        self.published: bool | None = None
+        self.failed: list[str] = []
+
+    def __enter__(self) -> "Candidate":
+        self._con.execute("BEGIN TRANSACTION")
+        return self
+
+    def decide(self, gates: list[Gate]) -> bool:
+        self.failed = [g.name for g in gates if not g.passed]
+        self.published = not self.failed
+        self._con.execute("COMMIT" if self.published else "ROLLBACK")
+        return self.published
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if self.published is None:  # an error (or no decision): nothing of this run is published
+            self._con.execute("ROLLBACK")
+        return False
+
+
+def keep_rejected(con: duckdb.DuckDBPyConnection, identity_map: pd.DataFrame, run_id: str,
+                  failed: list[str]) -> str:
+    """Store a refused candidate map beside the published one (replacing the previous refusal);
+    returns its table name. Outside the identity schema, so nothing downstream reads it."""
+    table = f"{REJECTED_SCHEMA}.customer_identity_map"
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {REJECTED_SCHEMA}")
+    con.register("cu_rejected_out", identity_map.assign(run_id=run_id, failed_gates=", ".join(failed)))
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM cu_rejected_out")
+    con.unregister("cu_rejected_out")
+    return table
 
 
 def identity_expectations() -> list[Expectation]:
