@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import dagster as dg
 
 from customer_unification import settings
+from customer_unification.settings import REPO_ROOT
 from customer_unification.definitions import load_code_location
 from customer_unification.defs.abandoned_runs import fail_abandoned_runs
 from customer_unification.defs.partitions import all_partitions_tags
@@ -116,17 +117,16 @@ def _execute(instance: dg.DagsterInstance, job: dg.JobDefinition, keys, tags: di
     release_abandoned_slots(instance)  # a killed run's pool slot would hold this run's steps for ever
     _RUNNING.append(job)
     try:
-        with dg.execute_job(dg.reconstructable(unify_all_job), instance=instance, run_config=run_config,
-                            tags={**(tags or {}), **local_run_tags()}, raise_on_error=False,
-                            asset_selection=list(keys)) as result:
-            events = result.all_events
-            success, run_id = result.success, result.run_id
+        result = _execute_as_workspace_job(instance, job, keys, run_config, {**(tags or {}), **local_run_tags()})
+        events = result.all_events
+        success, run_id = result.success, result.run_id
     finally:
         _RUNNING.pop()
     loaded = settle_run(instance, run_id)  # what the landing_settled sensor does under a daemon
     failed = [f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}"
-              for e in events
-              if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed]
+              for e in events  # a WARN check (quarantine arrivals) informs, it does not fail the run
+              if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed
+              and e.asset_check_evaluation_data.severity != dg.AssetCheckSeverity.WARN]
     planned = {key.to_user_string() for key in keys}
     done = {e.asset_key.to_user_string() for e in events if e.event_type_value == "ASSET_MATERIALIZATION"}
     # an optional asset that chose not to run (publishing without a target) says so in an observation
@@ -136,3 +136,27 @@ def _execute(instance: dg.DagsterInstance, job: dg.JobDefinition, keys, tags: di
                if getattr(e.event_specific_data.asset_observation.metadata.get("published"), "value", True) is False}
     return RunOutcome(run_id, success and not failed, failed, sorted(planned - done - skipped), loaded,
                       sorted(refused), abandoned)
+
+
+def _execute_as_workspace_job(instance: dg.DagsterInstance, job: dg.JobDefinition, keys, run_config: dict,
+                              tags: dict):
+    """What `execute_job` does, but the run records the job's origin in the workspace's code
+    location (workspace.yaml), as a run launched from the UI does: without it the run is detached
+    from its job (missing from the job's runs, the overview timeline and the job's history)."""
+    from dagster._core.execution.api import execute_run
+
+    recon = dg.reconstructable(unify_all_job)
+    run = instance.create_run_for_job(
+        job_def=job, run_config=run_config, tags=tags, asset_selection=frozenset(keys),
+        remote_job_origin=workspace_job_origin(job.name), job_code_origin=recon.get_python_origin())
+    return execute_run(recon, run, instance, raise_on_error=False)
+
+
+def workspace_job_origin(job_name: str):
+    """`job_name` of the code location workspace.yaml declares (the one `make ui` serves)."""
+    from dagster._core.definitions.repository_definition import SINGLETON_REPOSITORY_NAME
+    from dagster._core.remote_origin import RemoteJobOrigin, RemoteRepositoryOrigin
+    from dagster._core.workspace.load import location_origins_from_yaml_paths
+
+    [location] = location_origins_from_yaml_paths([str(REPO_ROOT / "workspace.yaml")])
+    return RemoteJobOrigin(RemoteRepositoryOrigin(location, SINGLETON_REPOSITORY_NAME), job_name)

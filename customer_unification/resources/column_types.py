@@ -5,7 +5,7 @@ shown in the UI). A column it does not declare keeps its frame's type, except th
 no value yet (DuckDB's "NULL" type, which would refuse every later value) is text.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import dagster as dg
 import duckdb
@@ -20,6 +20,20 @@ def column_schema(types: Mapping[str, str], descriptions: Mapping[str, str] | No
     descriptions = descriptions or {}
     return dg.TableSchema(columns=[dg.TableColumn(name=c, type=t, description=descriptions.get(c))
                                    for c, t in types.items()])
+
+
+def described_schema(described: Sequence[tuple], describe: Callable[[str], str | None] | None = None
+                     ) -> dg.TableSchema:
+    """A column schema from DuckDB's DESCRIBE rows (name, type, ...), in DuckDB's type names."""
+    return dg.TableSchema(columns=[dg.TableColumn(name=name, type=kind, description=describe(name) if describe else None)
+                                   for name, kind, *_ in described])
+
+
+def warehouse_schema(con: duckdb.DuckDBPyConnection, table: str,
+                     describe: Callable[[str], str | None] | None = None) -> dg.TableSchema:
+    """The columns of a warehouse table or view (`schema.table`) as stored: the schema shown on a
+    materialisation, so the UI tells the types the warehouse really holds."""
+    return described_schema(con.execute(f"DESCRIBE {table}").fetchall(), describe)
 
 
 def declared_types(metadata: Mapping | None) -> dict[str, str]:

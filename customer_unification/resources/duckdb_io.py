@@ -6,7 +6,8 @@ skips empty frames (so an empty quarantine leaves no table). This one replaces t
 atomically, whatever its new shape, and writes empty tables too. A partitioned asset's frame
 carries its partition in `_partition`: writing replaces those partitions' rows only (a re-run
 never duplicates), and reading returns the partitions asked for. Every column gets the type the
-asset declares (column_types.py), whatever the frame held.
+asset declares (column_types.py), whatever the frame held; the materialisation reports the
+stored table's column types.
 """
 
 import time
@@ -18,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from customer_unification.lib.sources.readers import PARTITION_COLUMN
-from customer_unification.resources.column_types import ColumnTypes, declared_types, quoted
+from customer_unification.resources.column_types import ColumnTypes, declared_types, quoted, warehouse_schema
 
 LOCK_WAIT_SECONDS = 300.0
 
@@ -76,6 +77,8 @@ class DuckDBFrameIOManager(dg.ConfigurableIOManager):
             else:
                 con.execute(f'CREATE OR REPLACE TABLE "{schema}"."{table}" AS {types.select()}')
             con.unregister("frame")
+            # the types as stored (not the frame's), shown by the UI over the declared ones
+            context.add_output_metadata({"dagster/column_schema": warehouse_schema(con, f'"{schema}"."{table}"')})
 
     def load_input(self, context: dg.InputContext) -> pd.DataFrame:
         schema, table = self._table(context.asset_key)

@@ -26,7 +26,7 @@ def test_asset_conventions():
     for spec in load_definitions().resolve_all_asset_specs():
         layer = spec.key.path[0]
         assert len(spec.key.path) == 2 and layer in LAYERS, spec.key
-        assert spec.group_name == ("staging" if layer == "quarantine" else layer)
+        assert spec.group_name == layer  # quarantine is a group of its own
         assert spec.description and spec.kinds, spec.key
 
 
@@ -54,6 +54,14 @@ def test_staging_gates_are_blocking_checks():
         for gate in ("great_expectations", "rows_reconcile", "reject_rate"):
             assert (f"staging/{source.name}", gate) in checks
             assert (f"staging/{source.name}", gate) in blocking
+
+
+def test_quarantine_has_non_blocking_arrival_checks():
+    specs = {(spec.asset_key.to_user_string(), spec.name): spec
+             for assets_def in load_definitions().resolve_asset_graph().assets_defs for spec in assets_def.check_specs}
+    for source in load_contracts().sources:
+        for name in ("quarantined_vs_recent_norm", "nulled_values_vs_recent_norm"):
+            assert not specs[(f"quarantine/{source.name}", name)].blocking  # they warn, never stop a run
 
 
 def test_event_sources_follow_day_partitions_all_the_way_down_and_snapshots_are_not_partitioned():

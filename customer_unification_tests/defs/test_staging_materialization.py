@@ -19,10 +19,12 @@ def run_everything():
                                   tags=whole_run_tags(job))
 
 
-def check_results(result) -> dict[tuple[str, str], bool]:
+def check_results(result, severity=dg.AssetCheckSeverity.ERROR) -> dict[tuple[str, str], bool]:
+    """The checks of this severity (ERROR: the gates; WARN: the quarantine's arrival warnings)."""
     return {(e.asset_check_evaluation_data.asset_key.to_user_string(), e.asset_check_evaluation_data.check_name):
             e.asset_check_evaluation_data.passed
-            for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"}
+            for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
+            and e.asset_check_evaluation_data.severity == severity}
 
 
 def count(con, table: str) -> int:

@@ -11,13 +11,17 @@ from customer_unification.defs.segments.assets import identity_run_id
 from customer_unification.lib.activation import (audience_overlap, audience_sizes, build_audiences, export_files,
                                                  export_to_sql, load_activation_config, overlap_markdown,
                                                  record_contacts, suppression_counts)
+from customer_unification.defs.metadata import table_value
 from customer_unification.lib.activation.checks import audience_gates
+from customer_unification.lib.activation.preview import member_preview
 from customer_unification.lib.activation.truth import audience_truth
 from customer_unification.lib.segments import load_segments_config
+from customer_unification.resources.column_types import warehouse_schema
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
 KINDS = {"duckdb", "sql"}
 OWNERS = ["team:crm-marketing"]
+EVALUATION = "activation.audience_evaluation"
 MEMBERS = dg.AssetKey(["activation", "audience_members"])
 UPSTREAM = [dg.AssetKey(["segments", "segment_members"]), dg.AssetKey(["profiles", "golden_profiles"]),
             dg.AssetKey(["profiles", "contact_points"]), dg.AssetKey(["profiles", "consent_ledger"]),
@@ -56,14 +60,19 @@ def build_audiences_asset(context: dg.AssetExecutionContext, warehouse: DuckDBWa
         suppressed = suppression_counts(con)
         overlap = overlap_markdown(audience_overlap(con))
         gates = audience_gates(con, config)
+        preview = member_preview(con)
+        columns = {table: warehouse_schema(con, f"activation.{table}") for table in ("audience_members", "suppressed")}
     problems = build.reconciliation_problems()
     yield dg.MaterializeResult(asset_key=MEMBERS, metadata={
         "dagster/row_count": int(sizes["rows"].sum()) if len(sizes) else 0,
-        "audience_sizes": dg.MetadataValue.md(sizes.to_markdown(index=False) if len(sizes) else "(none)"),
+        "dagster/column_schema": columns["audience_members"],
+        "audience_sizes": table_value(sizes),
+        "members_preview (PII masked)": table_value(preview),
         "overlap": dg.MetadataValue.md(overlap or "(none)"),
         "forgotten_people_in_segments": build.forgotten_people, "identity_run": build.identity_run_id})
     yield dg.MaterializeResult(asset_key=["activation", "suppressed"], metadata={
         "dagster/row_count": int(suppressed.drop(columns=["audience"], errors="ignore").sum(numeric_only=True).sum()),
+        "dagster/column_schema": columns["suppressed"],
         "by_reason": dg.MetadataValue.md(suppressed.to_markdown(index=False) if len(suppressed) else "(none)")})
     yield dg.AssetCheckResult(asset_key=MEMBERS, check_name="counts_reconcile", passed=not problems,
                               metadata={"problems": "; ".join(problems) or "none"})
@@ -89,8 +98,10 @@ def audience_exports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehou
         written = export_to_sql(con, url, exported_at=now)
         recorded = record_contacts(con, contacted_at=now)
         rows = con.sql("SELECT count(*) FROM activation.audience_members").fetchall()[0][0]
+        # what the files and the SQL destination hold: the audience members' rows
+        columns = warehouse_schema(con, "activation.audience_members")
     return dg.MaterializeResult(metadata={
-        "folder": dg.MetadataValue.path(str(folder)), "manifest": dg.MetadataValue.json(json.loads(json.dumps(manifest, default=str))),
+        "folder": dg.MetadataValue.path(str(folder)), "dagster/column_schema": columns, "manifest": dg.MetadataValue.json(json.loads(json.dumps(manifest, default=str))),
         "sql_destination": settings.masked_url(url), "rows_written_to_sql": sum(written.values()),
         "contacts_recorded": recorded, "already_sent_today": rows - recorded})
 
@@ -108,10 +119,12 @@ def audience_evaluation(warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
         if truth is None:
             con.execute("CREATE OR REPLACE TABLE activation.audience_evaluation (audience VARCHAR, rows BIGINT, "
                         "true_people BIGINT, people_reached_twice BIGINT)")
-            return dg.MaterializeResult(metadata={"note": "no ground truth found (set CU_IDENTITY_TRUTH)"})
+            return dg.MaterializeResult(metadata={"note": "no ground truth found (set CU_IDENTITY_TRUTH)",
+                                                  "dagster/column_schema": warehouse_schema(con, EVALUATION)})
         scores = audience_truth(con, truth.parent)
         con.register("scores", scores)
         con.execute("CREATE OR REPLACE TABLE activation.audience_evaluation AS SELECT * FROM scores")
+        columns = warehouse_schema(con, EVALUATION)
     return dg.MaterializeResult(metadata={
-        "dagster/row_count": len(scores), "people_reached_twice": int(scores["people_reached_twice"].sum()),
+        "dagster/row_count": len(scores), "dagster/column_schema": columns, "people_reached_twice": int(scores["people_reached_twice"].sum()),
         "per_audience": dg.MetadataValue.md(scores.to_markdown(index=False) if len(scores) else "(none)")})

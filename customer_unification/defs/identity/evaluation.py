@@ -6,7 +6,11 @@ import pandas as pd
 from customer_unification.defs.pools import pool_for
 from customer_unification import settings
 from customer_unification.lib.matching.evaluate import evaluate_against_truth
+from customer_unification.resources.column_types import warehouse_schema
 from customer_unification.resources.warehouse import DuckDBWarehouse
+
+
+TABLE = "identity.match_evaluation"
 
 
 @dg.asset(
@@ -26,16 +30,18 @@ def match_evaluation(warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
         metrics = pd.DataFrame(columns=["metric", "value"])
         with warehouse.connect() as con:
             con.execute("CREATE OR REPLACE TABLE identity.match_evaluation (metric VARCHAR, value DOUBLE)")
+            columns = warehouse_schema(con, TABLE)
         return dg.MaterializeResult(metadata={"note": "no ground truth found (set CU_IDENTITY_TRUTH)",
-                                              "dagster/row_count": len(metrics)})
+                                              "dagster/row_count": len(metrics), "dagster/column_schema": columns})
     identity = warehouse.query("SELECT source, source_record_id, customer_id FROM identity.customer_identity_map")
     overall, per_source = evaluate_against_truth(identity, pd.read_parquet(truth_path))
     metrics = pd.DataFrame({"metric": list(overall), "value": [float(v) for v in overall.values()]})
     with warehouse.connect() as con:
         con.register("metrics", metrics)
         con.execute("CREATE OR REPLACE TABLE identity.match_evaluation AS SELECT * FROM metrics")
+        columns = warehouse_schema(con, TABLE)
     return dg.MaterializeResult(metadata={
-        "dagster/row_count": len(metrics),
+        "dagster/row_count": len(metrics), "dagster/column_schema": columns,
         "truth": dg.MetadataValue.path(str(truth_path)),
         **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in overall.items()},
         "per_source": dg.MetadataValue.md(per_source.to_markdown(index=False)),

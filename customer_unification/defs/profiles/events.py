@@ -15,6 +15,7 @@ from customer_unification.defs.contracts import current_contracts
 from customer_unification.defs.metadata import counts_markdown
 from customer_unification.defs.partitions import EVENT_DAYS, day_bounds
 from customer_unification.lib.profiles.events import EVENT_COLUMNS, build_customer_events, detail_attribute_tables
+from customer_unification.resources.column_types import warehouse_schema
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
 KINDS = {"duckdb", "sql"}
@@ -54,10 +55,30 @@ def event_log(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse) -> 
         added = con.sql("SELECT count(*) FROM cu_new_events").fetchall()[0][0]
         by_type = dict(con.sql("SELECT event_type, count(*) FROM cu_new_events GROUP BY 1 ORDER BY 2 DESC").fetchall())
         total = con.sql(f"SELECT count(*) FROM {LOG}").fetchall()[0][0]
+        by_day = _events_by_partition(con, "cu_new_events")
+        schema = warehouse_schema(con, LOG, lambda c: EVENT_COLUMNS.get(c))
+    # each day partition its own events (the run's totals would be wrong on every day of a range)
+    for day in context.partition_keys:
+        types = by_day.get(day, {})
+        context.add_asset_metadata({"dagster/row_count": sum(types.values()), "events_written": sum(types.values()),
+                                    "events_by_type": counts_markdown(types, ("event type", "events"))},
+                                   partition_key=day)
     return dg.MaterializeResult(metadata={
-        "window": f"{start or 'history'} .. {end or 'latest'}", "events_written": added, "events_replaced": replaced,
-        "dagster/row_count": total, "events_by_type": counts_markdown(by_type, ("event type", "events")),
+        "window": f"{start or 'history'} .. {end or 'latest'}", "run_events_written": added,
+        "run_events_replaced": replaced, "log_rows_all_days": total, "dagster/column_schema": schema,
+        "run_events_by_type": counts_markdown(by_type, ("event type", "events")),
     })
+
+
+def _events_by_partition(con, table: str) -> dict[str, dict[str, int]]:
+    """day partition -> event type -> events; the first and last partition are open-ended."""
+    first, last = day_bounds()
+    rows = con.execute(f"SELECT strftime(least(greatest(event_date, ?::DATE), ?::DATE), '%Y-%m-%d'), event_type, "
+                       f"count(*) FROM {table} GROUP BY ALL", [first, last]).fetchall()
+    out: dict[str, dict[str, int]] = {}
+    for day, event_type, n in rows:
+        out.setdefault(day, {})[event_type] = n
+    return out
 
 
 def _open_ended(window: dg.TimeWindow) -> tuple[dt.date | None, dt.date | None]:
@@ -87,10 +108,11 @@ def customer_events(warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
                         JOIN identity.customer_identity_map m USING (source, source_record_id)""")
         rows, customers = con.sql("SELECT count(*), count(DISTINCT customer_id) FROM profiles.customer_events").fetchall()[0]
         by_channel = dict(con.sql("SELECT channel, count(*) FROM profiles.customer_events GROUP BY 1 ORDER BY 2 DESC").fetchall())
+        schema = warehouse_schema(con, "profiles.customer_events", lambda c: EVENT_COLUMNS.get(c))
         orphans = con.sql(f"""SELECT count(*) FROM {LOG} e ANTI JOIN identity.customer_identity_map m
                               USING (source, source_record_id)""").fetchall()[0][0]
     return dg.MaterializeResult(
-        metadata={"dagster/row_count": rows, "customers_with_events": customers,
+        metadata={"dagster/row_count": rows, "customers_with_events": customers, "dagster/column_schema": schema,
                   "events_by_channel": counts_markdown(by_channel, ("channel", "events"))},
         check_results=[dg.AssetCheckResult(
             check_name="every_event_has_a_customer", passed=orphans == 0,

@@ -16,9 +16,11 @@ from customer_unification.lib.profiles.consent import (LEDGER_COLUMNS, STATEMENT
                                                        grant_permissions)
 from customer_unification.lib.profiles.contact_points import CONTACT_POINT_COLUMNS, build_contact_points
 from customer_unification.lib.profiles.survivorship import PROFILE_COLUMNS, PROVENANCE_COLUMNS, build_golden_profiles
+from customer_unification.resources.column_types import warehouse_schema
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
 KINDS = {"duckdb", "sql"}
+COLUMNS = "dagster/column_schema"  # as stored in the warehouse (types), read after writing
 OWNERS = ["team:crm-analytics"]
 GOLDEN = dg.AssetKey(["profiles", "golden_profiles"])
 LEDGER = dg.AssetKey(["profiles", "consent_ledger"])
@@ -82,24 +84,28 @@ def build_profiles(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
         provenance_rows, statements = con.sql("SELECT (SELECT count(*) FROM profiles.profile_provenance), "
                                               "(SELECT count(*) FROM profiles.consent_statements)").fetchall()[0]
         gates = _gates(con)
+        columns = {table: {COLUMNS: warehouse_schema(con, f"profiles.{table}")} for table in
+                   ("golden_profiles", "profile_provenance", "contact_points", "consent_ledger", "consent_statements")}
     completeness = {field: f"{n / max(golden.customers, 1):.1%}" for field, n in golden.filled.items()}
     yield dg.MaterializeResult(asset_key=GOLDEN, metadata={
-        "dagster/row_count": golden.customers,
+        "dagster/row_count": golden.customers, **columns["golden_profiles"],
         "completeness": dg.MetadataValue.md("| field | customers with a value |\n|---|---:|\n" + "\n".join(
             f"| {f} | {share} |" for f, share in completeness.items())),
         "deciding_rules": dg.MetadataValue.md("| field | rule | customers |\n|---|---|---:|\n" + "\n".join(
             f"| {f} | {rule} | {n:,} |" for f, rules in golden.rules.items() for rule, n in rules.items())),
     })
-    yield dg.MaterializeResult(asset_key=["profiles", "profile_provenance"], metadata={"dagster/row_count": provenance_rows})
+    yield dg.MaterializeResult(asset_key=["profiles", "profile_provenance"], metadata={"dagster/row_count": provenance_rows,
+                                                                                **columns["profile_provenance"]})
     yield dg.MaterializeResult(asset_key=["profiles", "contact_points"], metadata={
-        "dagster/row_count": contact_points,
+        "dagster/row_count": contact_points, **columns["contact_points"],
         "coverage": counts_markdown(kinds, ("contact point", "values"))})
     yield dg.MaterializeResult(asset_key=LEDGER, metadata={
-        "dagster/row_count": sum(n for *_, n in mix),
+        "dagster/row_count": sum(n for *_, n in mix), **columns["consent_ledger"],
         "consent_mix": dg.MetadataValue.md("| channel | state | customers |\n|---|---|---:|\n" + "\n".join(
             f"| {ch} | {state} | {n:,} |" for ch, state, n in mix)),
         "states": counts_markdown(consent, ("state", "customer x channel"))})
-    yield dg.MaterializeResult(asset_key=["profiles", "consent_statements"], metadata={"dagster/row_count": statements})
+    yield dg.MaterializeResult(asset_key=["profiles", "consent_statements"], metadata={"dagster/row_count": statements,
+                                                                                **columns["consent_statements"]})
     for name, (passed, metadata) in gates.items():
         yield dg.AssetCheckResult(asset_key=GOLDEN if name in ON_GOLDEN else LEDGER, check_name=name,
                                   passed=passed, metadata=metadata)

@@ -10,6 +10,7 @@ from customer_unification import settings
 from customer_unification.defs.metadata import counts_markdown
 from customer_unification.lib.profiles.churn import score_churn
 from customer_unification.lib.profiles.traits import TRAIT_DEFINITIONS, build_traits
+from customer_unification.resources.column_types import warehouse_schema
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
 KINDS = {"duckdb", "sql"}
@@ -67,15 +68,18 @@ def compute_traits(context: dg.AssetExecutionContext, config: TraitsConfig, ware
         rows = build_traits(con, events="cu_events", consent="profiles.consent_ledger",
                             customers="profiles.golden_profiles", as_of=as_of, out="profiles.customer_traits",
                             churn_scores="profiles.churn_scores")
+        churn_columns = warehouse_schema(con, "profiles.churn_scores")
         profiles, distinct = con.sql("SELECT (SELECT count(*) FROM profiles.golden_profiles), "
                                      "count(DISTINCT customer_id) FROM profiles.customer_traits").fetchall()[0]
         metadata = {"dagster/row_count": rows, "as_of": as_of.isoformat(),
+                    "dagster/column_schema": warehouse_schema(con, "profiles.customer_traits"),
                     "journey_stage": _mix(con, "journey_stage"),
                     "preferred_channel": _mix(con, "preferred_channel"),
                     "purchase_cadence": _mix(con, "purchase_cadence"),
                     "top_category": _mix(con, "top_category")}
     context.log.info(f"traits as of {as_of:%Y-%m-%d} for {rows:,} customers")
     yield dg.MaterializeResult(asset_key=["profiles", "churn_scores"], metadata={
+        "dagster/column_schema": churn_columns,
         **{f"model_{k}": v for k, v in report.as_metadata().items() if isinstance(v, (int, float, str, bool))},
         "model_coefficients": counts_markdown({k: round(v, 3) for k, v in report.coefficients.items()},
                                               ("standardised feature", "coefficient")),

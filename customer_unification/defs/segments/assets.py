@@ -8,10 +8,12 @@ from customer_unification.defs.pools import pool_for
 from customer_unification import settings
 from customer_unification.lib.analytics.charts import segment_sizes_svg
 from customer_unification.lib.segments import evaluate_segments, load_segments_config, update_membership
+from customer_unification.resources.column_types import warehouse_schema
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
 KINDS = {"duckdb", "sql"}
 OWNERS = ["team:crm-marketing"]
+EVALUATION = "segments.segment_evaluation"
 MEMBERSHIP = dg.AssetKey(["segments", "segment_membership"])
 IDENTITY_MAP = dg.AssetKey(["identity", "customer_identity_map"])
 UPSTREAM = [dg.AssetKey(["profiles", "customer_traits"]), dg.AssetKey(["profiles", "customer_events"])]
@@ -59,20 +61,22 @@ def build_segments(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
                                 f"{update.runs_undone} later run(s) undone, history rebuilt from {update.as_of}")
         history = con.sql("SELECT segment, as_of, members FROM segments.segment_snapshot ORDER BY as_of, segment").fetchall()
         history_rows = con.sql("SELECT count(*) FROM segments.segment_membership").fetchall()[0][0]
+        columns = {table: {"dagster/column_schema": warehouse_schema(con, f"segments.{table}")}
+                   for table in ("segment_members", "segment_membership", "segment_snapshot")}
     table = "| segment | members | entered | exited |\n|---|---:|---:|---:|\n" + "\n".join(
         f"| {s} | {n:,} | {update.entered.get(s, 0):,} | {update.exited.get(s, 0):,} |" for s, n in sizes.items())
     report = settings.warehouse_path().parent / "reports" / "segment_sizes.html"
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(f"<!doctype html><meta charset='utf-8'><title>Segment sizes</title>{segment_sizes_svg(history)}")
     yield dg.MaterializeResult(asset_key=["segments", "segment_members"], metadata={
-        "dagster/row_count": sum(sizes.values()), "as_of": as_of.isoformat(), "identity_run": run_id,
+        "dagster/row_count": sum(sizes.values()), **columns["segment_members"], "as_of": as_of.isoformat(), "identity_run": run_id,
         "segments": dg.MetadataValue.md(table)})
     yield dg.MaterializeResult(asset_key=MEMBERSHIP, metadata={
-        "dagster/row_count": history_rows, "identity_changed_exits": update.identity_changed,
+        "dagster/row_count": history_rows, **columns["segment_membership"], "identity_changed_exits": update.identity_changed,
         "replaced_same_as_of": update.replaced_run, "identity_run": run_id,
         "rewound_from": update.rewound_from or "", "later_runs_undone": update.runs_undone})
     yield dg.MaterializeResult(asset_key=["segments", "segment_snapshot"], metadata={
-        "dagster/row_count": len(history), "sizes_over_time": dg.MetadataValue.path(str(report))})
+        "dagster/row_count": len(history), **columns["segment_snapshot"], "sizes_over_time": dg.MetadataValue.path(str(report))})
 
 
 @dg.asset(
@@ -89,13 +93,15 @@ def segment_evaluation(warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         if truth is None:
             con.execute("CREATE OR REPLACE TABLE segments.segment_evaluation (segment VARCHAR, precision DOUBLE, recall DOUBLE)")
-            return dg.MaterializeResult(metadata={"note": "no ground truth found (set CU_IDENTITY_TRUTH)"})
+            return dg.MaterializeResult(metadata={"note": "no ground truth found (set CU_IDENTITY_TRUTH)",
+                                                  "dagster/column_schema": warehouse_schema(con, EVALUATION)})
         scores = segment_truth(con, load_segments_config(settings.segments_config_path()), truth.parent,
                                traits="profiles.customer_traits", events="profiles.customer_events")
         con.register("scores", scores)
         con.execute("CREATE OR REPLACE TABLE segments.segment_evaluation AS SELECT * FROM scores")
+        columns = warehouse_schema(con, EVALUATION)
     return dg.MaterializeResult(metadata={
-        "dagster/row_count": len(scores),
+        "dagster/row_count": len(scores), "dagster/column_schema": columns,
         "per_segment": dg.MetadataValue.md(scores.to_markdown(index=False)),
         "min_precision": float(scores["precision"].min()), "min_recall": float(scores["recall"].min()),
     })

@@ -11,7 +11,7 @@ import pandas as pd
 
 from customer_unification.defs.pools import pool_for
 from customer_unification.defs.contracts import current_contracts
-from customer_unification.defs.metadata import counts_markdown, table_metadata
+from customer_unification.defs.metadata import counts_markdown, per_partition, table_metadata
 from customer_unification import settings
 from customer_unification.defs.partitions import EVENT_DAYS, day_bounds
 from customer_unification.lib.landing import LandingZone
@@ -55,20 +55,26 @@ def build_source_asset(config: SourcesConfig, contract: SourceContract) -> dg.As
         # the landed files still waiting for a successful run: they count as loaded once this run succeeds
         metadata = {"files": files, PENDING_READ: [f"{contract.name}/{p.name}" for p in landed
                                                    if p.parent.name == PENDING]}
+        data_columns = [c for c in raw.columns if not c.startswith("_")]
+
+        def counts(records: pd.DataFrame) -> dict:
+            return {**table_metadata(records, preview_columns=data_columns[:10]),
+                    "unparseable_records": int(records["_error"].notna().sum())}
+
         if partitioned:
             raw[PARTITION_COLUMN] = event_days(raw, contract, *day_bounds(), landed=landed)
             read = len(raw)
             raw = raw[raw[PARTITION_COLUMN].isin(context.partition_keys)].reset_index(drop=True)
-            metadata["records_read"] = read
-            metadata["records_by_day"] = counts_markdown(
+            # what the run read, on every day it wrote; each day's own counts come from per_partition
+            metadata["run_records_read"] = read
+            metadata["run_records_by_day"] = counts_markdown(
                 raw[PARTITION_COLUMN].value_counts().head(31).to_dict(), ("day", "records"))
+            per_partition(context, context.assets_def.key, {"records": raw}, counts)
         else:
             metadata["snapshot_fingerprint"] = _fingerprint(raw)
         unparseable = int(raw["_error"].notna().sum())
         context.log.info(f"{contract.name}: {len(raw):,} records ({unparseable} unparseable)")
-        data_columns = [c for c in raw.columns if not c.startswith("_")]
-        return dg.Output(raw, metadata={**table_metadata(raw, preview_columns=data_columns[:10]), **metadata,
-                                        "unparseable_records": unparseable})
+        return dg.Output(raw, metadata={**counts(raw), **metadata})
 
     return source
 

@@ -8,15 +8,16 @@ import pandas as pd
 
 from customer_unification.defs.pools import pool_for
 from customer_unification.defs.contracts import current_contracts
-from customer_unification.defs.metadata import counts_markdown, table_metadata
+from customer_unification.defs.metadata import counts_markdown, per_partition, table_metadata
 from customer_unification.defs.partitions import EVENT_DAYS
+from customer_unification.defs.staging.arrival_checks import arrival_check_specs, arrival_checks
 from customer_unification.lib.governance import IdentifierHasher, drop_suppressed, load_suppression, suppression_key
 from customer_unification.lib.sources.canonical import STAGED_COLUMNS, column_description
 from customer_unification.lib.sources.contracts import SourceContract
 from customer_unification.lib.staging.gates import GATES, evaluate_gates, staging_suite
 from customer_unification.lib.staging.schema import quarantine_column_types, staged_column_types
-from customer_unification.lib.staging.standardize import LINEAGE_COLUMNS, standardize
-from customer_unification.resources.column_types import column_schema
+from customer_unification.lib.staging.standardize import LINEAGE_COLUMNS, count_flags, rejects_by_rule, standardize
+from customer_unification.resources.column_types import column_schema, warehouse_schema
 from customer_unification.resources.quality import GreatExpectationsRunner
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
@@ -26,9 +27,9 @@ PREVIEW_COLUMNS = ["source_record_id", "first_name", "last_name", "email", "phon
 
 def build_staging_asset(contract: SourceContract) -> dg.AssetsDefinition:
     clean_key = dg.AssetKey(["staging", contract.name])
+    quarantine_key = dg.AssetKey(["quarantine", contract.name])
     partitioned = contract.kind == "event"  # follows its source's day partitions
-    common = {"group_name": "staging", "owners": contract.owners,
-              "tags": {"system": contract.system or contract.name}}
+    common = {"owners": contract.owners, "tags": {"system": contract.system or contract.name}}
 
     @dg.multi_asset(
         pool=pool_for("staging"),
@@ -36,18 +37,19 @@ def build_staging_asset(contract: SourceContract) -> dg.AssetsDefinition:
         ins={"raw": dg.AssetIn(key=["sources", contract.name])},
         outs={
             "clean": dg.AssetOut(
-                key=clean_key, kinds={"pandas", "duckdb"}, **common,
+                key=clean_key, kinds={"pandas", "duckdb"}, group_name="staging", **common,
                 metadata={"dagster/column_schema": _declared(staged_column_types(contract))},
                 description=f"{contract.name} standardised to the canonical schema (names, emails, "
                             "E.164 phones, addresses, UTC dates); only rows that passed every hard rule."),
             "quarantine": dg.AssetOut(
-                key=["quarantine", contract.name], kinds={"pandas", "duckdb"}, **common,
+                # its own group: the rejected rows and the warnings on them, apart from the clean tables
+                key=quarantine_key, kinds={"pandas", "duckdb"}, group_name="quarantine", **common,
                 metadata={"dagster/column_schema": _declared(quarantine_column_types(contract))},
                 description=f"{contract.name} rows that failed a hard rule, with the rule, the reasons "
                             "and the raw record: nothing is lost."),
         },
-        check_specs=[dg.AssetCheckSpec(name, asset=clean_key, blocking=True, description=text)
-                     for name, text in GATES.items()],
+        check_specs=[*(dg.AssetCheckSpec(name, asset=clean_key, blocking=True, description=text)
+                       for name, text in GATES.items()), *arrival_check_specs(quarantine_key)],
         partitions_def=EVENT_DAYS if partitioned else None,
         backfill_policy=dg.BackfillPolicy.single_run() if partitioned else None,
     )
@@ -61,22 +63,42 @@ def build_staging_asset(contract: SourceContract) -> dg.AssetsDefinition:
         suite = quality.submit(result.clean, *staging_suite(contract, now))  # runs while we write
         context.log.info(f"{contract.name}: {len(raw):,} raw -> {len(result.clean):,} staged + "
                          f"{len(result.quarantine):,} quarantined + {suppressed:,} suppressed")
-        yield dg.Output(result.clean, output_name="clean", metadata={
-            **table_metadata(result.clean, PREVIEW_COLUMNS),
-            "raw_rows": len(raw),
-            "quarantined_rows": len(result.quarantine),
-            "suppressed_rows": suppressed,
-            "field_issues (values set to NULL)": counts_markdown(result.field_issues, ("issue", "rows")),
-        })
-        yield dg.Output(result.quarantine, output_name="quarantine", metadata={
-            **table_metadata(result.quarantine, ["source_record_id", "rule", "reasons", "source_file", "source_line"]),
-            "rejects_by_rule": counts_markdown(result.rejects_by_rule, ("rule", "rows")),
-        })
+        if partitioned:  # each day its own counts, not the run's totals
+            frames = {"raw": raw, "clean": result.clean, "quarantine": result.quarantine}
+            per_partition(context, clean_key, frames, _clean_metadata)
+            per_partition(context, quarantine_key, frames, _quarantine_metadata)
+        yield dg.Output(result.clean, output_name="clean",
+                        metadata=_clean_metadata(raw, result.clean, result.quarantine, suppressed))
+        yield dg.Output(result.quarantine, output_name="quarantine",
+                        metadata=_quarantine_metadata(raw, result.clean, result.quarantine))
         for gate in evaluate_gates(len(raw), result, contract, now, suite=suite.result(), suppressed=suppressed):
             yield dg.AssetCheckResult(asset_key=clean_key, check_name=gate.name, passed=gate.passed,
                                       metadata=gate.metadata)
+        yield from arrival_checks(context, quarantine_key, result.rejects_by_rule, result.field_issues)
 
     return stage
+
+
+def _clean_metadata(raw: pd.DataFrame, clean: pd.DataFrame, quarantine: pd.DataFrame,
+                    suppressed: int | None = None) -> dict:
+    """What a staging table (or one of its day partitions) holds. Every raw row is staged,
+    quarantined or suppressed (forgotten people), so a partition's suppressed rows are the rest."""
+    if suppressed is None:
+        suppressed = len(raw) - len(clean) - len(quarantine)
+    return {
+        **table_metadata(clean, PREVIEW_COLUMNS),
+        "raw_rows": len(raw),
+        "quarantined_rows": len(quarantine),
+        "suppressed_rows": suppressed,
+        "field_issues (values set to NULL)": counts_markdown(count_flags(clean["dq_flags"]), ("issue", "rows")),
+    }
+
+
+def _quarantine_metadata(raw: pd.DataFrame, clean: pd.DataFrame, quarantine: pd.DataFrame) -> dict:
+    return {
+        **table_metadata(quarantine, ["source_record_id", "rule", "reasons", "source_file", "source_line"]),
+        "rejects_by_rule": counts_markdown(rejects_by_rule(quarantine), ("rule", "rows")),
+    }
 
 
 def _declared(types: dict[str, str]) -> dg.TableSchema:
@@ -108,8 +130,9 @@ def build_unified_records(contracts: list[SourceContract]) -> dg.AssetsDefinitio
             con.execute(f"CREATE OR REPLACE VIEW staging.unified_records AS {union}")
             per_source = dict(con.execute(
                 "SELECT source, count(*) FROM staging.unified_records GROUP BY 1").fetchall())
+            columns = warehouse_schema(con, "staging.unified_records", column_description)
         return dg.MaterializeResult(metadata={
-            "dagster/row_count": sum(per_source.values()),
+            "dagster/row_count": sum(per_source.values()), "dagster/column_schema": columns,
             "rows_by_source": counts_markdown(per_source, ("source", "rows")),
         })
 
