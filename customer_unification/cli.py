@@ -410,7 +410,8 @@ def _forget(args: argparse.Namespace) -> int:
     import duckdb
 
     from customer_unification.lib.governance import (ForgetError, ForgetRequest, IdentifierHasher,
-                                                     SuppressionKeyError, forget, suppression_key)
+                                                     SuppressionKeyError, forget, platform_copies,
+                                                     suppression_key)
     from customer_unification.lib.sources.contracts import ContractError, load_contracts
 
     path = settings.warehouse_path()
@@ -425,8 +426,10 @@ def _forget(args: argparse.Namespace) -> int:
     try:
         request = ForgetRequest(customer_id=args.customer, email=args.email, phone=args.phone,
                                 reason=args.reason, requested_by="cli")
+        copies = platform_copies(settings.exports_dir(), settings.activation_sql_url(),
+                                 settings.masked_url(settings.activation_sql_url()))
         run = partial(forget, con, request, IdentifierHasher(suppression_key()), contracts=contracts,
-                      state_schema=settings.IDENTITY_STATE_SCHEMA)
+                      state_schema=settings.IDENTITY_STATE_SCHEMA, copies=copies)
         if not args.yes:
             print("\n".join(run(dry_run=True).lines()))
             try:

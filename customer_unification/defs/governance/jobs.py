@@ -1,4 +1,5 @@
-"""`forget_customer`: remove one person from every warehouse table and suppress their identifiers.
+"""`forget_customer`: remove one person from every warehouse table and every copy the platform wrote
+(audience export folders, the SQL destination), and suppress their identifiers.
 
 An op job, not an asset: it acts on request, on whatever tables exist, and materialises nothing.
 Launch it with run config naming the person, e.g.
@@ -11,7 +12,8 @@ import dagster as dg
 from customer_unification import settings
 from customer_unification.defs.contracts import current_contracts
 from customer_unification.defs.pools import pool_for
-from customer_unification.lib.governance import ForgetError, ForgetRequest, IdentifierHasher, forget, suppression_key
+from customer_unification.lib.governance import (ForgetError, ForgetRequest, IdentifierHasher, forget,
+                                                 platform_copies, suppression_key)
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
 
@@ -35,8 +37,10 @@ def forget_person(context: dg.OpExecutionContext, config: ForgetConfig, warehous
                                 requested_by=config.requested_by or f"dagster run {context.run_id}")
         contracts = {c.name: c for c in current_contracts().sources}
         with warehouse.connect() as con:
+            url = settings.activation_sql_url()
             summary = forget(con, request, IdentifierHasher(suppression_key()), contracts=contracts,
-                             state_schema=settings.IDENTITY_STATE_SCHEMA, dry_run=config.dry_run)
+                             state_schema=settings.IDENTITY_STATE_SCHEMA, dry_run=config.dry_run,
+                             copies=platform_copies(settings.exports_dir(), url, settings.masked_url(url)))
     except ForgetError as e:  # a clear message, no stack trace to dig through
         raise dg.Failure(description=str(e), allow_retries=False) from None
     context.log.info("\n".join(summary.lines()))
@@ -46,6 +50,8 @@ def forget_person(context: dg.OpExecutionContext, config: ForgetConfig, warehous
         "rows_removed": sum(summary.removed.values()), "rows_removed_by_table": summary.removed,
         "identifiers_suppressed": summary.identifiers_suppressed,
         "identifiers_shared": summary.identifiers_shared,
+        "rows_removed_outside_warehouse": sum(summary.elsewhere.values()),
+        "rows_removed_outside_warehouse_by_place": summary.elsewhere,  # paths and masked URLs, counts only
     })
 
 

@@ -22,6 +22,7 @@ from customer_unification.lib.sources.preflight import source_problems
 from customer_unification.lib.sources.readers import PARTITION_COLUMN, read_source
 from customer_unification.lib.staging.schema import raw_column_types
 from customer_unification.resources.column_types import column_schema
+from customer_unification.resources.warehouse import DuckDBWarehouse
 
 PENDING_READ = "landing_files_pending"  # metadata: the pending landed files a materialisation read
 
@@ -45,15 +46,16 @@ def build_source_asset(config: SourcesConfig, contract: SourceContract) -> dg.As
         partitions_def=EVENT_DAYS if partitioned else None,
         backfill_policy=dg.BackfillPolicy.single_run() if partitioned else None,
     )
-    def source(context: dg.AssetExecutionContext) -> dg.Output[pd.DataFrame]:
+    def source(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse) -> dg.Output[pd.DataFrame]:
         landed = LandingZone(settings.landing_dir(), config).admitted_files(contract.name)
         problems = source_problems(config, contract, landed)
         if problems:  # the reason, before anything is read or written (not a reader's traceback)
             raise dg.Failure(description="; ".join(problems), allow_retries=False)
         raw = read_source(config, contract, landed=landed)
+        raw, suppressed = _without_forgotten(raw, contract, warehouse)
         files = sorted(raw["_file"].dropna().unique().tolist())
         # the landed files still waiting for a successful run: they count as loaded once this run succeeds
-        metadata = {"files": files, PENDING_READ: [f"{contract.name}/{p.name}" for p in landed
+        metadata = {"files": files, "suppressed_rows": suppressed, PENDING_READ: [f"{contract.name}/{p.name}" for p in landed
                                                    if p.parent.name == PENDING]}
         data_columns = [c for c in raw.columns if not c.startswith("_")]
 
@@ -77,6 +79,21 @@ def build_source_asset(config: SourcesConfig, contract: SourceContract) -> dg.As
         return dg.Output(raw, metadata={**counts(raw), **metadata})
 
     return source
+
+
+def _without_forgotten(raw: pd.DataFrame, contract: SourceContract,
+                       warehouse: DuckDBWarehouse) -> tuple[pd.DataFrame, int]:
+    """The records without those of people on the suppression list (right to be forgotten): the raw
+    layer is personal data too, so a re-delivered record of theirs is never stored, not even here."""
+    from customer_unification.lib.governance import IdentifierHasher, load_suppression, suppression_key
+    from customer_unification.lib.governance.suppression import suppressed_raw_rows
+
+    with warehouse.connect() as con:
+        suppression = load_suppression(con, IdentifierHasher(suppression_key()))
+    forgotten = suppressed_raw_rows(raw, suppression, contract)
+    if not forgotten.any():
+        return raw, 0
+    return raw[~forgotten.to_numpy()].reset_index(drop=True), int(forgotten.sum())
 
 
 def _fingerprint(raw: pd.DataFrame) -> str:

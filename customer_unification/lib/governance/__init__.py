@@ -1,10 +1,15 @@
 """Data governance: forgetting a person (right to be forgotten) and keeping them out afterwards."""
 
+from .copies import ExportFolders, Person, SqlDestination, platform_copies
 from .forget import ForgetError, ForgetRequest, ForgetSummary, forget
 from .identifiers import IdentifierHasher, SuppressionKeyError, suppression_key
 from .suppression import Suppression, drop_suppressed, load_suppression
 
 __all__ = [
+    "ExportFolders",
+    "Person",
+    "SqlDestination",
+    "platform_copies",
     "ForgetError",
     "ForgetRequest",
     "ForgetSummary",

@@ -11,8 +11,12 @@
    `sources.<source>` rows by (_file, _line). Quarantined rows are matched on their raw record.
 4. Add the exclusive identifiers and the keys of the person's source records, hashed, to
    `governance.suppression_list`; write an audit row without personal data to `governance.forget_audit`.
+5. Erase the copies the platform wrote outside the warehouse (`copies`: audience export folders,
+   SQL destinations; copies.py) - by customer id, earlier ids merged into theirs, and exclusive
+   email / phone - before the warehouse commits, so a failure there leaves the request repeatable.
 
-Everything runs in one transaction: an error, or `dry_run`, leaves the warehouse unchanged.
+Everything in the warehouse runs in one transaction: an error, or `dry_run`, leaves it unchanged
+(and a dry run counts the copies' rows without touching them).
 """
 
 import datetime as dt
@@ -20,11 +24,13 @@ import json
 import re
 import uuid
 from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 
+from customer_unification.lib.governance.copies import Person
 from customer_unification.lib.governance.identifiers import (IDENTIFIER_COLUMNS, KEY_SEPARATOR, RECORD_KIND,
                                                             IdentifierHasher, normalized, record_key)
 from customer_unification.lib.governance.quarantine import quarantine_identifiers
@@ -81,6 +87,7 @@ class ForgetSummary:
     identifiers_shared: int = 0
     records_suppressed: int = 0  # source record keys listed
     dry_run: bool = False
+    elsewhere: dict[str, int] = field(default_factory=dict)  # copy outside the warehouse -> rows deleted
 
     def lines(self) -> list[str]:
         verb = "would remove" if self.dry_run else "removed"
@@ -91,22 +98,26 @@ class ForgetSummary:
                f"  rows {verb}: {sum(self.removed.values())}"]
         width = max((len(t) for t in self.removed), default=0)
         out += [f"    {table:<{width}}  {n:>8,}" for table, n in sorted(self.removed.items())]
+        out.append(f"  rows {verb} outside the warehouse: {sum(self.elsewhere.values())}")
+        width = max((len(t) for t in self.elsewhere), default=0)
+        out += [f"    {where:<{width}}  {n:>8,}" for where, n in sorted(self.elsewhere.items())]
         return out
 
 
 def forget(con: duckdb.DuckDBPyConnection, request: ForgetRequest, hasher: IdentifierHasher, *,
            contracts: Mapping[str, SourceContract] | None = None, state_schema: str = "identity_state",
-           dry_run: bool = False, now: dt.datetime | None = None) -> ForgetSummary:
+           dry_run: bool = False, now: dt.datetime | None = None, copies: Sequence = ()) -> ForgetSummary:
     """Forget one person (see module docstring). Raises ForgetError, changing nothing, if they are unknown.
 
     `contracts` (by source name) say which raw columns of quarantined records hold identifiers;
-    `state_schema` is where matching keeps its state (settings.IDENTITY_STATE_SCHEMA).
+    `state_schema` is where matching keeps its state (settings.IDENTITY_STATE_SCHEMA); `copies`
+    (copies.ExportFolders, copies.SqlDestination, ...) are erased too.
     """
     now = now or dt.datetime.now(dt.timezone.utc)
     tables = _base_tables(con)
     con.execute("BEGIN TRANSACTION")
     try:
-        summary = _forget(con, tables, request, hasher, contracts or {}, state_schema, dry_run, now)
+        summary = _forget(con, tables, request, hasher, contracts or {}, state_schema, dry_run, now, copies)
     except BaseException:
         con.execute("ROLLBACK")
         raise
@@ -121,7 +132,7 @@ def forget(con: duckdb.DuckDBPyConnection, request: ForgetRequest, hasher: Ident
 
 def _forget(con, tables: dict[tuple[str, str], set[str]], request: ForgetRequest, hasher: IdentifierHasher,
             contracts: Mapping[str, SourceContract], state_schema: str, dry_run: bool,
-            now: dt.datetime) -> ForgetSummary:
+            now: dt.datetime, copies: Sequence = ()) -> ForgetSummary:
     _staged_view(con, tables)
     has_map = ("identity", "customer_identity_map") in tables
     con.execute("CREATE OR REPLACE TEMP VIEW fg_map AS " + (
@@ -146,6 +157,7 @@ def _forget(con, tables: dict[tuple[str, str], set[str]], request: ForgetRequest
             con.execute(f'INSERT INTO fg_nids SELECT DISTINCT nid FROM "{schema}"."{table}" '
                         "WHERE record_key IN (SELECT record_key FROM fg_keys)")
 
+    person = _person(con, tables)  # before the deletes: id_lineage knows their earlier ids
     removed = {}
     for (schema, table), columns in sorted(tables.items()):
         where = _predicates(schema, table, columns, state_schema)
@@ -164,9 +176,35 @@ def _forget(con, tables: dict[tuple[str, str], set[str]], request: ForgetRequest
         request_id=request_id, customers=len(customers), records=len(records), quarantined=len(quarantined),
         removed=removed, identifiers_suppressed=len(identifiers),
         identifiers_shared=con.sql("SELECT count(*) FROM fg_ids").fetchall()[0][0] - len(identifiers),
-        records_suppressed=len(keys), dry_run=dry_run)
+        records_suppressed=len(keys), dry_run=dry_run,
+        elsewhere=_erase_copies(copies, person, dry_run))
     _audit(con, summary, request, now, ",".join(hasher.hash("customer_id", c) for c in customers))
     return summary
+
+
+def _erase_copies(copies: Sequence, person: Person, dry_run: bool) -> dict[str, int]:
+    removed = {}
+    for copy in copies:
+        try:
+            removed.update(copy.erase(person, dry_run))
+        except Exception as e:  # the warehouse then rolls back: the request can be repeated as is
+            raise ForgetError(f"cannot erase the copies in {copy.label} ({type(e).__name__}): nothing "
+                              "changed in the warehouse; repeat the request once it is reachable") from e
+    return removed
+
+
+def _person(con, tables) -> Person:
+    """The person as copies outside the warehouse know them: current customer ids and the ids merged
+    into them (id_lineage; a split's old id stays with the other part), exclusive emails and phones."""
+    ids = {c for (c,) in con.sql("SELECT customer_id FROM fg_customers").fetchall()}
+    if ("identity", "id_lineage") in tables:
+        merged = con.sql("SELECT old_customer_id, new_customer_id FROM identity.id_lineage "
+                         "WHERE reason = 'merged' AND old_customer_id IS NOT NULL").fetchall()
+        while more := {old for old, new in merged if new in ids} - ids:
+            ids |= more
+    values = con.sql("SELECT kind, value FROM fg_suppress WHERE kind IN ('email', 'phone')").fetchall()
+    return Person(frozenset(ids), frozenset(v for k, v in values if k == "email"),
+                  frozenset(v for k, v in values if k == "phone"))
 
 
 def _base_tables(con) -> dict[tuple[str, str], set[str]]:

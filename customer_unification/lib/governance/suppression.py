@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from customer_unification.lib.governance.identifiers import (IDENTIFIER_COLUMNS, KEY_SEPARATOR, RECORD_KIND,
-                                                            IdentifierHasher)
+                                                            IdentifierHasher, normalized)
 from customer_unification.lib.governance.quarantine import quarantine_identifiers
 from customer_unification.lib.sources.contracts import SourceContract
 from customer_unification.lib.staging.standardize import StagingResult
@@ -96,6 +96,46 @@ def suppressed_quarantine_rows(quarantine: pd.DataFrame, suppression: Suppressio
     rows = set(found.loc[hit, "row"])
     by_identifier = pd.Series([i in rows for i in range(len(quarantine))], index=quarantine.index, dtype=bool)
     return by_identifier | _listed_records(quarantine, suppression)
+
+
+def suppressed_raw_rows(raw: pd.DataFrame, suppression: Suppression, contract: SourceContract) -> pd.Series:
+    """Raw rows (as read, before staging) of forgotten people, so the raw layer never stores them again.
+
+    The same tests staging applies, on the raw columns: the record key (key columns trimmed, joined
+    with '|'), and each identifier the contract maps, normalised as staging normalises it (each
+    distinct value once, and only kinds on the list); a line that could not be parsed (`_raw`)
+    by the tokens of its text, as for quarantined rows.
+    """
+    from customer_unification.lib.staging.extract import FieldExtractor, map_distinct  # not at import: heavy
+
+    mask = pd.Series(False, index=raw.index)
+    if suppression.empty or raw.empty:
+        return mask
+    if suppression.hashes.get(RECORD_KIND) and all(k in raw.columns for k in contract.record_key):
+        parts = [_trimmed(raw[k]) for k in contract.record_key]
+        key = parts[0].astype(object)
+        for part in parts[1:]:
+            key = key + KEY_SEPARATOR + part
+        mask |= suppression.matches(RECORD_KIND, contract.name + KEY_SEPARATOR + key).fillna(False).astype(bool)
+    fields = FieldExtractor(raw)
+    region = contract.conventions.phone_region
+    for kind in IDENTIFIER_COLUMNS:
+        spec = contract.fields.get(kind)
+        if spec is None or not suppression.hashes.get(kind) or (spec.column and spec.column.split("[]")[0] not in raw):
+            continue
+        values = map_distinct(fields.values(spec), lambda v, kind=kind: normalized(kind, v, region))
+        mask |= suppression.matches(kind, values)
+    if "_raw" in raw.columns and raw["_raw"].notna().any():  # unparsed lines: their text's tokens
+        broken = raw.loc[raw["_raw"].notna(), ["_raw"]].rename(columns={"_raw": "raw_record"})
+        hit = suppressed_quarantine_rows(broken.reset_index(drop=True), suppression, None)
+        mask.loc[broken.index[hit.to_numpy()]] = True
+    return mask
+
+
+def _trimmed(values: pd.Series) -> pd.Series:
+    """As staging reads a record key: whitespace trimmed, empty -> None."""
+    text = values.astype(object).where(values.isna(), values.astype(str).str.strip())
+    return text.where(text.notna() & (text != ""), None)
 
 
 def _listed_records(frame: pd.DataFrame, suppression: Suppression) -> pd.Series:
