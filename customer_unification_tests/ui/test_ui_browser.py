@@ -25,9 +25,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
-from customer_unification.pipeline import load_definitions, whole_run_tags
+from customer_unification.defs.partitions import EVENT_DAYS
+from customer_unification.pipeline import run_job
 from customer_unification.settings import REPO_ROOT
 
 pytestmark = pytest.mark.slow
@@ -46,6 +48,7 @@ LAYER_ASSETS = {  # one asset per layer of the flow; all must be listed in the c
     "segments": "segments / segment_membership",
     "activation": "activation / audience_members",
 }
+EVENT_SOURCE = "webshop_orders"  # the demo's orders are all history: all in the first day partition
 IDENTITY_CHECKS = ["cluster_size", "great_expectations", "no_over_split", "one_customer_per_record",
                    "stable_vs_previous_run"]
 
@@ -62,8 +65,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def graphql(base: str, query: str) -> dict:
-    request = urllib.request.Request(f"{base}/graphql", data=json.dumps({"query": query}).encode(),
+def graphql(base: str, query: str, variables: dict | None = None) -> dict:
+    body = {"query": query, **({"variables": variables} if variables else {})}
+    request = urllib.request.Request(f"{base}/graphql", data=json.dumps(body).encode(),
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
@@ -160,17 +164,55 @@ def dagster_dev(ui_env) -> Iterator[tuple]:
 
 @pytest.fixture(scope="module")
 def ui(ui_env, dagster_dev) -> dict:
-    """The demo estate materialised into the instance while the server boots; then the server ready."""
-    job = load_definitions().resolve_job_def("unify_all")
+    """The demo estate materialised into the instance while the server boots, as `make demo` runs it
+    (the CLI's run, recorded as a run of the workspace's unify_all); then the server ready, and an
+    explain_identity run launched through it (as the Launchpad does) for a pair the run merged."""
     with dg.DagsterInstance.get() as instance:
         assert instance.is_persistent and Path(instance.root_directory) == ui_env["home"]
-        result = job.execute_in_process(instance=instance, raise_on_error=False, tags=whole_run_tags(job))
-    failed = [e.asset_check_evaluation_data.check_name for e in result.all_events
-              if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed]
-    assert result.success and not failed, failed
+    outcome = run_job(log_level="WARNING")
+    assert outcome.success and not outcome.failed_checks, outcome
+    with duckdb.connect(ui_env["env"]["CU_WAREHOUSE_PATH"], read_only=True) as con:
+        facts = {
+            "pair": con.execute("SELECT left_record, right_record FROM identity.record_links WHERE status = 'accepted' "
+                                "AND linked_by = 'probabilistic' ORDER BY 1, 2 LIMIT 1").fetchall()[0],
+            "days": (days := EVENT_DAYS.get_partition_keys()),
+            "first_day_rows": con.execute(f"SELECT count(*) FROM staging.{EVENT_SOURCE} WHERE _partition = ?",
+                                          [days[0]]).fetchall()[0][0],
+            "audiences": [a for (a,) in con.execute("SELECT DISTINCT audience FROM activation.audience_members "
+                                                    "ORDER BY 1").fetchall()],
+            "quarantine_rules": [r for (r,) in con.execute("SELECT rule FROM quarantine.crm_contacts GROUP BY 1 "
+                                                           "ORDER BY count(*) DESC, rule").fetchall()],
+        }
     process, base, log = dagster_dev
     wait_until_ready(base, process, log)
-    return {"base": base, "run_id": result.run_id}
+    left, right = facts["pair"]
+    explain_run = launch(base, "explain_identity", {"ops": {"explain": {"config": {
+        "left_record": left, "right_record": right}}}})
+    return {"base": base, "run_id": outcome.run_id, "explain_run_id": explain_run, **facts}
+
+
+LAUNCH = """mutation($params: ExecutionParams!) { launchPipelineExecution(executionParams: $params) {
+    __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message }
+    ... on RunConfigValidationInvalid { errors { message } } } }"""
+RUN_STATUS = """query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"""
+
+
+def launch(base: str, job: str, run_config: dict) -> str:
+    """Launch a job through the webserver (what the Launchpad's button does) and wait until it ends."""
+    answer = graphql(base, LAUNCH, {"params": {
+        "selector": {"repositoryLocationName": "customer_unification", "repositoryName": "__repository__",
+                     "pipelineName": job}, "runConfigData": run_config, "mode": "default"}})
+    launched = answer["data"]["launchPipelineExecution"]
+    assert launched["__typename"] == "LaunchRunSuccess", launched
+    run_id = launched["run"]["runId"]
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        status = graphql(base, RUN_STATUS, {"id": run_id})["data"]["runOrError"]["status"]
+        if status in ("SUCCESS", "FAILURE", "CANCELED"):
+            assert status == "SUCCESS", f"{job} run {run_id}: {status}"
+            return run_id
+        time.sleep(0.5)  # polling interval, not a wait for the UI
+    pytest.fail(f"{job} run {run_id} did not end in {SERVER_START_TIMEOUT_S}s")
 
 
 @pytest.fixture(scope="module")
@@ -210,6 +252,7 @@ def page(chromium, ui, browser, screenshots, request) -> Iterator:
     if request.session.testsfailed > failures_before:  # what the browser showed when the test failed
         try:
             opened.screenshot(path=str(screenshots / f"FAILED-{request.node.name}.png"))
+            (screenshots / f"FAILED-{request.node.name}.txt").write_text(opened.inner_text("body"))
         except sync_api.Error:
             pass
     context.close()
@@ -313,3 +356,63 @@ def test_automation_is_on_by_default(page, screenshots):
     visible(page, "2026-11-01")  # the first day: the initial load of all earlier history
     visible(page, "Missing (0)")  # the full run covered every day
     snap(page, screenshots, "11_day_partitions")
+
+
+def test_each_day_partition_shows_its_own_row_count(page, screenshots, ui):
+    first, last = ui["days"][0], ui["days"][-1]
+    page.goto(f"/assets/staging/{EVENT_SOURCE}?view=partitions&partition={first}")
+    visible(page, "raw_rows")
+    visible(page, f"{ui['first_day_rows']:,}")
+    snap(page, screenshots, "12_first_day_partition")
+    page.goto(f"/assets/staging/{EVENT_SOURCE}?view=partitions&partition={last}")
+    visible(page, "raw_rows")
+    expect(page.get_by_text(f"{ui['first_day_rows']:,}", exact=True)).to_have_count(0)  # not the range's total
+    snap(page, screenshots, "13_last_day_partition")
+
+
+def test_column_types_are_the_warehouse_types(page, screenshots):
+    page.goto("/assets/profiles/golden_profiles")
+    visible(page, "date_of_birth")
+    visible(page, "DATE")
+    visible(page, "TIMESTAMP WITH TIME ZONE")
+    snap(page, screenshots, "14_golden_profiles_columns")
+
+
+def test_quarantine_group_warns_about_todays_problems(page, screenshots, ui):
+    page.goto("/locations/customer_unification/asset-groups/quarantine")  # a group of its own
+    visible(page, "2 / 2 Passed")  # a source with nothing unusual today
+    snap(page, screenshots, "15_quarantine_group")
+    page.goto("/assets?" + urllib.parse.urlencode({"asset-selection": "group:quarantine"}))
+    visible(page, "quarantine / crm_contacts")
+    page.goto("/assets/quarantine/crm_contacts?view=checks")
+    visible(page, "quarantined_vs_recent_norm")
+    visible(page, "nulled_values_vs_recent_norm")
+    visible(page, "Failed")  # a WARN check's failure: the UI's warning-coloured tag (no run failed)
+    page.get_by_text("quarantined_vs_recent_norm", exact=True).first.click()
+    expect(page).to_have_url(re.compile(r"checkDetail=quarantined_vs_recent_norm"), timeout=TIMEOUT_MS)
+    # a first delivery has no norm: every rule it quarantined rows for is news, most rows first
+    visible(page, ", ".join(ui["quarantine_rules"]))
+    snap(page, screenshots, "16_quarantine_warnings")
+
+
+def test_the_cli_run_is_listed_under_its_job(page, screenshots, ui):
+    page.goto("/locations/customer_unification/jobs/unify_all/runs")
+    visible(page, ui["run_id"][:8])
+    snap(page, screenshots, "17_unify_all_runs")
+
+
+def test_audience_members_show_sizes_and_a_masked_preview(page, screenshots, ui):
+    page.goto("/assets/activation/audience_members")
+    visible(page, "audience_sizes")
+    visible(page, "members_preview (PII masked)")
+    snap(page, screenshots, "18_audience_members")
+
+
+def test_explain_identity_job_logs_the_explanation(page, screenshots, ui):
+    page.goto(f"/runs/{ui['explain_run_id']}")
+    visible(page, "Success")
+    visible(page, "verdict: same customer", exact=False)
+    visible(page, "field-by-field", exact=False)
+    left, right = ui["pair"]
+    expect(page.get_by_text(left, exact=False)).to_have_count(0)  # record keys are masked
+    snap(page, screenshots, "19_explain_identity")
