@@ -44,7 +44,9 @@ def per_partition(context: dg.AssetExecutionContext, key: dg.AssetKey, frames: d
               for name, frame in frames.items()}
     for partition in context.partition_keys:
         slices = {name: groups[name].get(partition, frame.iloc[0:0]) for name, frame in frames.items()}
-        context.add_asset_metadata(build(**slices), asset_key=key, partition_key=partition)
+        metadata = build(**slices)
+        metadata.pop("dagster/column_schema", None)  # the table's, as stored (IO manager): not a slice's guess
+        context.add_asset_metadata(metadata, asset_key=key, partition_key=partition)
 
 
 def table_value(frame: pd.DataFrame) -> dg.MetadataValue:
