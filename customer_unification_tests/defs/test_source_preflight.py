@@ -8,6 +8,7 @@ import dagster as dg
 from customer_unification.defs.sources.assets import build_source_asset
 from customer_unification.lib.sources.contracts import load_contracts
 from customer_unification.resources.duckdb_io import DuckDBFrameIOManager
+from customer_unification.resources.warehouse import DuckDBWarehouse
 
 
 def test_a_source_whose_location_matches_nothing_fails_with_the_reason_and_writes_nothing(tmp_path, isolated_env):
@@ -23,7 +24,8 @@ def test_a_source_whose_location_matches_nothing_fails_with_the_reason_and_write
     """))
     config = load_contracts(path)
     asset = build_source_asset(config, config.get("crm"))
-    result = dg.materialize([asset], resources={"io_manager": DuckDBFrameIOManager(path=str(isolated_env))},
+    result = dg.materialize([asset], resources={"io_manager": DuckDBFrameIOManager(path=str(isolated_env)),
+                                                "warehouse": DuckDBWarehouse(path=str(isolated_env))},
                             raise_on_error=False)
     assert not result.success
     [failure] = result.get_step_failure_events()
