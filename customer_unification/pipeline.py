@@ -72,7 +72,10 @@ def run_job(selection: str | None = None, log_level: str = "INFO") -> RunOutcome
     job = unify_all_job()
     keys = None
     if selection:
-        keys = dg.AssetSelection.from_string(selection).resolve(job.asset_layer.asset_graph)
+        graph = job.asset_layer.asset_graph
+        keys = dg.AssetSelection.from_string(selection).resolve(graph)
+        # a step writes all its tables together: 'group:staging' brings its quarantine twins along
+        keys = {sibling for key in keys for sibling in graph.get(key).execution_set_asset_keys}
     with dg.DagsterInstance.get() as instance:
         return _execute(instance, job, keys or job.asset_layer.executable_asset_keys, whole_run_tags(job), log_level)
 

@@ -61,7 +61,7 @@ def test_profiles_events_traits_end_to_end(small_estate, isolated_env, monkeypat
                              partition_key=first_day, instance=instance,
                              resources={"warehouse": definitions.resources["warehouse"]})
         assert one.success
-        assert one.asset_materializations_for_node("profiles__event_log")[0].metadata["events_replaced"].value == before
+        assert one.asset_materializations_for_node("profiles__event_log")[0].metadata["run_events_replaced"].value == before
     con = duckdb.connect(str(isolated_env), read_only=True)
     assert count(con, "SELECT count(*) FROM profiles.event_log") == before
     con.close()
