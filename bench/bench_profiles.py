@@ -65,7 +65,7 @@ def main() -> None:
     base = OUT / f"profiles_base_{args.people}.duckdb"
     env = {**os.environ, "CU_DEMO_DATA_DIR": str(data_dir), "CU_TRAITS_AS_OF": "2026-11-01"}
     if args.child:
-        selection = "group:sources or group:staging or group:identity" if args.child == "base" else "group:profiles"
+        selection = "group:sources or group:staging or group:quarantine or group:identity" if args.child == "base" else "group:profiles"
         print(json.dumps(materialize(selection)))
         return
 

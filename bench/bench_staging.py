@@ -28,7 +28,7 @@ def run_once(people: int) -> dict:
     from customer_unification.pipeline import load_definitions, whole_run_tags
 
     definitions = load_definitions()
-    job = dg.define_asset_job("bench_staging", selection="group:sources or group:staging")
+    job = dg.define_asset_job("bench_staging", selection="group:sources or group:staging or group:quarantine")
     job = dg.Definitions.merge(definitions, dg.Definitions(jobs=[job])).resolve_job_def("bench_staging")
     started = time.perf_counter()
     result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=True,

@@ -142,7 +142,12 @@ def write_tables(con: duckdb.DuckDBPyConnection, config: MatchConfig, resolution
     con.execute(f"CREATE OR REPLACE TABLE {SCHEMA}.match_model AS SELECT * FROM cu_model_out")
     con.unregister("cu_model_out")
     con.register("cu_limited_out", resolution.match.limited.assign(run_id=run_id))
-    con.execute(f"CREATE OR REPLACE TABLE {SCHEMA}.limited_identifiers AS SELECT * FROM cu_limited_out")
+    # typed whatever the frame holds: an empty frame would give DuckDB "NULL"-typed columns
+    con.execute(f"""CREATE OR REPLACE TABLE {SCHEMA}.limited_identifiers AS
+                    SELECT CAST(rule AS VARCHAR) AS rule, CAST(value_masked AS VARCHAR) AS value_masked,
+                           CAST(value_hash AS VARCHAR) AS value_hash, CAST(reason AS VARCHAR) AS reason,
+                           CAST(records AS BIGINT) AS records, CAST(run_id AS VARCHAR) AS run_id
+                    FROM cu_limited_out""")
     con.unregister("cu_limited_out")
     _write_links(con, specs, resolution, state_schema)
 
