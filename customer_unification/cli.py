@@ -305,6 +305,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 def _label(args: argparse.Namespace) -> int:
     import duckdb
+    import pandas as pd
 
     from customer_unification.lib.matching.config import load_match_config
     from customer_unification.lib.matching.files import input_view
@@ -343,7 +344,7 @@ def _label(args: argparse.Namespace) -> int:
             if answer == "q":
                 break
             if answer in ANSWERS:  # saved at once: quitting or a crash loses nothing answered
-                append_labels(path, pd_row(pair.left, pair.right, ANSWERS[answer]))
+                append_labels(path, pd.DataFrame([{"left": pair.left, "right": pair.right, "label": ANSWERS[answer]}]))
                 answered[ANSWERS[answer]] += 1
     finally:
         con.close()
@@ -352,12 +353,6 @@ def _label(args: argparse.Namespace) -> int:
     print(f"{sum(answered.values())} answers saved to {path} ({answered['match']} match, "
           f"{answered['non_match']} non-match, {answered['unsure']} unsure); the next identity run learns from them")
     return 0
-
-
-def pd_row(left: str, right: str, label: str):
-    import pandas as pd
-
-    return pd.DataFrame([{"left": left, "right": right, "label": label}])
 
 
 def _profile(args: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ from scipy.optimize import minimize
 from customer_unification.lib.matching import scoring
 from customer_unification.lib.matching.comparisons import ComparisonSpec
 from customer_unification.lib.matching.em import FittedModel
+from customer_unification.lib.matching.pair_files import read_pair_csv
 
 LABEL_VALUES = ("match", "non_match", "unsure")
 LABEL_COLUMNS = ["left", "right", "label"]
@@ -54,17 +55,7 @@ class LabelReport:
 def read_labels(path: str | Path) -> pd.DataFrame:
     """Labels from CSV: left, right (record keys), label (match / non_match / unsure), optional
     note. Bad rows are an error naming the line; the last label of a pair wins."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#")
-    missing = set(LABEL_COLUMNS) - set(frame.columns)
-    if missing:
-        raise ValueError(f"{path}: labels need columns left, right, label (missing {sorted(missing)})")
-    frame["label"] = frame["label"].str.strip().str.lower().str.replace("-", "_")
-    bad = frame[~frame["label"].isin(LABEL_VALUES) | (frame["left"].str.strip() == "")
-                | (frame["right"].str.strip() == "")]
-    if not bad.empty:
-        line = int(bad.index[0]) + 2  # header is line 1
-        raise ValueError(f"{path}: line {line}: label must be one of {LABEL_VALUES} and both records "
-                         f"given (got {bad.iloc[0]['label']!r})")
+    frame = read_pair_csv(path, "label", LABEL_VALUES, "labels", spelled=lambda v: v.str.replace("-", "_"))
     pair = frame[["left", "right"]].apply(lambda s: s.str.strip())
     frame["left"], frame["right"] = pair.min(axis=1), pair.max(axis=1)
     return frame.drop_duplicates(["left", "right"], keep="last").reset_index(drop=True)

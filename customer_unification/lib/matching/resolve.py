@@ -20,6 +20,7 @@ from customer_unification.lib.matching.config import MatchConfig
 from customer_unification.lib.matching.engine import (KEY_SEPARATOR, MatchResult, match_new_records,
                                                       match_records, overrides_with_labels, record_key_sql,
                                                       save_run)
+from customer_unification.lib.matching.pair_files import read_pair_csv
 from customer_unification.lib.matching.stable_ids import StableIdResult, assign_stable_ids
 
 OVERRIDE_DECISIONS = ("must_link", "must_not_link")
@@ -52,18 +53,7 @@ def split_record_key(record_keys: pd.Series, key: list[str]) -> pd.DataFrame:
 def read_overrides(path: str | Path) -> pd.DataFrame:
     """Steward decisions from CSV: left, right (record keys like `crm_contacts|C1000001`),
     decision (must_link / must_not_link), optional reason. Bad rows are an error naming the line."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#")
-    missing = {"left", "right", "decision"} - set(frame.columns)
-    if missing:
-        raise ValueError(f"{path}: overrides need columns left, right, decision (missing {sorted(missing)})")
-    frame["decision"] = frame["decision"].str.strip().str.lower()
-    bad = frame[~frame["decision"].isin(OVERRIDE_DECISIONS) | (frame["left"].str.strip() == "")
-                | (frame["right"].str.strip() == "")]
-    if not bad.empty:
-        line = int(bad.index[0]) + 2  # header is line 1
-        raise ValueError(f"{path}: line {line}: decision must be one of {OVERRIDE_DECISIONS} and both "
-                         f"records given (got {bad.iloc[0]['decision']!r})")
-    return frame
+    return read_pair_csv(path, "decision", OVERRIDE_DECISIONS, "overrides")
 
 
 def unknown_override_keys(con: duckdb.DuckDBPyConnection, source: str, config: MatchConfig,
