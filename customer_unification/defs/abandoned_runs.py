@@ -7,12 +7,12 @@ in-process runs from pipeline.py, runs launched by the UI from their first resou
 next run on that host marks those whose process is gone FAILED, before it starts.
 """
 
-import os
 import socket
 
 import dagster as dg
 
 from customer_unification.defs.pools import HOST_TAG, PID_TAG, local_run_tags
+from customer_unification.lib.processes import is_running
 
 UNFINISHED = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
 
@@ -29,25 +29,8 @@ def fail_abandoned_runs(instance: dg.DagsterInstance) -> list[str]:
     failed = []
     for run in instance.get_runs(dg.RunsFilter(statuses=UNFINISHED, tags={HOST_TAG: socket.gethostname()})):
         pid = run.tags.get(PID_TAG, "")
-        if pid.isdigit() and not _running(int(pid)):
+        if pid.isdigit() and not is_running(int(pid)):
             instance.report_run_failed(run, message=f"the run's process ({pid}) is gone (killed?): marked failed")
             failed.append(run.run_id)
     return failed
 
-
-def _running(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        with open(f"/proc/{pid}/stat") as fh:  # a zombie (dead, not yet reaped) is gone too
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-    except OSError:  # no /proc: ask the kernel
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True

@@ -10,6 +10,8 @@ runs, which never pass through the daemon's run queue.
 import os
 import socket
 
+from customer_unification.lib.processes import is_running
+
 LAYERS = ("sources", "staging", "identity", "profiles", "segments", "activation", "analytics", "governance")
 POOLS = {layer: f"warehouse_{layer}" for layer in LAYERS}
 POOLS["quarantine"] = POOLS["staging"]  # written by the same multi-asset as its staging table
@@ -33,9 +35,6 @@ def release_abandoned_slots(instance) -> list[str]:
     """Free the pool slots of runs that can no longer give them back: finished runs, and local runs
     whose process died (kill -9). Without a daemon nothing else would, and the next run's step would
     wait for the slot for ever. Returns the run ids whose slots were freed."""
-    import os
-    import socket
-
     from dagster._core.storage.dagster_run import FINISHED_STATUSES
 
     storage = instance.event_log_storage
@@ -44,20 +43,13 @@ def release_abandoned_slots(instance) -> list[str]:
     freed = []
     for run_id in storage.get_concurrency_run_ids():
         run = instance.get_run_by_id(run_id)
-        dead = run is not None and run.tags.get(HOST_TAG) == socket.gethostname() and not _alive(run.tags.get(PID_TAG))
+        dead = run is not None and run.tags.get(HOST_TAG) == socket.gethostname() and not _alive(run.tags.get(PID_TAG, ""))
         if run is None or run.status in FINISHED_STATUSES or dead:
             storage.free_concurrency_slots_for_run(run_id)
             freed.append(run_id)
     return freed
 
 
-def _alive(pid: str | None) -> bool:
-    if not pid or not pid.isdigit():
-        return True  # not ours to judge
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def _alive(pid: str) -> bool:
+    return not pid.isdigit() or is_running(int(pid))  # a run without a pid tag is not ours to judge
+
