@@ -143,6 +143,13 @@ def ui_env(small_estate, tmp_path_factory) -> Iterator[dict]:
         mp.setenv("CU_EXPORTS_DIR", str(root / "exports"))
         mp.setenv("DAGSTER_HOME", str(home))
         mp.delenv("CU_SOURCES_CONFIG", raising=False)
+        # Create the instance's SQLite storages now: the CLI run and `dagster dev` start together,
+        # and two processes creating a storage at once stamp its alembic version twice ("more
+        # than one head present"), failing whichever opens it next.
+        with dg.DagsterInstance.get() as instance:
+            instance.get_runs(limit=1)
+            instance.all_instigator_state()
+            instance.get_latest_materialization_event(dg.AssetKey("_"))
         yield {"root": root, "home": home, "env": dict(os.environ)}
 
 
