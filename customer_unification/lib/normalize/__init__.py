@@ -7,7 +7,7 @@ from .emails import EmailResult, email_match_key, normalize_email
 from .handles import normalize_handle
 from .names import ParsedName, canonical_first_name, name_key, normalize_name_part, parse_full_name
 from .phones import PhoneResult, normalize_phone
-from .text import ascii_fold, clean_text
+from .text import ascii_fold, clean_free_text, clean_text
 
 __all__ = [
     "DateParseError",
@@ -16,6 +16,7 @@ __all__ = [
     "PhoneResult",
     "ascii_fold",
     "canonical_first_name",
+    "clean_free_text",
     "clean_text",
     "email_match_key",
     "name_key",

@@ -20,6 +20,9 @@ PLACEHOLDERS: frozenset[str] = frozenset(
 )
 # Runs of filler punctuation only ("---", "??", "...") are placeholders too.
 _FILLER_ONLY_RE = re.compile(r"[-?._*/\\]+")
+# ... except in free text that may hold a path or URL, where a run with a slash is one ("/" is a
+# site's home page, "./" a folder): see clean_free_text.
+_PATH_CHARS = frozenset("/\\")
 
 # Letters that NFKD does not decompose but that have a conventional ASCII spelling.
 _FOLD_EXTRA = str.maketrans(
@@ -37,12 +40,30 @@ _FILLER_CHARS = frozenset("-?._*/\\")
 _LONGEST_PLACEHOLDER = max(map(len, PLACEHOLDERS))
 
 
-def _is_placeholder_text(text: str) -> bool:
-    return text.casefold() in PLACEHOLDERS or _FILLER_ONLY_RE.fullmatch(text) is not None
+def _is_placeholder_text(text: str, keep_paths: bool = False) -> bool:
+    return text.casefold() in PLACEHOLDERS or _is_filler(text, keep_paths)
+
+
+def _is_filler(text: str, keep_paths: bool) -> bool:
+    return _FILLER_ONLY_RE.fullmatch(text) is not None and not (keep_paths and not _PATH_CHARS.isdisjoint(text))
 
 
 def clean_text(value: Any) -> str | None:
-    """NFKC, drop invisible characters, trim, collapse whitespace; None for missing/blank/placeholder."""
+    """NFKC, drop invisible characters, trim, collapse whitespace; None for missing/blank/placeholder.
+
+    A value of filler punctuation only ("---", "??", "/") means "no value": in a person's fields a
+    form's "/" is "none". Free text that may hold a page path or URL is cleaned by clean_free_text."""
+    return _cleaned(value, keep_paths=False)
+
+
+def clean_free_text(value: Any) -> str | None:
+    """clean_text for source-specific free text (a source's attributes: page paths, URLs, notes):
+    blanks and placeholder words ("n/a", "null") are still missing, filler ("---") too, but a value
+    of punctuation holding a slash is a path and kept ("/", the home page of a web event)."""
+    return _cleaned(value, keep_paths=True)
+
+
+def _cleaned(value: Any, keep_paths: bool) -> str | None:
     if type(value) is str and value.isascii() and value.isprintable():
         # The common case, with the same result as below: ASCII has nothing for NFKC or the
         # invisible-character rule to change, printable ASCII has no control character and no
@@ -54,7 +75,7 @@ def clean_text(value: Any) -> str | None:
             return None
         if len(text) <= _LONGEST_PLACEHOLDER and text.casefold() in PLACEHOLDERS:
             return None
-        if text[0] in _FILLER_CHARS and _FILLER_ONLY_RE.fullmatch(text):
+        if text[0] in _FILLER_CHARS and _is_filler(text, keep_paths):
             return None
         return text
     text = as_text(value)
@@ -66,7 +87,7 @@ def clean_text(value: Any) -> str | None:
     text = _CONTROL_RE.sub(" ", text)
     # str.split() with no argument splits on all Unicode whitespace, including NBSP and U+2028.
     text = " ".join(text.split())
-    if not text or _is_placeholder_text(text):
+    if not text or _is_placeholder_text(text, keep_paths):
         return None
     return text
 

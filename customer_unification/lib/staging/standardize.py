@@ -21,6 +21,7 @@ import pandas as pd
 
 from customer_unification.lib.normalize import (
     canonical_first_name,
+    clean_free_text,
     clean_text,
     normalize_city,
     normalize_country,
@@ -148,7 +149,7 @@ def standardize(raw: pd.DataFrame, contract: SourceContract, *,
 
     for name, spec in contract.attributes.items():
         values = _within_limit(f"attr_{name}", limits.limit_for(None), fields.values(spec), problems)
-        out[f"attr_{name}"] = map_distinct(values, clean_text)
+        out[f"attr_{name}"] = map_distinct(values, clean_free_text)  # a page "/" is a value, "---" is not
 
     _address(out, contract)
     _derive(out, raw.index)

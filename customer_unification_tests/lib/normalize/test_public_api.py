@@ -12,6 +12,7 @@ import customer_unification.lib.normalize as normalize
 # parameters are not part of the contract: they accept anything and say so).
 EXPECTED_PARAMETERS = {
     "clean_text": "(value)",
+    "clean_free_text": "(value)",
     "ascii_fold": "(value)",
     "normalize_name_part": "(value)",
     "parse_full_name": "(value, last_first: bool | None = None)",

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from customer_unification.lib.normalize._values import as_text
-from customer_unification.lib.normalize.text import PLACEHOLDERS, ascii_fold, clean_text
+from customer_unification.lib.normalize.text import PLACEHOLDERS, ascii_fold, clean_free_text, clean_text
 
 
 @pytest.mark.parametrize(
@@ -55,6 +55,21 @@ def test_clean_text_keeps_words_that_merely_contain_placeholders():
     assert clean_text("Nancy") == "Nancy"
     assert clean_text("None of the above") == "None of the above"
     assert clean_text("n/a/b") == "n/a/b"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("/", "/"), (" / ", "/"), ("//", "//"), ("\\", "\\"), ("./", "./"), ("\uff0f", "/"),  # paths: the home page, a folder
+    ("/p/SKU-000123", "/p/SKU-000123"), ("https://shop.example/", "https://shop.example/"),
+    ("---", None), ("...", None), ("??", None), ("*", None),  # filler is filler in free text too
+    ("n/a", None), ("NULL", None), ("-", None), ("", None), (None, None),  # as are placeholder words and blanks
+])
+def test_clean_free_text_keeps_a_path_made_of_punctuation(value, expected):
+    assert clean_free_text(value) == expected
+
+
+@pytest.mark.parametrize("value", ["/", "//", "\\", "---", "-/-"])
+def test_clean_text_still_treats_filler_as_no_value_in_person_fields(value):
+    assert clean_text(value) is None  # a name "/" on a form means "none", not a person called "/"
 
 
 @pytest.mark.parametrize(

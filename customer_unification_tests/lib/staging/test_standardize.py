@@ -164,3 +164,20 @@ def test_empty_and_tiny_inputs(rows):
     result = standardize(raw, CRM, loaded_at=NOW)
     assert len(result.clean) + len(result.quarantine) == rows
     assert not set(META_COLUMNS) & set(result.clean.columns)
+
+
+def test_a_web_page_of_slash_survives_staging_while_filler_in_a_name_does_not():
+    web = SourceContract.model_validate({
+        "name": "web", "format": "csv", "location": "x.csv", "record_key": "id", "kind": "event",
+        "fields": {"cookie_id": "cookie", "first_name": "first", "event_ts": "ts",
+                   "event_type": {"column": "event", "map": {"page_view": "page_view"}}, "channel": {"value": "web"}},
+        "attributes": {"page": "page", "note": "note"},
+    })
+    rows = [{"id": "1", "cookie": "c1", "first": "---", "ts": "2026-10-01T10:00:00", "event": "page_view",
+             "page": "/", "note": "---"},
+            {"id": "2", "cookie": "c2", "first": "Ann", "ts": "2026-10-01T10:00:00", "event": "page_view",
+             "page": "/p/SKU-000123", "note": "n/a"}]
+    clean = standardize(raw_frame(rows), web, loaded_at=NOW).clean
+    assert clean["attr_page"].tolist() == ["/", "/p/SKU-000123"]  # the home page is a page, not a blank
+    assert clean["first_name"].tolist() == [None, "Ann"]  # filler in a name is still no name
+    assert clean["attr_note"].tolist() == [None, None]  # and filler or a placeholder in free text too
