@@ -5,6 +5,7 @@ lists, sign-up sheets) are snapshots: each run replaces the table with what the 
 """
 
 import hashlib
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
@@ -27,8 +28,17 @@ from customer_unification.resources.warehouse import DuckDBWarehouse
 PENDING_READ = "landing_files_pending"  # metadata: the pending landed files a materialisation read
 
 
+def location_value(config: SourcesConfig, contract: SourceContract) -> dg.MetadataValue:
+    """Where the source is read from: a file source's path or glob, absolute (a path the UI shows as
+    one, with a copy button); a SQL source's dialect only (its URL may hold a password)."""
+    if contract.format == "sql":
+        return dg.MetadataValue.text(config.sql_url(contract).split("://")[0] + "://…")
+    location = Path(contract.location)
+    return dg.MetadataValue.path(str(location if location.is_absolute() else config.base_dir / location))
+
+
 def build_source_asset(config: SourcesConfig, contract: SourceContract) -> dg.AssetsDefinition:
-    where = config.sql_url(contract).split("://")[0] + "://…" if contract.format == "sql" else contract.location
+    where = location_value(config, contract)
     partitioned = contract.kind == "event"
 
     @dg.asset(
@@ -40,7 +50,7 @@ def build_source_asset(config: SourcesConfig, contract: SourceContract) -> dg.As
         kinds={contract.format, "duckdb"},
         owners=contract.owners,
         tags={"system": contract.system or contract.name, "format": contract.format},
-        metadata={"location": str(where), "record_key": ", ".join(contract.record_key),
+        metadata={"location": where, "record_key": ", ".join(contract.record_key),
                   "trust_rank": contract.trust_rank,
                   "dagster/column_schema": column_schema(raw_column_types(contract))},
         partitions_def=EVENT_DAYS if partitioned else None,
@@ -55,7 +65,7 @@ def build_source_asset(config: SourcesConfig, contract: SourceContract) -> dg.As
         raw, suppressed = _without_forgotten(raw, contract, warehouse)
         files = sorted(raw["_file"].dropna().unique().tolist())
         # the landed files still waiting for a successful run: they count as loaded once this run succeeds
-        metadata = {"files": files, "suppressed_rows": suppressed, PENDING_READ: [f"{contract.name}/{p.name}" for p in landed
+        metadata = {"location": where, "files": files, "suppressed_rows": suppressed, PENDING_READ: [f"{contract.name}/{p.name}" for p in landed
                                                    if p.parent.name == PENDING]}
         data_columns = [c for c in raw.columns if not c.startswith("_")]
 
