@@ -3,11 +3,12 @@
 Written here rather than taken from dagster-duckdb-pandas because that IO manager deletes rows
 and inserts into the existing table (so a source that gains a column breaks the next run) and
 skips empty frames (so an empty quarantine leaves no table). This one replaces the table
-atomically, whatever its new shape, and writes empty tables too. A partitioned asset's frame
-carries its partition in `_partition`: writing replaces those partitions' rows only (a re-run
-never duplicates), and reading returns the partitions asked for. Every column gets the type the
-asset declares (column_types.py), whatever the frame held; the materialisation reports the
-stored table's column types.
+atomically, whatever its new shape, and writes empty tables too (table_writes.py, which a step
+writing several tables together calls itself). A partitioned asset's frame carries its partition
+in `_partition`: writing replaces those partitions' rows only (a re-run never duplicates), and
+reading returns the partitions asked for. Every column gets the type the asset declares
+(column_types.py), whatever the frame held; the materialisation reports the stored table's
+column types.
 """
 
 import time
@@ -19,7 +20,8 @@ import duckdb
 import pandas as pd
 
 from customer_unification.lib.sources.readers import PARTITION_COLUMN
-from customer_unification.resources.column_types import ColumnTypes, declared_types, quoted, warehouse_schema
+from customer_unification.resources.column_types import declared_types
+from customer_unification.resources.table_writes import TableWrite, write_tables
 
 LOCK_WAIT_SECONDS = 300.0
 
@@ -65,20 +67,15 @@ class DuckDBFrameIOManager(dg.ConfigurableIOManager):
         refuse_development_secrets()  # a production run stops here, before its first write
 
     def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame) -> None:
-        if obj is None:  # assets that write SQL themselves return nothing
+        if obj is None:  # assets that write SQL themselves (or their tables together) return nothing
             return
         schema, table = self._table(context.asset_key)
+        write = TableWrite(schema, table, obj, declared_types(context.definition_metadata),
+                           context.asset_partition_keys if context.has_asset_partitions else None)
         with connect(self.path) as con:
-            con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-            con.register("frame", obj)
-            types = ColumnTypes(con, declared_types(context.definition_metadata))
-            if context.has_asset_partitions:
-                _replace_partitions(con, f'"{schema}"."{table}"', context.asset_partition_keys, types)
-            else:
-                con.execute(f'CREATE OR REPLACE TABLE "{schema}"."{table}" AS {types.select()}')
-            con.unregister("frame")
-            # the types as stored (not the frame's), shown by the UI over the declared ones
-            context.add_output_metadata({"dagster/column_schema": warehouse_schema(con, f'"{schema}"."{table}"')})
+            stored = write_tables(con, [write])
+        # the types as stored (not the frame's), shown by the UI over the declared ones
+        context.add_output_metadata({"dagster/column_schema": stored[f"{schema}.{table}"]})
 
     def load_input(self, context: dg.InputContext) -> pd.DataFrame:
         schema, table = self._table(context.asset_key)
@@ -94,22 +91,3 @@ class DuckDBFrameIOManager(dg.ConfigurableIOManager):
             raise dg.DagsterInvariantViolationError(f"asset key {key.to_user_string()} is not [layer, table]")
         return key.path[0], key.path[1]
 
-
-def _replace_partitions(con: duckdb.DuckDBPyConnection, table: str, keys: list[str], types: ColumnTypes) -> None:
-    """Delete the partitions' rows and insert the frame's, in one transaction; new columns are added,
-    and columns of an older table that lack their declared type get it."""
-    con.execute("BEGIN")
-    try:
-        con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS {types.select()} LIMIT 0")
-        present = {name: kind for name, kind, *_ in con.execute(f"DESCRIBE {table}").fetchall()}
-        for name, kind in types.repairs(present).items():
-            con.execute(f"ALTER TABLE {table} ALTER COLUMN {quoted(name)} SET DATA TYPE {kind}")
-        for name in types.frame:
-            if name not in present:  # a source that gained a column keeps its earlier partitions
-                con.execute(f"ALTER TABLE {table} ADD COLUMN {quoted(name)} {types.of(name)}")
-        con.execute(f"DELETE FROM {table} WHERE {PARTITION_COLUMN} IN (SELECT unnest(?))", [list(keys)])
-        con.execute(f"INSERT INTO {table} BY NAME {types.select()}")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")

@@ -1,4 +1,5 @@
-"""Staging: one standardised table + one quarantine table per source, behind blocking gates."""
+"""Staging: one standardised table + one quarantine table per source (written together, in one
+transaction), behind blocking gates."""
 
 import datetime as dt
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from customer_unification.lib.staging.schema import quarantine_column_types, sta
 from customer_unification.lib.staging.standardize import LINEAGE_COLUMNS, count_flags, rejects_by_rule, standardize
 from customer_unification.resources.column_types import column_schema, warehouse_schema
 from customer_unification.resources.quality import GreatExpectationsRunner
+from customer_unification.resources.table_writes import TableWrite, write_tables
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
 PREVIEW_COLUMNS = ["source_record_id", "first_name", "last_name", "email", "phone", "date_of_birth",
@@ -67,10 +69,20 @@ def build_staging_asset(contract: SourceContract) -> dg.AssetsDefinition:
             frames = {"raw": raw, "clean": result.clean, "quarantine": result.quarantine}
             per_partition(context, clean_key, frames, _clean_metadata)
             per_partition(context, quarantine_key, frames, _quarantine_metadata)
-        yield dg.Output(result.clean, output_name="clean",
-                        metadata=_clean_metadata(raw, result.clean, result.quarantine, suppressed))
-        yield dg.Output(result.quarantine, output_name="quarantine",
-                        metadata=_quarantine_metadata(raw, result.clean, result.quarantine))
+        # the staged table and its quarantine in one transaction: a failure or a kill -9 while
+        # writing leaves both as the last run wrote them, never one of each
+        days = context.partition_keys if partitioned else None
+        with warehouse.connect() as con:
+            stored = write_tables(con, [
+                TableWrite("staging", contract.name, result.clean, staged_column_types(contract), days),
+                TableWrite("quarantine", contract.name, result.quarantine, quarantine_column_types(contract), days)])
+        # written above: the IO manager has nothing left to store (it skips None)
+        yield dg.Output(None, output_name="clean", metadata={
+            **_clean_metadata(raw, result.clean, result.quarantine, suppressed),
+            "dagster/column_schema": stored[f"staging.{contract.name}"]})
+        yield dg.Output(None, output_name="quarantine", metadata={
+            **_quarantine_metadata(raw, result.clean, result.quarantine),
+            "dagster/column_schema": stored[f"quarantine.{contract.name}"]})
         for gate in evaluate_gates(len(raw), result, contract, now, suite=suite.result(), suppressed=suppressed):
             yield dg.AssetCheckResult(asset_key=clean_key, check_name=gate.name, passed=gate.passed,
                                       metadata=gate.metadata)
