@@ -69,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     forget.add_argument("--reason", help="kept in the audit: no personal data")
     forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
+    key = sub.add_parser("suppression-key", help="whether the suppression list was hashed with the key in use")
+    key.add_argument("--adopt", action="store_true",
+                     help="record that a list from before key fingerprints was hashed with the key in use")
+
     profile = sub.add_parser("profile", help="one customer's golden profile, provenance, consent and timeline "
                                             "(shows personal data: by explicit request only)")
     profile.add_argument("query", help="a customer_id, an email address or a phone number")
@@ -87,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     return {"demo": _demo, "demo-data": _demo_data, "run": _run, "summary": _summary,
             "check-config": _check_config, "match": _match, "explain": _explain,
             "profile": _profile, "label": _label, "land-day": _land_day, "ingest": _ingest,
-            "forget": _forget}[args.command](args)
+            "forget": _forget, "suppression-key": _suppression_key}[args.command](args)
 
 
 def _people_args(parser: argparse.ArgumentParser) -> None:
@@ -436,6 +440,34 @@ def _forget(args: argparse.Namespace) -> int:
                 return 1
         print("\n".join(run(dry_run=False).lines()))
     except (ForgetError, SuppressionKeyError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    return 0
+
+
+def _suppression_key(args: argparse.Namespace) -> int:
+    """Check (or, with --adopt, record) the key the suppression list was hashed with: fingerprints, never keys."""
+    import duckdb
+
+    from customer_unification.lib.governance import (IdentifierHasher, SuppressionKeyError, adopt_key, check_key,
+                                                     suppression_key)
+    from customer_unification.lib.governance.key_fingerprint import listed_entries
+
+    path = settings.warehouse_path()
+    if not path.exists():
+        print(f"{path} does not exist: no suppression list yet")
+        return 0
+    con = duckdb.connect(str(path), read_only=not args.adopt)
+    try:
+        hasher = IdentifierHasher(suppression_key())
+        if args.adopt:
+            print(adopt_key(con, hasher))
+        else:
+            check_key(con, hasher)
+            print(f"the suppression list ({listed_entries(con):,} entries) matches the key in use")
+    except SuppressionKeyError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     finally:

@@ -2,8 +2,9 @@
 
 `build_audiences` turns segment members into `activation.audience_members` (who to contact, and
 with which email / phone / address / hashed identifiers) and `activation.suppressed` (who not, and
-why). For every audience, members = audience rows + suppressed rows; for a multi-channel segment
-each member is assigned to exactly one of its audiences, so the sum over them equals its members.
+why), both replaced in one transaction. For every audience, members = audience rows + suppressed
+rows; for a multi-channel segment each member is assigned to exactly one of its audiences, so the
+sum over them equals its members.
 
 Who is reachable on each channel (consent rules are per channel in the config):
   email   a syntactically valid email that never bounced: the golden email, else the customer's
@@ -35,6 +36,7 @@ from customer_unification.lib.activation.suppression import (CONTACT_HISTORY, RE
                                                              forgotten_customers, frequency_capped_sql,
                                                              load_listed_hashes, resolve_hasher, table_exists)
 from customer_unification.lib.governance import IdentifierHasher
+from customer_unification.lib.governance.key_fingerprint import check_key
 
 SCHEMA = "activation"
 AUDIENCE_MEMBERS = f"{SCHEMA}.audience_members"
@@ -144,10 +146,12 @@ def build_audiences(
             SELECT DISTINCT m.customer_id, m.segment FROM {members} m
             WHERE m.customer_id IS NOT NULL AND m.segment IN (SELECT segment FROM act_requests)""")
         con.execute("CREATE OR REPLACE TEMP TABLE act_people AS SELECT DISTINCT customer_id FROM act_members")
+        hash_identifier, listed = resolve_hasher(hasher), load_listed_hashes(con, suppression_list)
+        if any(listed.values()):
+            check_key(con, hash_identifier)  # a list hashed with another key would let forgotten people in
         forgotten = forgotten_customers(
-            con, "act_people", hash_identifier=resolve_hasher(hasher),
-            listed=load_listed_hashes(con, suppression_list), contact_points=contact_points, golden=golden,
-            identity_map=identity_map)
+            con, "act_people", hash_identifier=hash_identifier, listed=listed, contact_points=contact_points,
+            golden=golden, identity_map=identity_map)
         con.register("act_forgotten", pd.DataFrame({"customer_id": sorted(forgotten)}, dtype=object))
         _reach(con, config, golden=golden, contact_points=contact_points, consent=consent,
                traits=traits if table_exists(con, traits) else None)
@@ -297,6 +301,18 @@ def _write(con, config: ActivationConfig, schema: str, run_id: str, identity_run
         value = values.get(column, f"r.{column}")
         return f"CASE WHEN c.channel IN ({', '.join(repr(ch) for ch in channels)}) THEN {value} END AS {column}"
 
+    # who is in and who is left out, together: one transaction, so a failure (or kill -9) between the
+    # two leaves both tables of the previous build, never this run's members beside its suppressions
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _replace_tables(con, schema, run_id, identity_run_id, contact)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def _replace_tables(con, schema: str, run_id: str, identity_run_id: str, contact) -> None:
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute(f"""CREATE OR REPLACE TABLE {schema}.audience_members AS
         SELECT $1::VARCHAR AS run_id, $2::VARCHAR AS identity_run_id, c.audience, c.segment, c.channel, c.campaign,

@@ -9,7 +9,7 @@ import duckdb
 from customer_unification.lib.activation.audiences import AUDIENCE_MEMBERS
 from customer_unification.lib.activation.config import CHANNELS, ActivationConfig
 from customer_unification.lib.activation.suppression import SUPPRESSION_LIST, table_exists
-from customer_unification.lib.governance import IdentifierHasher, suppression_key
+from customer_unification.lib.governance import IdentifierHasher, check_key, suppression_key
 from customer_unification.lib.normalize.emails import email_match_key
 
 
@@ -37,6 +37,7 @@ def _forgotten_in_audiences(con: duckdb.DuckDBPyConnection, contact_points: str)
     if not table_exists(con, SUPPRESSION_LIST) or not con.sql(f"SELECT count(*) FROM {SUPPRESSION_LIST}").fetchall()[0][0]:
         return 0
     hasher = IdentifierHasher(suppression_key())
+    check_key(con, hasher)  # under another key nobody would be found: the gate would pass for nothing
     listed = {h for (h,) in con.sql(f"SELECT identifier_hash FROM {SUPPRESSION_LIST}").fetchall()}
     values = con.sql(f"""SELECT DISTINCT a.customer_id, c.kind, c.value FROM {AUDIENCE_MEMBERS} a
                          JOIN {contact_points} c USING (customer_id) WHERE c.kind IN ('email', 'phone')""").fetchall()

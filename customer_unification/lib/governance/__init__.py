@@ -3,6 +3,7 @@
 from .copies import ExportFolders, Person, SqlDestination, platform_copies
 from .forget import ForgetError, ForgetRequest, ForgetSummary, forget
 from .identifiers import IdentifierHasher, SuppressionKeyError, suppression_key
+from .key_fingerprint import SuppressionKeyMismatch, adopt_key, check_key
 from .suppression import Suppression, drop_suppressed, load_suppression
 
 __all__ = [
@@ -16,6 +17,9 @@ __all__ = [
     "IdentifierHasher",
     "Suppression",
     "SuppressionKeyError",
+    "SuppressionKeyMismatch",
+    "adopt_key",
+    "check_key",
     "drop_suppressed",
     "forget",
     "load_suppression",

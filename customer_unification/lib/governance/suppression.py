@@ -2,7 +2,8 @@
 
 `governance.suppression_list` holds only `kind` + HMAC-SHA256 of the normalised identifier, so it
 contains no personal data, yet staging can recognise a re-delivered record of a forgotten person
-and drop it before it is stored (`drop_suppressed`).
+and drop it before it is stored (`drop_suppressed`). The list is only read or extended with the
+key that hashed it (its fingerprint is stored beside it: key_fingerprint.py); any other key fails.
 """
 
 import datetime as dt
@@ -13,6 +14,7 @@ import pandas as pd
 
 from customer_unification.lib.governance.identifiers import (IDENTIFIER_COLUMNS, KEY_SEPARATOR, RECORD_KIND,
                                                             IdentifierHasher, normalized)
+from customer_unification.lib.governance.key_fingerprint import check_key, record_key
 from customer_unification.lib.governance.quarantine import quarantine_identifiers
 from customer_unification.lib.sources.contracts import SourceContract
 from customer_unification.lib.staging.standardize import StagingResult
@@ -49,10 +51,13 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def load_suppression(con: duckdb.DuckDBPyConnection, hasher: IdentifierHasher) -> Suppression:
-    """The list as stored; empty (one catalog lookup, nothing else) when nobody was ever forgotten."""
+    """The list as stored; empty (one catalog lookup, nothing else) when nobody was ever forgotten.
+    Raises SuppressionKeyMismatch when `hasher`'s key is not the one the list was hashed with."""
     exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
                          SUPPRESSION_TABLE.split(".")).fetchall()[0][0]
     rows = con.execute(f"SELECT kind, identifier_hash FROM {SUPPRESSION_TABLE}").fetchall() if exists else []
+    if rows:
+        check_key(con, hasher)  # another key would match nobody: forgotten people would come back
     hashes: dict[str, set[str]] = {}
     for kind, digest in rows:
         hashes.setdefault(kind, set()).add(digest)
@@ -61,8 +66,10 @@ def load_suppression(con: duckdb.DuckDBPyConnection, hasher: IdentifierHasher) -
 
 def add_to_list(con: duckdb.DuckDBPyConnection, hasher: IdentifierHasher, identifiers: pd.DataFrame,
                 request_id: str, now: dt.datetime) -> int:
-    """Add (kind, value) rows as hashes, skipping any already listed; returns how many were new."""
+    """Add (kind, value) rows as hashes, skipping any already listed; returns how many were new.
+    Raises SuppressionKeyMismatch rather than mix hashes of two keys in one list."""
     create_tables(con)
+    record_key(con, hasher)
     rows = pd.DataFrame({
         "kind": identifiers["kind"].astype(str),
         "identifier_hash": [hasher.hash(k, str(v)) for k, v in zip(identifiers["kind"], identifiers["value"])],
