@@ -53,3 +53,20 @@ def test_a_file_source_carries_its_location_as_a_path_and_a_sql_source_its_diale
     for metadata in (shown, declared):
         assert isinstance(metadata["location"], dg.TextMetadataValue)
         assert metadata["location"].value == "sqlite://…"  # the URL (a password, a file path) stays out
+
+
+def test_a_source_without_ids_declares_its_fallback_key(tmp_path, isolated_env):
+    (tmp_path / "list.csv").write_text("last_name,first_name,zip\nSmith,Ann,02134\n")
+    (tmp_path / "sources.yaml").write_text(textwrap.dedent("""
+        sources:
+          - name: mailing
+            format: csv
+            location: list.csv
+            fallback_key: [last_name, first_name, zip]
+            fields: {last_name: last_name, first_name: first_name, postcode: zip}
+    """))
+    shown, declared = materialized_metadata(load_contracts(tmp_path / "sources.yaml"), "mailing", isolated_env)
+    assert declared["record_key"] == "fallback last_name+first_name+zip"
+    columns = {c.name: c.type for c in declared["dagster/column_schema"].columns}
+    assert {columns[c] for c in ("last_name", "first_name", "zip")} == {"VARCHAR"}
+    assert shown["dagster/row_count"].value == 1

@@ -21,6 +21,7 @@ from customer_unification.lib.sources.contracts import SourceContract, SourcesCo
 from customer_unification.lib.sources.partitioning import event_days
 from customer_unification.lib.sources.preflight import source_problems
 from customer_unification.lib.sources.readers import PARTITION_COLUMN, read_source
+from customer_unification.lib.staging.record_keys import describe as describe_key
 from customer_unification.lib.staging.schema import raw_column_types
 from customer_unification.resources.column_types import column_schema
 from customer_unification.resources.warehouse import DuckDBWarehouse
@@ -50,7 +51,7 @@ def build_source_asset(config: SourcesConfig, contract: SourceContract) -> dg.As
         kinds={contract.format, "duckdb"},
         owners=contract.owners,
         tags={"system": contract.system or contract.name, "format": contract.format},
-        metadata={"location": where, "record_key": ", ".join(contract.record_key),
+        metadata={"location": where, "record_key": describe_key(contract),
                   "trust_rank": contract.trust_rank,
                   "dagster/column_schema": column_schema(raw_column_types(contract))},
         partitions_def=EVENT_DAYS if partitioned else None,

@@ -109,7 +109,8 @@ PERSON_EVIDENCE = (
 
 _KEY_DESCRIPTIONS = {
     "source": "the source system this record came from (its contract name)",
-    "source_record_id": "the source's record key as text (composite keys joined by '|')",
+    "source_record_id": "the source's record key as text (composite keys joined by '|'); a row keyed by its "
+                        "fallback_key: 'fallback-' and a digest of those values",
     "source_file": "file (or database) the record was read from",
     "source_line": "line / row number of the record in that file",
 }

@@ -102,7 +102,10 @@ class SourceContract(_Strict):
     query: str | None = None  # sql: the SELECT to run
     sheet: str | int | None = None  # xlsx: sheet name or index (default: first)
     options: CsvOptions = CsvOptions()
-    record_key: list[str]
+    record_key: list[str] = []
+    # Columns keying a row whose record_key is empty (a sheet's rows typed without an id), or every
+    # row of a source without ids: a stable digest of their values, never the values (lib/staging/record_keys.py)
+    fallback_key: list[str] = []
     kind: Literal["person", "event"] = "person"
     trust_rank: int = Field(default=5, ge=1, le=100)
     conventions: Conventions = Conventions()
@@ -116,10 +119,20 @@ class SourceContract(_Strict):
     # [] = it can only record denials. Its denials always count.
     consent_grants: list[str] | None = None
 
-    @field_validator("record_key", mode="before")
+    @field_validator("record_key", "fallback_key", mode="before")
     @classmethod
     def _key_as_list(cls, v: Any) -> Any:
         return [v] if isinstance(v, str) else v
+
+    @field_validator("record_key", "fallback_key")
+    @classmethod
+    def _key_columns(cls, v: list[str]) -> list[str]:
+        if any(not column.strip() for column in v):
+            raise ValueError("a key column name may not be empty")
+        repeated = sorted({column for column in v if v.count(column) > 1})
+        if repeated:
+            raise ValueError(f"column(s) {repeated} listed twice")
+        return v
 
     @field_validator("fields", "attributes", mode="before")
     @classmethod
@@ -162,6 +175,14 @@ class SourceContract(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> "SourceContract":
+        if not self.record_key and not self.fallback_key:
+            raise ValueError("declare 'record_key' (the column(s) identifying a record) or, for rows without "
+                             "one, 'fallback_key' (columns whose values together identify the row, e.g. "
+                             "[last_name, first_name, zip])")
+        shared = [c for c in self.fallback_key if c in self.record_key]
+        if shared:
+            raise ValueError(f"'fallback_key' keys the rows whose record_key is empty, so it cannot use the "
+                             f"record_key column(s) {shared}")
         if self.format == "sql":
             if not (self.url and self.query):
                 raise ValueError("format 'sql' needs both 'url' and 'query'")
@@ -180,6 +201,11 @@ class SourceContract(_Strict):
             if missing:
                 raise ValueError(f"an event source must map {missing}")
         return self
+
+    @property
+    def key_columns(self) -> list[str]:
+        """Every column a record key is made of: record_key's, then fallback_key's."""
+        return list(self.record_key) + list(self.fallback_key)
 
     @property
     def source_fields(self) -> dict[str, FieldSpec]:

@@ -38,6 +38,7 @@ from customer_unification.lib.sources.file_shape import shape_hint
 from customer_unification.lib.sources.preflight import source_problems
 from customer_unification.lib.sources.readers import META_COLUMNS, read_files, read_source
 from customer_unification.lib.staging.extract import FieldExtractor
+from customer_unification.lib.staging.record_keys import record_keys
 from customer_unification.lib.staging.standardize import standardize
 
 SAMPLE_ROWS = 2000
@@ -183,7 +184,7 @@ def _where(config: SourcesConfig, contract: SourceContract) -> str:
 def _unchecked(contract: SourceContract) -> SourceContract:
     """The contract with no declared column: the readers then return whatever columns the data has
     (they stop at the first missing one; this report names them all)."""
-    return contract.model_copy(update={"fields": {}, "attributes": {}, "record_key": []})
+    return contract.model_copy(update={"fields": {}, "attributes": {}, "record_key": [], "fallback_key": []})
 
 
 def _read_sample(config: SourcesConfig, contract: SourceContract, check: SourceCheck, landed: list[Path],
@@ -229,17 +230,18 @@ def _columns(raw: pd.DataFrame, contract: SourceContract, check: SourceCheck) ->
     """Report declared columns the data lacks; the contract without them (so the rest can be measured)."""
     present = [c for c in raw.columns if c not in META_COLUMNS]
     declared = {spec.column.split("[]", 1)[0] for spec in contract.source_fields.values() if spec.column}
-    headerless = not set(present) & (declared | set(contract.record_key))
+    headerless = not set(present) & (declared | set(contract.key_columns))
     missing_fields, missing_keys = [], []
     for name, spec in contract.source_fields.items():
         column = (spec.column or "").split("[]", 1)[0]
         if spec.column and column not in present:
             missing_fields.append(name)
             check.problems.append(f"column '{column}' (field '{name}') not found{_nearest(column, present, headerless)}")
-    for key in contract.record_key:
-        if key not in present:
-            missing_keys.append(key)
-            check.problems.append(f"record_key column '{key}' not found{_nearest(key, present, headerless)}")
+    for option in ("record_key", "fallback_key"):
+        for key in getattr(contract, option):
+            if key not in present:
+                missing_keys.append(key)
+                check.problems.append(f"{option} column '{key}' not found{_nearest(key, present, headerless)}")
     if missing_fields or missing_keys:  # a wrong delimiter or a compressed file hides every column
         check.problems += [f"{path.name}: {hint}" for path in check.files_read if (hint := shape_hint(path, contract))]
     if headerless:
@@ -255,6 +257,7 @@ def _columns(raw: pd.DataFrame, contract: SourceContract, check: SourceCheck) ->
         "attributes": attributes,
         # a key column that is missing: measure the other rules with the records' positions as keys
         "record_key": ["_line"] if missing_keys else contract.record_key,
+        "fallback_key": [] if missing_keys else contract.fallback_key,
         "required": [f for f in contract.required if f not in missing_fields],
         "identifiers": [f for f in contract.identifiers if f not in missing_fields],
     })
@@ -311,6 +314,8 @@ def _stage(raw: pd.DataFrame, contract: SourceContract, original: SourceContract
     for name, spec in contract.fields.items():
         if INPUT_FIELDS[name] in (FieldKind.DATE, FieldKind.TIMESTAMP) and spec.column:
             by_field[name].date_guess = _guess_format(name, extractor.values(spec), spec, contract)
+    if contract.fallback_key:
+        _fallback_use(raw, contract, check)
     if "event_type" in clean.columns and contract.kind == "event":
         outside = clean["event_type"].dropna()
         check.unknown_event_types = Counter({str(k): int(v) for k, v in
@@ -320,6 +325,20 @@ def _stage(raw: pd.DataFrame, contract: SourceContract, original: SourceContract
             check.unknown_consent[entry.field] = _unknown_consent(extractor.values(contract.fields[entry.field]),
                                                                   contract.fields[entry.field])
     _judge(check, original)
+
+
+def _fallback_use(raw: pd.DataFrame, contract: SourceContract, check: SourceCheck) -> None:
+    """How many sampled records the fallback key keys, and how many of those repeat an earlier one's values."""
+    keys = record_keys(raw, contract)
+    keyed = keys.key[keys.fallback]
+    which = f" (those with an empty record_key {'+'.join(contract.record_key)})" if contract.record_key else ""
+    text = (f"fallback_key ({'+'.join(contract.fallback_key)}) keys {len(keyed):,} of {len(raw):,} sampled "
+            f"records{which}")
+    repeated = int(keyed.duplicated().sum())
+    if repeated:
+        text += (f"; {repeated:,} of them repeat an earlier record's values (quarantined as duplicate_record_key; "
+                 "if they are different people, add a column that tells them apart)")
+    check.notes.append(text)
 
 
 def _shown(name: str, value) -> str:
@@ -417,7 +436,7 @@ def _judge(check: SourceCheck, contract: SourceContract) -> None:
         text = (f"staging would quarantine {check.reject_rate:.1%} of the sampled records ({rules}), above "
                 f"max_reject_rate {contract.max_reject_rate:.0%}: the reject_rate gate would stop everything "
                 "downstream")
-        if all(entry.found for entry in check.fields) and not any("record_key column" in p for p in check.problems):
+        if all(entry.found for entry in check.fields) and not any("_key column" in p for p in check.problems):
             check.problems.append(text)
         else:  # measured without the missing columns (a missing identifier leaves records unidentified)
             check.notes.append(text + " (measured without the missing columns: check again once they are found)")

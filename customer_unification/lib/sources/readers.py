@@ -83,15 +83,16 @@ def _check_declared_columns(raw: pd.DataFrame, contract: SourceContract, config:
             found = sorted(c for c in present if c not in META_COLUMNS)
             # no declared column at all: the "header" is most likely a record (a file without a header
             # row), and its values - a name, a birth date, an email - must not reach logs or reasons
-            said = (f"columns found: {found}" if present & (declared | set(contract.record_key)) else
+            said = (f"columns found: {found}" if present & (declared | set(contract.key_columns)) else
                     f"none of the declared columns is in its first row (no header row?); its {len(found)} "
                     "values are not shown")
             raise ContractError(
                 f"source '{contract.name}': column '{column}' (mapped to field '{field}') not found in {where}; {said}"
             )
-    for key in contract.record_key:
-        if key not in present:
-            raise ContractError(f"source '{contract.name}': record_key column '{key}' not found in {where}")
+    for option in ("record_key", "fallback_key"):
+        for key in getattr(contract, option):
+            if key not in present:
+                raise ContractError(f"source '{contract.name}': {option} column '{key}' not found in {where}")
 
 
 # --- CSV ---------------------------------------------------------------------------------

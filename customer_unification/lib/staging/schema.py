@@ -20,7 +20,7 @@ def raw_column_types(contract: SourceContract) -> dict[str, str]:
     """Raw records are text; only the line number is a number. Columns a file brings beyond the
     declared ones are text too (the IO manager's default)."""
     types = {c: TEXT for c in META_COLUMNS} | {"_line": BIGINT}
-    declared = list(contract.record_key) + [spec.column.split("[]", 1)[0]
+    declared = contract.key_columns + [spec.column.split("[]", 1)[0]
                                             for spec in contract.source_fields.values() if spec.column]
     types |= {c: TEXT for c in declared if c not in types}
     return _with_partition(types, contract)

@@ -51,6 +51,7 @@ from customer_unification.lib.sources.contracts import FieldSpec, SourceContract
 from customer_unification.lib.sources.readers import META_COLUMNS, PARTITION_COLUMN
 from customer_unification.lib.staging import limits
 from customer_unification.lib.staging.extract import FieldExtractor, map_distinct, nulls
+from customer_unification.lib.staging.record_keys import record_keys
 
 EARLIEST_BIRTH_DATE = pd.Timestamp("1900-01-01")
 EARLIEST_TIMESTAMP = pd.Timestamp("1970-01-01", tz="UTC")
@@ -182,17 +183,14 @@ def standardize(raw: pd.DataFrame, contract: SourceContract, *,
 
 
 def _record_key(raw: pd.DataFrame, contract: SourceContract, problems: _Problems) -> pd.Series:
-    parts = [_trimmed(raw[k]) for k in contract.record_key]
-    missing = pd.concat([p.isna() for p in parts], axis=1).any(axis=1) & raw["_error"].isna()
-    key = parts[0].astype(object)
-    for p in parts[1:]:
-        key = key + "|" + p
-    names = "+".join(contract.record_key)
-    problems.reject("missing_record_key", missing, f"record key ({names}) is empty")
-    long = pd.concat([limits.too_long(p, limits.FIELD_LIMIT) for p in parts], axis=1).any(axis=1)
-    problems.reject("record_key_too_long", long,
-                    f"record key ({names}) is longer than {limits.FIELD_LIMIT} characters")
-    return key.where(~missing & ~long, None)
+    """The declared record key, else the fallback key (record_keys.py); a row with neither is quarantined."""
+    keys = record_keys(raw, contract)
+    why = [f"record key ({'+'.join(contract.record_key)}) is empty"] if contract.record_key else []
+    why += [f"fallback key ({'+'.join(contract.fallback_key)}) is incomplete"] if contract.fallback_key else []
+    problems.reject("missing_record_key", keys.missing & raw["_error"].isna(), " and its ".join(why))
+    problems.reject("record_key_too_long", keys.too_long,
+                    f"record key ({'+'.join(contract.record_key)}) is longer than {limits.FIELD_LIMIT} characters")
+    return keys.key
 
 
 # --- field kinds -----------------------------------------------------------------------------
@@ -211,12 +209,6 @@ def _within_limit(name: str, limit: int | None, values: pd.Series, problems: _Pr
         return values
     problems.flag(long, limits.flag(name, limit))
     return values.where(~long, None)
-
-
-def _trimmed(values: pd.Series) -> pd.Series:
-    """Identifiers: whitespace trimmed, empty -> None (vectorised: keys are mostly distinct)."""
-    text = values.astype(object).where(values.isna(), values.astype(str).str.strip())
-    return text.where(text.notna() & (text != ""), None)
 
 
 def _full_name(values: pd.Series, spec: FieldSpec, contract: SourceContract) -> dict:
