@@ -115,6 +115,10 @@ def test_publish_to_postgres_is_atomic_and_idempotent(small_estate, isolated_env
                          and e.asset_key == PUBLISH]
     metadata = materialization.materialization.metadata
     assert metadata["target"].value == postgres_url  # no password in the fixture's URL; see masking below
+    # the column schema, reported and declared before any run, is what PostgreSQL holds
+    assert_schema_is_what_postgres_holds(metadata["dagster/column_schema"].schema, postgres_url)
+    assert_schema_is_what_postgres_holds(job.asset_layer.asset_graph.get(PUBLISH).metadata["dagster/column_schema"],
+                                         postgres_url)
 
     con = duckdb.connect(str(isolated_env), read_only=True)
     expected = {spec.name: con.sql(f"SELECT count(*) FROM {spec.source}").fetchall()[0][0] for spec in PUBLISHED_TABLES}
@@ -155,6 +159,17 @@ def test_publish_to_postgres_is_atomic_and_idempotent(small_estate, isolated_env
         log = pg.execute("SELECT count(*), count(DISTINCT run_id) FROM customer_unification._publish_log").fetchone()
     assert tables == {"golden_profiles", "segment_membership", "audience_members", "_publish_log"}  # no staging left
     assert log == (6, 2)
+
+
+def assert_schema_is_what_postgres_holds(schema: dg.TableSchema, url: str) -> None:
+    """Each `<table>.<column>` of the asset's column schema, in the type PostgreSQL gave it."""
+    with psycopg.connect(url) as pg:
+        held = dict(pg.execute("SELECT c.relname || '.' || a.attname, format_type(a.atttypid, a.atttypmod) "
+                               "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n "
+                               "ON n.oid = c.relnamespace WHERE n.nspname = 'customer_unification' AND a.attnum > 0 "
+                               "AND NOT a.attisdropped AND c.relkind = 'r' AND c.relname <> '_publish_log'").fetchall())
+        shown = {c.name: pg.execute("SELECT %s::regtype::text", [c.type]).fetchone()[0] for c in schema.columns}
+    assert shown == held
 
 
 def test_publish_is_skipped_without_a_url(isolated_env, monkeypatch):

@@ -91,6 +91,45 @@ def test_every_table_reports_its_warehouse_column_types(run):
     con.close()
 
 
+def test_the_column_types_declared_before_any_run_are_the_warehouse_types(run):
+    """What the UI shows on an empty warehouse (defs/declared_columns.py) is what a run then stores."""
+    con = duckdb.connect(str(run["warehouse"]), read_only=True)
+
+    def spelled(kind: str) -> str:  # DuckDB's own name of a type: TIMESTAMPTZ is TIMESTAMP WITH TIME ZONE
+        return con.execute(f"SELECT typeof(CAST(NULL AS {kind}))").fetchall()[0][0]
+
+    for spec in load_definitions().resolve_all_asset_specs():
+        key = spec.key.to_user_string()
+        if key in NOT_TABLES:
+            continue
+        table = "activation.audience_members" if key == "activation/audience_exports" else key.replace("/", ".")
+        stored = {name: kind for name, kind, *_ in con.execute(f"DESCRIBE {table}").fetchall()}
+        declared = {c.name: spelled(c.type) for c in spec.metadata["dagster/column_schema"].columns}
+        if spec.key.path[0] == "sources":  # a file may bring more columns than the contract reads (text)
+            assert {c: stored.get(c) for c in declared} == declared, key
+        else:
+            assert declared == stored, key
+    con.close()
+
+
+def test_paths_are_shown_as_paths(run):
+    """A location, report or folder in the metadata is the UI's path value (with a copy button), not text."""
+    instance, graph = run["instance"], load_definitions().resolve_asset_graph()
+    paths = {}
+    for key in graph.get_all_asset_keys():
+        if key.to_user_string() in NOT_TABLES:
+            continue
+        for name, value in latest(instance, key.to_user_string()).items():
+            text = value.value if isinstance(value, (dg.TextMetadataValue, dg.PathMetadataValue)) else None
+            if isinstance(text, str) and text.startswith("/"):
+                paths[(key.to_user_string(), name)] = type(value).__name__
+    assert paths and set(paths.values()) == {"PathMetadataValue"}, paths
+    assert paths[("sources/crm_contacts", "location")] == "PathMetadataValue"
+    assert paths[("analytics/channel_kpis", "report")] == "PathMetadataValue"
+    assert paths[("segments/segment_snapshot", "sizes_over_time")] == "PathMetadataValue"
+    assert paths[("identity/customer_identity_map", "report")] == "PathMetadataValue"
+
+
 def test_quarantine_warns_about_what_arrived_against_the_recent_norm(run):
     instance, source = run["instance"], "crm_contacts"
     con = duckdb.connect(str(run["warehouse"]), read_only=True)

@@ -19,7 +19,7 @@ directly (or re-create such views after each publish).
 
 import io
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import duckdb
@@ -104,6 +104,14 @@ def map_column(name: str, duck_type: str) -> Column:
     if upper.startswith(("STRUCT", "MAP", "UNION")) or "[" in upper:
         return Column(name, "jsonb", f"CAST(to_json({col}) AS VARCHAR)")
     return Column(name, "text", f"CAST({col} AS VARCHAR)")
+
+
+def published_columns(types_by_source: Mapping[str, Mapping[str, str]], schema: str = DEFAULT_SCHEMA,
+                      tables: Iterable[TableSpec] = PUBLISHED_TABLES) -> list[tuple[str, str, str]]:
+    """What a publish creates, one entry per column of every published table: (`<table>.<column>`,
+    its PostgreSQL type, where it lives and comes from), given each source table's DuckDB types."""
+    return [(f"{spec.name}.{name}", map_column(name, duck_type).pg_type, f"{schema}.{spec.name}, from {spec.source}")
+            for spec in tables for name, duck_type in types_by_source[spec.source].items()]
 
 
 def columns_of(con: duckdb.DuckDBPyConnection, source: str) -> list[Column]:

@@ -28,11 +28,20 @@ def raw_column_types(contract: SourceContract) -> dict[str, str]:
 
 def staged_column_types(contract: SourceContract) -> dict[str, str]:
     """The canonical schema's types (canonical.py), the contract's attributes as text."""
-    types = {c: _KIND_TYPES.get(INPUT_FIELDS.get(c), TEXT) for c in STAGED_COLUMNS}
-    types["loaded_at"] = TIMESTAMPTZ
-    types |= {f"attr_{name}": TEXT for name in sorted(contract.attributes)}
-    types |= {"source_file": TEXT, "source_line": BIGINT}
-    return _with_partition(types, contract)
+    types = _canonical_types() | {f"attr_{name}": TEXT for name in sorted(contract.attributes)}
+    return _with_partition(types | _LINEAGE_TYPES, contract)
+
+
+def unified_column_types() -> dict[str, str]:
+    """staging.unified_records: every staged table's canonical columns and lineage (no attributes)."""
+    return _canonical_types() | _LINEAGE_TYPES
+
+
+_LINEAGE_TYPES = {"source_file": TEXT, "source_line": BIGINT}
+
+
+def _canonical_types() -> dict[str, str]:
+    return {c: _KIND_TYPES.get(INPUT_FIELDS.get(c), TEXT) for c in STAGED_COLUMNS} | {"loaded_at": TIMESTAMPTZ}
 
 
 def quarantine_column_types(contract: SourceContract) -> dict[str, str]:
