@@ -136,7 +136,8 @@ def _collect(con: duckdb.DuckDBPyConnection, rules: list[BlockingRule], pairs_sq
     return counts
 
 
-def blocking_report(con: duckdb.DuckDBPyConnection, rules: list[BlockingRule], threshold: float) -> pd.DataFrame:
+def blocking_report(con: duckdb.DuckDBPyConnection, rules: list[BlockingRule], threshold: float,
+                    judged: pd.DataFrame | None = None) -> pd.DataFrame:
     """What each blocking rule contributed to this run, in rule order, measured on the run itself:
 
     - pairs: candidate pairs it proposed; new_pairs: those no earlier rule proposed (the cost it adds),
@@ -148,6 +149,8 @@ def blocking_report(con: duckdb.DuckDBPyConnection, rules: list[BlockingRule], t
       shared identifier) that it proposes - an estimate of its recall from labels the data
       carries itself (a rule blocking on the identifier itself finds them all by construction).
     The `all rules` row sums the candidate set: every pair, every accepted link, its recall.
+    With `judged` (blocking_budget.judge_rules), measured blocking's verdict per rule too: the
+    links per 10,000 of its own pairs (on a sample) and whether they were dropped before scoring.
 
     Needs the run's `cu_scores` (with `rules`) and `cu_rule_pairs`."""
     by_mask = con.sql(f"""
@@ -174,7 +177,12 @@ def blocking_report(con: duckdb.DuckDBPyConnection, rules: list[BlockingRule], t
                  "expected_matches": round(float(by_mask["expected"].sum()), 1),
                  "links_only_here": int(by_mask["links"].sum()),
                  "known_match_recall": _share(known_n[known_masks != 0].sum(), known_total)})
-    return pd.DataFrame(rows)
+    report = pd.DataFrame(rows)
+    if judged is not None:
+        report["judged_own_pairs"] = [*judged["own_pairs"], None]
+        report["judged_links_per_10k"] = [*judged["judged_links_per_10k"], None]
+        report["dropped"] = [*judged["dropped"], None]
+    return report
 
 
 def _share(part, whole: int) -> float | None:

@@ -208,11 +208,26 @@ class Training(_Strict):
     min_labelled_pairs: int = Field(default=200, ge=1)
 
 
+class BlockingBudget(_Strict):
+    """Measured blocking (blocking_budget.py): past `above_pairs` candidates, a rule whose own
+    pairs (proposed by no other rule) hold fewer than `min_links_per_10k` links per 10,000, judged
+    by a model fitted on a sample, is dropped. Both bounds are costs, not fits to an estate: below
+    2M pairs scoring everything takes seconds; a link per 10,000 pairs is what a rule must find to
+    be worth its comparisons."""
+
+    above_pairs: int = Field(default=2_000_000, ge=0)
+    min_links_per_10k: float = Field(default=1.0, ge=0)
+    min_rule_pairs: int = Field(default=20_000, ge=1)  # fewer own pairs cost too little to judge
+    sample_pairs: int = Field(default=200_000, ge=1000)  # uniform sample the judging model is fitted on
+    rule_sample_pairs: int = Field(default=50_000, ge=100)  # own pairs scored per judged rule
+
+
 class MatchConfig(_Strict):
     key: list[str] = Field(min_length=1)  # columns that identify an input record
     columns: dict[str, str] = Field(default_factory=dict)  # role -> input column
     rules: list[Rule] = Field(default_factory=list)
     blocking: list[BlockingRule] = Field(min_length=1)
+    blocking_budget: BlockingBudget = Field(default_factory=BlockingBudget)
     comparisons: list[Comparison] = Field(min_length=1)
     clustering: Clustering = Field(default_factory=Clustering)
     training: Training = Field(default_factory=Training)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from customer_unification.lib.matching import blocking, features, labels as steward_labels, linking, rules, scoring, state
+from customer_unification.lib.matching import blocking, blocking_budget, features, labels as steward_labels, linking, rules, scoring, state
 from customer_unification.lib.matching.comparisons import ComparisonSpec, build_spec
 from customer_unification.lib.matching.config import MatchConfig
 from customer_unification.lib.matching.em import FittedModel
@@ -150,10 +150,13 @@ def match_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConf
     proposed = blocking.build_candidates(con, config.blocking)
     timer.step("blocking")
     scoring.build_term_frequencies(con, specs)
+    judged = blocking_budget.judge_rules(con, config, specs) if model is None else None
+    if judged is not None:
+        timer.step("measured blocking")
     scoring.build_gammas(con, specs)
     timer.step("comparisons")
     if model is None:
-        model = fit_model(con, config, specs)
+        model = fit_model(con, config, specs, u=judged and judged.u, rule_m=judged and judged.rule_m)
         contradicting = rules.limit_contradicting(con, config, specs, model)
         if len(contradicting):  # their pairs taught m as matches: learn again without them
             model = fit_model(con, config, specs, u=model.u)
@@ -171,7 +174,8 @@ def match_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConf
     limited = pd.concat([limited, contradicting], ignore_index=True)
     scoring.score_pairs(con, specs, model)
     timer.step("scoring")
-    blocking_report = blocking.blocking_report(con, config.blocking, config.clustering.threshold)
+    blocking_report = blocking.blocking_report(con, config.blocking, config.clustering.threshold,
+                                              judged and judged.rules)
     must_link, cannot_link = _overrides_to_nodes(con, config, overrides)
     linking.collect_edges(con, config, must_link, cannot_link, specs, model)
     refused, rebuilt = linking.cluster_nodes(con, config, cannot_link, specs, model)
@@ -183,6 +187,8 @@ def match_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConf
     stats = _stats(con, refused, rebuilt, limited, proposed)
     if label_report is not None:
         stats["labels"] = label_report.as_stats()
+    if judged is not None:
+        stats["blocking_rules_dropped"] = judged.rules.loc[judged.rules["dropped"], "rule"].tolist()
     return MatchResult(assignments=assignments, model=model, limited=limited, refused=refused,
                        stats=stats, timings=timer.timings, blocking=blocking_report)
 

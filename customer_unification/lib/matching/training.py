@@ -15,7 +15,7 @@ from customer_unification.lib.matching.em import FittedModel, fit_em, initial_m
 
 
 def fit_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[ComparisonSpec],
-              u: list[np.ndarray] | None = None) -> FittedModel:
+              u: list[np.ndarray] | None = None, rule_m: list[np.ndarray | None] | None = None) -> FittedModel:
     """Unsupervised Fellegi-Sunter: u from random pairs, m by EM one blocking rule at a time.
 
     u comes from random pairs, i.e. from the whole population, not from what blocking chose.
@@ -23,17 +23,19 @@ def fit_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[C
     learns m only for the comparisons the rule leaves free; each m is the mean over the sessions
     that could learn it. The prior is the expected number of matches among the candidates,
     spread over all possible pairs.
+
+    `u` and `rule_m` (m_from_rule_pairs) may be given when they were computed for these records
+    already; they do not depend on the candidate pairs.
     """
     t = config.training
     tops, names = [s.top for s in specs], [s.name for s in specs]
     if u is None:  # given: a refit on cleaner labels keeps the population's u
-        scoring.random_pairs(con, t.random_pairs, t.seed)
-        scoring.build_gammas(con, specs, candidates="cu_random_pairs", out="cu_random_gammas")
-        u = scoring.level_frequencies(*scoring.pattern_counts(con, specs, gammas="cu_random_gammas"), tops)
-        con.execute("DROP TABLE cu_random_gammas; DROP TABLE cu_random_pairs")
+        u = fit_u(con, config, specs)
 
     learned: list[list[np.ndarray]] = [[] for _ in specs]
-    labelled = _m_from_rule_pairs(con, config, specs) if t.m_from_rules else [None] * len(specs)
+    if rule_m is None:
+        rule_m = m_from_rule_pairs(con, config, specs) if t.m_from_rules else [None] * len(specs)
+    labelled = rule_m
     sessions = 0
     # one pass over the pairs: agreement patterns counted per set of rules that proposed them
     by_rules = con.sql(f"SELECT rules, {', '.join(f'g_{s.name}' for s in specs)}, count(*) "
@@ -70,7 +72,17 @@ def fit_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[C
     return final
 
 
-def _m_from_rule_pairs(con: duckdb.DuckDBPyConnection, config: MatchConfig,
+def fit_u(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[ComparisonSpec]) -> list[np.ndarray]:
+    """u per comparison: level frequencies among random record pairs."""
+    t = config.training
+    scoring.random_pairs(con, t.random_pairs, t.seed)
+    scoring.build_gammas(con, specs, candidates="cu_random_pairs", out="cu_random_gammas")
+    u = scoring.level_frequencies(*scoring.pattern_counts(con, specs, gammas="cu_random_gammas"), [s.top for s in specs])
+    con.execute("DROP TABLE cu_random_gammas; DROP TABLE cu_random_pairs")
+    return u
+
+
+def m_from_rule_pairs(con: duckdb.DuckDBPyConnection, config: MatchConfig,
                        specs: list[ComparisonSpec]) -> list[np.ndarray | None]:
     """m per comparison from record pairs that deterministic rules link (they are matches).
 
