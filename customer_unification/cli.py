@@ -408,7 +408,7 @@ def _forget(args: argparse.Namespace) -> int:
 
     import duckdb
 
-    from customer_unification.lib.governance import (ForgetError, ForgetRequest, IdentifierHasher,
+    from customer_unification.lib.governance import (ForgetError, ForgetRequest, IdentifierHasher, LandedFiles,
                                                      SuppressionKeyError, forget, platform_copies,
                                                      suppression_key)
     from customer_unification.lib.sources.contracts import ContractError, load_contracts
@@ -418,15 +418,18 @@ def _forget(args: argparse.Namespace) -> int:
         print(f"error: {path} does not exist: nothing to forget", file=sys.stderr)
         return 2
     try:
-        contracts = {c.name: c for c in load_contracts().sources}
+        config = load_contracts()
+        contracts = {c.name: c for c in config.sources}
     except ContractError:  # quarantined rows are then matched on every value of their raw record
-        contracts = None
+        config, contracts = None, None
     con = duckdb.connect(str(path))
     try:
         request = ForgetRequest(customer_id=args.customer, email=args.email, phone=args.phone,
                                 reason=args.reason, requested_by="cli")
+        # without a readable sources config, the landed files cannot be read: the other copies still are
+        landed = LandedFiles(settings.landing_dir(), config) if config is not None else None
         copies = platform_copies(settings.exports_dir(), settings.activation_sql_url(),
-                                 settings.masked_url(settings.activation_sql_url()))
+                                 settings.masked_url(settings.activation_sql_url()), landing=landed)
         run = partial(forget, con, request, IdentifierHasher(suppression_key()), contracts=contracts,
                       state_schema=settings.IDENTITY_STATE_SCHEMA, copies=copies)
         if not args.yes:

@@ -14,24 +14,33 @@ import json
 import os
 
 import dagster as dg
+import duckdb
 
 from customer_unification import settings
 from customer_unification.defs.contracts import current_contracts
 from customer_unification.defs.partitions import day_bounds, range_tags
 from customer_unification.defs.sources.assets import PENDING_READ
 from customer_unification.lib.landing import Delivery, LandingZone
+from customer_unification.lib.landing.zone import read_in_pieces
 from customer_unification.lib.sources.contracts import SourcesConfig
 from customer_unification.lib.sources.partitioning import event_days
-from customer_unification.lib.sources.readers import read_files
 
 
 def take_landed_files(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
     config = current_contracts()
-    zone = LandingZone(settings.landing_dir(), config)
+    try:
+        erase_forgotten = forgotten_people_eraser(config)
+    except duckdb.IOException:  # a run holds the warehouse: no file is taken unchecked
+        return dg.SkipReason("the warehouse is busy, so the suppression list cannot be read: landed files wait "
+                             "for the next look (forgotten people's records are erased before a file is taken)")
+    zone = LandingZone(settings.landing_dir(), config, erase_forgotten)
     zone.folders()
     verdict = zone.take(json.loads(context.cursor or "{}").get("arriving", {}))
     context.update_cursor(json.dumps({"arriving": verdict.arriving}))
     for delivery in verdict.deliveries:
+        if delivery.forgotten_erased:  # a count, never who
+            context.log.info(f"{delivery.source}: erased {delivery.forgotten_erased:,} record(s) of forgotten people "
+                             f"from {delivery.name} before taking it")
         if delivery.accepted:
             context.log.info(f"{delivery.source}: loaded {delivery.name} ({delivery.records:,} records)")
         else:
@@ -45,6 +54,21 @@ def take_landed_files(context: dg.SensorEvaluationContext) -> dg.SensorResult | 
                                                          rejected=rejected)])
 
 
+def forgotten_people_eraser(config: SourcesConfig, wait_seconds: float = 20.0):
+    """What erases forgotten people's records from a delivery (None when nobody was forgotten), read
+    from the warehouse's suppression list; raises duckdb.IOException if the warehouse stays locked."""
+    from customer_unification.lib.governance import (IdentifierHasher, forgotten_rows_eraser, load_suppression,
+                                                     suppression_key)
+    from customer_unification.resources.duckdb_io import connect
+
+    path = settings.warehouse_path()
+    if not path.exists():
+        return None
+    with connect(str(path), read_only=True, wait_seconds=wait_seconds) as con:
+        suppression = load_suppression(con, IdentifierHasher(suppression_key()))  # fails closed on another key
+    return forgotten_rows_eraser(config, suppression)
+
+
 def refresh_request(deliveries: list[Delivery], config: SourcesConfig,
                     repository: dg.RepositoryDefinition, rejected: list[str] = ()) -> dg.RunRequest:
     """One run: the delivered sources and everything downstream, over the days the files hold."""
@@ -53,9 +77,9 @@ def refresh_request(deliveries: list[Delivery], config: SourcesConfig,
     days = set()
     for delivery in deliveries:
         contract = config.get(delivery.source)
-        if contract.kind == "event":
-            raw = read_files([delivery.path], contract, config)
-            days |= set(event_days(raw, contract, *day_bounds(), landed=[delivery.path]))
+        if contract.kind == "event":  # a piece at a time: a large file is never held whole here
+            for raw in read_in_pieces(delivery.path, contract, config):
+                days |= set(event_days(raw, contract, *day_bounds(), landed=[delivery.path]))
     days = days or {day_bounds()[1].isoformat()}  # lists only: the partitioned assets downstream refresh today
     digest = hashlib.sha256("".join(sorted(d.fingerprint for d in deliveries)).encode()).hexdigest()[:16]
     files = ", ".join(f"{d.source}/{d.name}" for d in deliveries)

@@ -36,13 +36,14 @@ def refuse_development_secrets() -> None:
 
 
 @contextmanager
-def connect(path: str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: str, read_only: bool = False,
+            wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse, waiting while another process holds DuckDB's single-writer lock.
 
     Steps that run in parallel processes hold the file only while they read or write a table,
-    so waiting a moment is enough; a real problem still surfaces after LOCK_WAIT_SECONDS.
+    so waiting a moment is enough; a real problem still surfaces after `wait_seconds`.
     """
-    deadline, pause = time.monotonic() + LOCK_WAIT_SECONDS, 0.05
+    deadline, pause = time.monotonic() + wait_seconds, 0.05
     while True:
         try:
             con = duckdb.connect(path, read_only=read_only)

@@ -1,5 +1,5 @@
 """`forget_customer`: remove one person from every warehouse table and every copy the platform wrote
-(audience export folders, the SQL destination), and suppress their identifiers.
+(audience export folders, the SQL destination, the landing zone's files), and suppress their identifiers.
 
 An op job, not an asset: it acts on request, on whatever tables exist, and materialises nothing.
 Launch it with run config naming the person, e.g.
@@ -12,7 +12,7 @@ import dagster as dg
 from customer_unification import settings
 from customer_unification.defs.contracts import current_contracts
 from customer_unification.defs.pools import pool_for
-from customer_unification.lib.governance import (ForgetError, ForgetRequest, IdentifierHasher, forget,
+from customer_unification.lib.governance import (ForgetError, ForgetRequest, IdentifierHasher, LandedFiles, forget,
                                                  platform_copies, suppression_key)
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
@@ -35,12 +35,14 @@ def forget_person(context: dg.OpExecutionContext, config: ForgetConfig, warehous
         request = ForgetRequest(customer_id=config.customer_id, email=config.email, phone=config.phone,
                                 phone_region=config.phone_region, reason=config.reason,
                                 requested_by=config.requested_by or f"dagster run {context.run_id}")
-        contracts = {c.name: c for c in current_contracts().sources}
+        sources = current_contracts()
+        contracts = {c.name: c for c in sources.sources}
+        landed = LandedFiles(settings.landing_dir(), sources)
         with warehouse.connect() as con:
             url = settings.activation_sql_url()
             summary = forget(con, request, IdentifierHasher(suppression_key()), contracts=contracts,
                              state_schema=settings.IDENTITY_STATE_SCHEMA, dry_run=config.dry_run,
-                             copies=platform_copies(settings.exports_dir(), url, settings.masked_url(url)))
+                             copies=platform_copies(settings.exports_dir(), url, settings.masked_url(url), landed))
     except ForgetError as e:  # a clear message, no stack trace to dig through
         raise dg.Failure(description=str(e), allow_retries=False) from None
     context.log.info("\n".join(summary.lines()))

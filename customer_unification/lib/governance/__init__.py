@@ -2,6 +2,7 @@
 
 from .copies import ExportFolders, Person, SqlDestination, platform_copies
 from .forget import ForgetError, ForgetRequest, ForgetSummary, forget
+from .landed import LandedFiles, forgotten_rows_eraser
 from .identifiers import IdentifierHasher, SuppressionKeyError, suppression_key
 from .key_fingerprint import SuppressionKeyMismatch, adopt_key, check_key
 from .suppression import Suppression, drop_suppressed, load_suppression
@@ -14,6 +15,7 @@ __all__ = [
     "ForgetError",
     "ForgetRequest",
     "ForgetSummary",
+    "LandedFiles",
     "IdentifierHasher",
     "Suppression",
     "SuppressionKeyError",
@@ -22,6 +24,7 @@ __all__ = [
     "check_key",
     "drop_suppressed",
     "forget",
+    "forgotten_rows_eraser",
     "load_suppression",
     "suppression_key",
 ]

@@ -1,4 +1,5 @@
-"""Copies of a person the platform wrote outside the warehouse: audience export folders and SQL destinations.
+"""Copies of a person the platform wrote outside the warehouse: audience export folders and SQL destinations
+(and the landing zone's files: landed.py).
 
 `forget` erases these before it commits the warehouse (so a failure here leaves the person
 findable and the request can simply be repeated). A row is the person's when its customer_id is
@@ -18,6 +19,7 @@ import duckdb
 import pandas as pd
 import sqlalchemy as sa
 
+from customer_unification.lib.governance.suppression import Suppression
 from customer_unification.lib.normalize import normalize_email
 
 MANIFEST = "manifest.json"
@@ -30,6 +32,8 @@ class Person:
     customer_ids: frozenset[str]
     emails: frozenset[str] = frozenset()  # email match keys (as staging stores them)
     phones: frozenset[str] = frozenset()  # E.164
+    # their record keys and exclusive identifiers, hashed: what recognises their raw records (landed files)
+    suppression: Suppression | None = None
 
     def rows(self, frame: pd.DataFrame) -> pd.Series:
         """Which rows of an exported frame are the person's."""
@@ -150,6 +154,7 @@ def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def platform_copies(exports_dir: Path, sql_url: str, sql_label: str) -> list:
-    """The copies activation writes: its export folders and its SQL destination."""
-    return [ExportFolders(Path(exports_dir)), SqlDestination(sql_url, sql_label)]
+def platform_copies(exports_dir: Path, sql_url: str, sql_label: str, landing=None) -> list:
+    """The copies activation writes - its export folders and its SQL destination - and the landing
+    zone's files (`landing`: a landed.LandedFiles), when given."""
+    return [ExportFolders(Path(exports_dir)), SqlDestination(sql_url, sql_label), *([landing] if landing else [])]

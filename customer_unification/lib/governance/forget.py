@@ -12,8 +12,9 @@
 4. Add the exclusive identifiers and the keys of the person's source records, hashed, to
    `governance.suppression_list`; write an audit row without personal data to `governance.forget_audit`.
 5. Erase the copies the platform wrote outside the warehouse (`copies`: audience export folders,
-   SQL destinations; copies.py) - by customer id, earlier ids merged into theirs, and exclusive
-   email / phone - before the warehouse commits, so a failure there leaves the request repeatable.
+   SQL destinations, copies.py - by customer id, earlier ids merged into theirs, and exclusive
+   email / phone; the landing zone's files, landed.py - by their record keys and exclusive
+   identifiers) before the warehouse commits, so a failure there leaves the request repeatable.
 
 Everything in the warehouse runs in one transaction: an error, or `dry_run`, leaves it unchanged
 (and a dry run counts the copies' rows without touching them).
@@ -25,7 +26,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import pandas as pd
@@ -34,7 +35,7 @@ from customer_unification.lib.governance.copies import Person
 from customer_unification.lib.governance.identifiers import (IDENTIFIER_COLUMNS, KEY_SEPARATOR, RECORD_KIND,
                                                             IdentifierHasher, normalized, record_key)
 from customer_unification.lib.governance.quarantine import quarantine_identifiers
-from customer_unification.lib.governance.suppression import SCHEMA, add_to_list, create_tables
+from customer_unification.lib.governance.suppression import SCHEMA, Suppression, add_to_list, create_tables
 from customer_unification.lib.sources.contracts import SourceContract
 
 AUDIT_TABLE = f"{SCHEMA}.forget_audit"
@@ -169,8 +170,9 @@ def _forget(con, tables: dict[tuple[str, str], set[str]], request: ForgetRequest
     request_id = str(uuid.uuid4())
     identifiers = con.sql("SELECT kind, value FROM fg_suppress").df()
     keys = sorted(set(records) | {record_key(s, r) for s, r in quarantined if pd.notna(r)})
-    add_to_list(con, hasher, pd.concat([identifiers, pd.DataFrame({"kind": RECORD_KIND, "value": keys})]),
-                request_id, now)
+    listed = pd.concat([identifiers, pd.DataFrame({"kind": RECORD_KIND, "value": keys})])
+    add_to_list(con, hasher, listed, request_id, now)
+    person = replace(person, suppression=Suppression.of(hasher, listed))  # their raw records, e.g. landed files
     customers = sorted(c for (c,) in con.sql("SELECT customer_id FROM fg_customers").fetchall())
     summary = ForgetSummary(
         request_id=request_id, customers=len(customers), records=len(records), quarantined=len(quarantined),

@@ -30,6 +30,14 @@ class Suppression:
     hasher: IdentifierHasher
     hashes: dict[str, frozenset[str]]
 
+    @classmethod
+    def of(cls, hasher: IdentifierHasher, identifiers: pd.DataFrame) -> "Suppression":
+        """A list of these (kind, value) rows only (one person's, say), hashed as the stored list is."""
+        hashes: dict[str, set[str]] = {}
+        for kind, value in zip(identifiers["kind"], identifiers["value"]):
+            hashes.setdefault(str(kind), set()).add(hasher.hash(str(kind), str(value)))
+        return cls(hasher, {k: frozenset(v) for k, v in hashes.items()})
+
     @property
     def empty(self) -> bool:
         return not any(self.hashes.values())

@@ -10,17 +10,28 @@ on completion is waited for too). A complete file is read with its source's read
   that no successful run read;
 - it does not (wrong format, a declared column missing, no record readable, any reader error) ->
   moved to `<source>/rejected/` with `<name>.reason.txt` beside it; the other files keep flowing.
+  So is a file over the size limit (CU_MAX_FILE_BYTES, lib/sources/file_size.py), before a byte
+  of it is read.
 Moving the file is what marks it taken, so a restart never takes it twice.
+
+Before anything else, the records of people who were forgotten are erased from a delivery
+(`erase_forgotten`, lib/governance/landed.py): they never land, not even in `rejected/`. A large
+CSV or JSON-lines file is read in pieces of whole records (chunks.py), so taking it holds one
+piece in memory, not the file; its fingerprint is hashed as it streams.
 """
 
 import datetime as dt
 import hashlib
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
+from customer_unification.lib.landing.chunks import can_cut, pieces
 from customer_unification.lib.sources.contracts import ContractError, SourceContract, SourcesConfig
+from customer_unification.lib.sources.file_size import size_problem
 from customer_unification.lib.sources.readers import read_files
 
 LOADED, PENDING, REJECTED = "loaded", "pending", "rejected"
@@ -34,10 +45,11 @@ class Delivery:
     source: str
     name: str
     path: Path  # where it is now
-    fingerprint: str  # sha256 of the content
+    fingerprint: str  # sha256 of the content (of name, size and time for a file too large to read)
     accepted: bool
     reason: str | None = None
     records: int = 0
+    forgotten_erased: int = 0  # records of forgotten people erased from it before it was taken
 
 
 @dataclass
@@ -53,10 +65,14 @@ class Verdict:
 
 
 class LandingZone:
-    def __init__(self, root: Path, config: SourcesConfig):
+    def __init__(self, root: Path, config: SourcesConfig,
+                 erase_forgotten: Callable[[Path, SourceContract], int] | None = None):
+        """`erase_forgotten(path, contract)`: rewrites a delivery without the records of people who were
+        forgotten (returns how many), before it is read or taken (lib/governance/landed.py)."""
         self.root = Path(root)
         self.config = config
         self.sources = {s.name: s for s in config.sources if s.format != "sql"}
+        self.erase_forgotten = erase_forgotten
 
     def folders(self) -> None:
         """Create `<landing>/<source>/` for every file-based source, so users see where to drop files."""
@@ -78,13 +94,19 @@ class LandingZone:
             source, name = Path(entry).parent.name, Path(entry).name
             pending = self.root / source / PENDING / name
             if source in self.sources and pending.is_file():
-                _move(pending, self.root / source / LOADED, hashlib.sha256(pending.read_bytes()).hexdigest())
+                _move(pending, self.root / source / LOADED, fingerprint_of(pending))
                 settled.append(f"{source}/{name}")
         return settled
 
+    def files(self, source: str, stage: str) -> list[Path]:
+        """The files of a source in `loaded`, `pending` or `rejected`."""
+        return self._files(source, stage)
+
     def _files(self, source: str, stage: str) -> list[Path]:
         folder = self.root / source / stage
-        return sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+        # hidden files are not deliveries (a file being rewritten beside its original, say)
+        return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")) \
+            if folder.is_dir() else []
 
     def take(self, seen_before: dict[str, list[int]]) -> Verdict:
         """Accept or reject every file that is complete now; remember the size of the others."""
@@ -103,10 +125,20 @@ class LandingZone:
         return verdict
 
     def _admit(self, path: Path, contract: SourceContract) -> Delivery:
-        fingerprint = hashlib.sha256(path.read_bytes()).hexdigest()
-        reason, records = _parse_problem(path, contract, self.config)
+        reason, records, erased = size_problem(path), 0, 0  # too large: turned away before a byte is read
+        if reason is None and self.erase_forgotten is not None:
+            try:  # forgotten people never land, not even in rejected/
+                erased = self.erase_forgotten(path, contract)
+            except Exception as error:  # noqa: BLE001 - it stays where it is: the next look tries again
+                return Delivery(contract.name, path.name, path, "", False,
+                                f"left in place: could not erase forgotten people's records ({type(error).__name__})")
+        if reason is None:
+            fingerprint = fingerprint_of(path)
+            reason, records = _parse_problem(path, contract, self.config)
+        else:
+            fingerprint = _unread_fingerprint(path)
         for stage, said in ((LOADED, "already loaded"), (PENDING, "already taken")):
-            if reason is None and any(_same_content(p, fingerprint) for p in self._files(contract.name, stage)):
+            if reason is None and any(_same_content(p, path, fingerprint) for p in self._files(contract.name, stage)):
                 reason = f"{said}: a file with the same content is in {stage}/"
         folder = self.root / contract.name
         # a pending file never shares a name with a loaded one: the source reads both folders at once
@@ -115,7 +147,7 @@ class LandingZone:
         if reason is not None:
             stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
             moved.with_name(moved.name + ".reason.txt").write_text(f"{stamp}\n{reason}\n")
-        return Delivery(contract.name, path.name, moved, fingerprint, reason is None, reason, records)
+        return Delivery(contract.name, path.name, moved, fingerprint, reason is None, reason, records, erased)
 
 
 def _in_progress(path: Path) -> bool:
@@ -124,20 +156,48 @@ def _in_progress(path: Path) -> bool:
 
 def _parse_problem(path: Path, contract: SourceContract, config: SourcesConfig) -> tuple[str | None, int]:
     """Why the file cannot be loaded (None if it can), and how many records it holds."""
+    records, unparsed, first_error = 0, 0, None
     try:
-        raw = read_files([path], contract, config)
+        for raw in read_in_pieces(path, contract, config):
+            records += len(raw)
+            errors = raw["_error"].dropna()
+            unparsed += len(errors)
+            if first_error is None and len(errors):
+                first_error = errors.iloc[0]
     except (ContractError, ValueError, OSError) as error:
         return f"{type(error).__name__}: {error}", 0
     except Exception as error:  # noqa: BLE001 - whatever a reader raises (ZipError, csv.Error, ...)
         # rejects this file, never the whole pass
         return f"cannot be read as {contract.format}: {type(error).__name__}: {error}", 0
-    if len(raw) and raw["_error"].notna().all():
-        return f"no record could be parsed; first error: {raw['_error'].iloc[0]}", len(raw)
-    return None, len(raw)
+    if records and unparsed == records:
+        return f"no record could be parsed; first error: {first_error}", records
+    return None, records
 
 
-def _same_content(path: Path, fingerprint: str) -> bool:
-    return hashlib.sha256(path.read_bytes()).hexdigest() == fingerprint
+def read_in_pieces(path: Path, contract: SourceContract, config: SourcesConfig) -> Iterator[pd.DataFrame]:
+    """The file's records as the source reader reads them: whole, or a piece of whole records at a time."""
+    if not can_cut(path, contract):
+        yield read_files([path], contract, config)
+        return
+    with pieces(path, contract) as parts:
+        for part in parts:
+            yield read_files([part], contract, config)
+
+
+def fingerprint_of(path: Path) -> str:
+    """sha256 of the file's content, read as it streams (never the whole file in memory)."""
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _unread_fingerprint(path: Path) -> str:
+    """What tells an unread file apart: its name, size and modification time."""
+    stat = path.stat()
+    return hashlib.sha256(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()
+
+
+def _same_content(path: Path, other: Path, fingerprint: str) -> bool:
+    return path.stat().st_size == other.stat().st_size and fingerprint_of(path) == fingerprint
 
 
 def _move(path: Path, folder: Path, fingerprint: str, also: Path | None = None) -> Path:

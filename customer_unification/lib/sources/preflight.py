@@ -1,9 +1,10 @@
 """What a run would trip over, found before it reads or writes anything.
 
 `load_contracts` checks the file itself; this checks what the file points at, cheaply and without
-reading any data: that a file source's location matches a file (or its landing folder holds one),
-and that a SQL source's URL parses, names a dialect whose driver is installed and, for SQLite, a
-database file that exists (SQLite would otherwise create an empty one and fail on the query).
+reading any data: that a file source's location matches a file (or its landing folder holds one)
+no larger than CU_MAX_FILE_BYTES (file_size.py), and that a SQL source's URL parses, names a
+dialect whose driver is installed and, for SQLite, a database file that exists (SQLite would
+otherwise create an empty one and fail on the query).
 `check-config`, the CLI before launching a run, and each source asset before reading call it, so
 the same problem gets the same message everywhere.
 """
@@ -12,14 +13,17 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from customer_unification.lib.sources.contracts import SourceContract, SourcesConfig
+from customer_unification.lib.sources.file_size import size_problem
 
 
 def source_problems(config: SourcesConfig, contract: SourceContract, landed: Iterable[Path] = ()) -> list[str]:
     """Why this source cannot be read as declared (empty when it can)."""
     if contract.format == "sql":
         return _sql_problems(contract.name, config.sql_url(contract))
-    if config.paths(contract, required=False) or list(landed):
-        return []
+    located = config.paths(contract, required=False)
+    if located or list(landed):
+        # the landing zone turned away landed files over the limit already; these are read as they are
+        return [f"source '{contract.name}': {problem}" for path in located if (problem := size_problem(path))]
     pattern = contract.location or ""
     where = Path(pattern) if Path(pattern).is_absolute() else config.base_dir / pattern
     return [f"source '{contract.name}': no file matches location '{where}' (and no file waits in its landing folder)"]
