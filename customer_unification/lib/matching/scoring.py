@@ -120,8 +120,14 @@ def _node_frequencies_sql(specs: list[ComparisonSpec]) -> str:
 
 def build_gammas(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec],
                  candidates: str = "cu_candidates", out: str = "cu_gammas") -> None:
-    """`out` (l, r, g_<comparison>..., tfb_<comparison>...) for every candidate pair."""
-    gammas = ",\n  ".join(f"{s.gamma_sql()} AS g_{s.name}" for s in specs)
+    """`out` (l, r, g_<comparison>..., tfb_<comparison>...) for every candidate pair.
+
+    A comparison whose features hold no value on any node is missing (-1) on every pair, as its
+    levels would say: it costs nothing (a table without handles skips three comparisons).
+    """
+    empty = empty_features(con, {f for s in specs for f in s.features})
+    gammas = ",\n  ".join(f"{'CAST(-1 AS TINYINT)' if set(s.features) <= empty else s.gamma_sql()} AS g_{s.name}"
+                           for s in specs)
     norms = dict(con.sql("SELECT feature, sum_sq FROM cu_tf_norm").fetchall()) if any(s.tf_feature for s in specs) else {}
     tf_cols = []
     for s in specs:
@@ -144,6 +150,15 @@ def build_gammas(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec],
           {gammas}{select_tf}
         FROM {candidates} c JOIN cu_nodes l ON l.nid = c.l JOIN cu_nodes r ON r.nid = c.r
         {tf_joins})""")
+
+
+def empty_features(con: duckdb.DuckDBPyConnection, features: set[str], nodes: str = "cu_nodes") -> set[str]:
+    """The features without a value on any node."""
+    if not features:
+        return set()
+    names = sorted(features)
+    counts = con.sql(f"SELECT {', '.join(f'count({f})' for f in names)} FROM {nodes}").fetchall()[0]
+    return {f for f, n in zip(names, counts) if n == 0}
 
 
 def random_pairs(con: duckdb.DuckDBPyConnection, max_pairs: int, seed: int) -> int:

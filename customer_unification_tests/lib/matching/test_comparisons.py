@@ -172,3 +172,46 @@ def test_alike_email_local_parts_say_nothing_more_when_the_names_agree():
     g = _gammas(con, [(1, 2), (2, 3)], FULL_SPECS)
     assert g.loc[(1, 2), "g_email"] == -1  # the local parts only repeat the agreeing names
     assert g.loc[(2, 3), "g_email"] == 2  # names differ: the same local part is evidence of its own
+
+
+WIDE_EXTRA = {"addr": "elm st", "house": "12", "phone": "+15550100", "postcode": "SW1A 1AA", "pc_sector": "SW1A 1",
+              "pc_area": "SW1A", "city": "london", "x_member": "M-1", "x_member_ph": "M"}
+EVERY_KIND = [build_spec(Comparison(name=k, kind=k)) for k in
+              ("first_name", "last_name", "date_of_birth", "email", "phone", "postcode", "city", "address", "handle",
+               "handle_name", "email_name", "handle_first_name", "email_first_name")]
+EVERY_KIND += [build_spec(Comparison(name="member", kind=k)) for k in ("identifier", "exact")]
+EVERY_KIND += [build_spec(Comparison(name="member", levels=[{"exact": True}, {"jaro_winkler": 0.9},
+                                                             {"sounds_alike": True}]))]
+
+
+@pytest.mark.parametrize("spec", EVERY_KIND, ids=lambda s: s.kind)
+def test_a_comparison_whose_features_are_all_missing_is_missing(spec):
+    """What lets build_gammas skip a comparison whose features are empty on every node: its own
+    levels say -1 whatever the other columns hold."""
+    full = {**dict.fromkeys(NODE_COLUMNS), **_person(1, fn="kelly", ln="neal", email="kneal85@x.test", handle="kneal1985", dob="19850304"),
+            **WIDE_EXTRA}
+    rows = [{**full, "nid": nid, **{f: None for f in spec.features}} for nid in (1, 2)]
+    con = duckdb.connect()
+    frame = pd.DataFrame(rows).astype(object)
+    con.register("nodes_in", frame)
+    con.execute("CREATE TABLE cu_nodes AS SELECT * REPLACE (CAST(nid AS BIGINT) AS nid, "
+                "CAST(byear AS INT) AS byear, CAST(email_year AS INT) AS email_year, "
+                "CAST(handle_year AS INT) AS handle_year, CAST(ln_parts AS VARCHAR[]) AS ln_parts, "
+                "try_strptime(CAST(dob AS VARCHAR), '%Y%m%d')::DATE AS dob_date) FROM nodes_in")
+    gamma = con.sql(f"SELECT {spec.gamma_sql()} FROM cu_nodes l, cu_nodes r WHERE l.nid = 1 AND r.nid = 2").fetchall()
+    assert gamma == [(-1,)]
+    # and the skipped form agrees with it, while a comparison with values is computed
+    assert scoring.empty_features(con, set(spec.features)) == set(spec.features)
+    assert scoring.empty_features(con, {"city"} - set(spec.features)) == set()
+
+
+def test_comparisons_without_values_are_skipped_and_the_rest_unchanged(monkeypatch):
+    con = _con([_person(1, fn="kelly", ln="neal", email="kneal85@x.test", dob="19850304"),
+                _person(2, fn="kely", ln="neal", email="kelly.neal@y.test", dob="19850304"),
+                _person(3, fn="kelly", ln="neel", dob="19850403")])
+    skipped = _gammas(con, [(1, 2), (1, 3), (2, 3)], FULL_SPECS)
+    assert (skipped[["g_handle", "g_handle_name", "g_handle_first_name"]] == -1).all().all()
+    monkeypatch.setattr(scoring, "empty_features", lambda *a, **k: set())
+    computed = _gammas(con, [(1, 2), (1, 3), (2, 3)], FULL_SPECS)
+    pd.testing.assert_frame_equal(skipped, computed)
+    assert computed.loc[(1, 2), "g_last_name"] == 4 and computed.loc[(1, 3), "g_first_name"] == FIRST_NAME_EXACT
