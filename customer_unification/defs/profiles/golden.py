@@ -1,5 +1,5 @@
 """Golden profiles (single customer view) with per-field provenance, every contact point, and
-the consent ledger - built together so they always describe the same identity run."""
+the consent ledger - built together, in one transaction, so they always describe the same identity run."""
 
 from collections.abc import Iterator
 
@@ -73,12 +73,20 @@ def build_profiles(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
         con.execute("CREATE SCHEMA IF NOT EXISTS profiles")
         # staged records are read by all three builders: once into the session
         con.execute("CREATE OR REPLACE TEMP TABLE cu_staged AS SELECT * FROM staging.unified_records")
-        golden = build_golden_profiles(con, config, trust, records="cu_staged", out="profiles.golden_profiles",
-                                       provenance_out="profiles.profile_provenance")
-        contact_points = build_contact_points(con, config, trust, records="cu_staged",
-                                              golden="profiles.golden_profiles", out="profiles.contact_points")
-        consent = build_consent_ledger(con, config, grant_permissions(contracts), records="cu_staged",
-                                       out="profiles.consent_ledger", history_out="profiles.consent_statements")
+        # the five tables in one transaction: a failure or kill -9 halfway leaves all of them as the last
+        # run wrote them, never new profiles beside old contact points or consent
+        con.execute("BEGIN TRANSACTION")
+        try:
+            golden = build_golden_profiles(con, config, trust, records="cu_staged", out="profiles.golden_profiles",
+                                           provenance_out="profiles.profile_provenance")
+            contact_points = build_contact_points(con, config, trust, records="cu_staged",
+                                                  golden="profiles.golden_profiles", out="profiles.contact_points")
+            consent = build_consent_ledger(con, config, grant_permissions(contracts), records="cu_staged",
+                                           out="profiles.consent_ledger", history_out="profiles.consent_statements")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
         kinds = dict(con.sql("SELECT kind, count(*) FROM profiles.contact_points GROUP BY 1 ORDER BY 2 DESC").fetchall())
         mix = con.sql("SELECT channel, state, count(*) FROM profiles.consent_ledger GROUP BY ALL ORDER BY ALL").fetchall()
         provenance_rows, statements = con.sql("SELECT (SELECT count(*) FROM profiles.profile_provenance), "
