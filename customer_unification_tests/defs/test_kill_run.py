@@ -158,7 +158,8 @@ def _kill_when(select: str, wait_for: str, log: Path) -> list[int]:
             if wait_for in line:
                 break
         else:
-            pytest.fail(f"the run ended before printing {wait_for!r}:\n" + "".join(said[-20:]) + log.read_text()[-2000:])
+            pytest.fail(f"the run ended before printing {wait_for!r}:\n" + "".join(said[-20:])
+                        + log.read_text()[-2000:])
         helpers = _children(run.pid)
         os.kill(run.pid, signal.SIGKILL)
         run.wait()

@@ -53,7 +53,8 @@ class LandedFiles:
         return removed
 
 
-def forgotten_rows_eraser(config: SourcesConfig, suppression: Suppression) -> Callable[[Path, SourceContract], int] | None:
+def forgotten_rows_eraser(config: SourcesConfig,
+                          suppression: Suppression) -> Callable[[Path, SourceContract], int] | None:
     """For the landing zone: erase forgotten people's records from a delivery before it is taken;
     None when nobody was ever forgotten."""
     if suppression.empty:

@@ -92,7 +92,8 @@ def test_json_lines_become_empty_lines(tmp_path, config):
     lines = [json.dumps({"id": str(i), "customer": {"email": f"p{i}@gmail.com"}, "ts": "2026-11-20T10:00:00Z"})
              for i in range(1, 5)]
     path = tmp_path / "e.jsonl"
-    path.write_bytes((lines[0] + "\n" + lines[1] + "\r\n" + "{broken ann@gmail.com\n" + lines[3]).encode())  # no final newline
+    # a CRLF line, a broken one, no final newline
+    path.write_bytes((lines[0] + "\n" + lines[1] + "\r\n" + "{broken ann@gmail.com\n" + lines[3]).encode())
     contract = config.get("events")
     assert erase_rows(path, contract, config, lambda raw: raw["id"].eq("2") | raw["_raw"].notna()) == 2
     assert path.read_bytes() == (lines[0] + "\n\r\n\n" + lines[3]).encode()
