@@ -10,8 +10,8 @@ on completion is waited for too). A complete file is read with its source's read
   that no successful run read;
 - it does not (wrong format, a declared column missing, no record readable, any reader error) ->
   moved to `<source>/rejected/` with `<name>.reason.txt` beside it; the other files keep flowing.
-  So is a file over the size limit (CU_MAX_FILE_BYTES, lib/sources/file_size.py), before a byte
-  of it is read.
+  So is a file over the size limit (CU_MAX_FILE_BYTES, lib/sources/file_size.py), without being
+  parsed.
 Moving the file is what marks it taken, so a restart never takes it twice.
 
 Before anything else, the records of people who were forgotten are erased from a delivery
@@ -125,9 +125,11 @@ class LandingZone:
         return verdict
 
     def _admit(self, path: Path, contract: SourceContract) -> Delivery:
-        reason, records, erased = size_problem(path), 0, 0  # too large: turned away before a byte is read
-        if reason is None and self.erase_forgotten is not None:
-            try:  # forgotten people never land, not even in rejected/
+        reason, records, erased = size_problem(path), 0, 0  # too large: turned away unparsed
+        # forgotten people never land, not even in rejected/ (a file too large to load is still searched
+        # when it can be read a piece at a time; a binary one that large is not read at all)
+        if self.erase_forgotten is not None and (reason is None or can_cut(path, contract)):
+            try:
                 erased = self.erase_forgotten(path, contract)
             except Exception as error:  # noqa: BLE001 - it stays where it is: the next look tries again
                 return Delivery(contract.name, path.name, path, "", False,

@@ -165,3 +165,18 @@ def test_a_large_json_lines_file_counts_the_same_in_pieces(tmp_path, monkeypatch
 def test_readable_sizes():
     assert [file_size.readable(n) for n in (512, 2048, 5 << 20, 3 << 30)] == [
         "512 bytes", "2.0 KiB", "5.0 MiB", "3.0 GiB"]
+
+
+def test_a_file_too_large_to_load_is_still_rid_of_forgotten_people_before_it_is_rejected(tmp_path, monkeypatch):
+    from customer_unification.lib.landing.row_erasure import erase_rows
+
+    monkeypatch.setenv("CU_MAX_FILE_BYTES", "2K")
+    monkeypatch.setattr(chunks, "PIECE_BYTES", 1024)  # read a piece at a time, as a large file is
+    config, _ = _zone(tmp_path)
+    zone = LandingZone(tmp_path / "landing", config,
+                       lambda path, contract: erase_rows(path, contract, config, lambda raw: raw["id"].eq("7")))
+    (tmp_path / "landing" / "people" / "big.csv").write_text("id,email,name\n" + _people(100))
+    [delivery] = _take(zone).deliveries
+    assert (delivery.accepted, delivery.forgotten_erased) == (False, 1)
+    assert delivery.reason.startswith("big.csv is ")
+    assert "p7@gmail.com" not in (tmp_path / "landing" / "people" / "rejected" / "big.csv").read_text()
