@@ -97,11 +97,11 @@ def _without_forgotten(raw: pd.DataFrame, contract: SourceContract,
     """The records without those of people on the suppression list (right to be forgotten): the raw
     layer is personal data too, so a re-delivered record of theirs is never stored, not even here."""
     from customer_unification.lib.governance import IdentifierHasher, load_suppression, suppression_key
-    from customer_unification.lib.sources.forgotten import forgotten_raw_rows
+    from customer_unification.lib.governance.suppression import suppressed_raw_rows
 
     with warehouse.connect() as con:
         suppression = load_suppression(con, IdentifierHasher(suppression_key()))
-    forgotten = forgotten_raw_rows(raw, suppression, contract)
+    forgotten = suppressed_raw_rows(raw, suppression, contract)
     if not forgotten.any():
         return raw, 0
     return raw[~forgotten.to_numpy()].reset_index(drop=True), int(forgotten.sum())

@@ -116,21 +116,20 @@ def suppressed_quarantine_rows(quarantine: pd.DataFrame, suppression: Suppressio
 def suppressed_raw_rows(raw: pd.DataFrame, suppression: Suppression, contract: SourceContract) -> pd.Series:
     """Raw rows (as read, before staging) of forgotten people, so the raw layer never stores them again.
 
-    The same tests staging applies, on the raw columns: the record key (key columns trimmed, joined
-    with '|'), and each identifier the contract maps, normalised as staging normalises it (each
-    distinct value once, and only kinds on the list); a line that could not be parsed (`_raw`)
-    by the tokens of its text, as for quarantined rows.
+    The same tests staging applies, on the raw columns: the record key as staging makes it (its
+    `record_key` columns, else its `fallback_key` digest), and each identifier the contract maps,
+    normalised as staging normalises it (each distinct value once, and only kinds on the list); a
+    line that could not be parsed (`_raw`) by the tokens of its text, as for quarantined rows.
     """
-    from customer_unification.lib.staging.extract import FieldExtractor, map_distinct  # not at import: heavy
+    # not at import: heavy
+    from customer_unification.lib.staging.extract import FieldExtractor, map_distinct
+    from customer_unification.lib.staging.record_keys import record_keys
 
     mask = pd.Series(False, index=raw.index)
     if suppression.empty or raw.empty:
         return mask
-    if suppression.hashes.get(RECORD_KIND) and all(k in raw.columns for k in contract.record_key):
-        parts = [_trimmed(raw[k]) for k in contract.record_key]
-        key = parts[0].astype(object)
-        for part in parts[1:]:
-            key = key + KEY_SEPARATOR + part
+    if suppression.hashes.get(RECORD_KIND) and all(k in raw.columns for k in (*contract.record_key, *contract.fallback_key)):
+        key = record_keys(raw, contract).key
         mask |= suppression.matches(RECORD_KIND, contract.name + KEY_SEPARATOR + key).fillna(False).astype(bool)
     fields = FieldExtractor(raw)
     region = contract.conventions.phone_region
@@ -145,12 +144,6 @@ def suppressed_raw_rows(raw: pd.DataFrame, suppression: Suppression, contract: S
         hit = suppressed_quarantine_rows(broken.reset_index(drop=True), suppression, None)
         mask.loc[broken.index[hit.to_numpy()]] = True
     return mask
-
-
-def _trimmed(values: pd.Series) -> pd.Series:
-    """As staging reads a record key: whitespace trimmed, empty -> None."""
-    text = values.astype(object).where(values.isna(), values.astype(str).str.strip())
-    return text.where(text.notna() & (text != ""), None)
 
 
 def _listed_records(frame: pd.DataFrame, suppression: Suppression) -> pd.Series:

@@ -148,7 +148,7 @@ def test_record_keys_vectorised_agree_with_the_one_row_function():
 
 def test_a_forgotten_record_keyed_by_its_fallback_key_is_left_out_of_the_raw_layer():
     from customer_unification.lib.governance import IdentifierHasher, Suppression
-    from customer_unification.lib.sources.forgotten import forgotten_raw_rows
+    from customer_unification.lib.governance.suppression import suppressed_raw_rows
 
     raw = pd.DataFrame({"no": [None, "17", None], "last_name": ["Smith", "Lee", "García"],
                         "first_name": ["Ann", "Bo", "José"], "email": [None, None, "jose.garcia@fastmail.com"],
@@ -159,6 +159,6 @@ def test_a_forgotten_record_keyed_by_its_fallback_key_is_left_out_of_the_raw_lay
     fields = {"last_name": "last_name", "first_name": "first_name", "email": "email"}
     without_ids = SourceContract.model_validate({"name": "mailing", "format": "csv", "location": "list.csv",
                                                  "fallback_key": ["last_name", "first_name"], "fields": fields})
-    assert forgotten_raw_rows(raw, suppression, without_ids).tolist() == [True, False, True]
+    assert suppressed_raw_rows(raw, suppression, without_ids).tolist() == [True, False, True]
     mixed = without_ids.model_copy(update={"record_key": ["no"]})
-    assert forgotten_raw_rows(raw, suppression, mixed).tolist() == [True, True, True]
+    assert suppressed_raw_rows(raw, suppression, mixed).tolist() == [True, True, True]
