@@ -1,9 +1,10 @@
-"""Match features from raw tables: an address is compared as the mailbox it reaches."""
+"""Match features from raw tables: an email is compared as the mailbox it reaches, a street line in
+one spelling."""
 
 import duckdb
 import pytest
 
-from customer_unification.lib.matching.features import mailbox_sql
+from customer_unification.lib.matching.features import street_line_sql, mailbox_sql
 from customer_unification.lib.normalize.emails import email_match_key
 
 from .conftest import people
@@ -29,3 +30,12 @@ def test_gmail_spellings_of_one_mailbox_link_by_the_email_rule(con, config):
     assert cluster_of(result, "crm|a") == cluster_of(result, "shop|b")
     assert assignments.loc["shop|b", "matched_by"] == "rule:email"
     assert cluster_of(result, "shop|c") != cluster_of(result, "crm|a")  # another domain is another mailbox
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Flat 3, 12 Acacia Avenue", "12 acacia ave"), ("  APT 4B 99 East   Road ", "99 e rd"),
+    ("12 Acacia Av.", "12 acacia ave"), ("12street  North--Av.", "12street n ave"),  # a word, not a part of one
+    ("7 Streetly Close", "7 streetly cl"), ("Rue de l'Église 5", "rue de l eglise 5"), ("--", None), (None, None)])
+def test_a_street_line_is_compared_in_one_spelling(line, expected):
+    [(got,)] = duckdb.sql(f"SELECT {street_line_sql('$a')}", params={"a": line}).fetchall()
+    assert got == expected
