@@ -8,8 +8,14 @@ its twin from the run before. DuckDB hides the uncommitted tables from every oth
 Each table is replaced whole, whatever its new shape, or - for a partitioned asset, whose frame
 carries its partition in `_partition` - only the partitions written (a re-run never duplicates).
 Every column gets its declared type (column_types.py), whatever the frame held.
+
+Write-audit-publish (`Candidate`): a step whose tables are gated writes them in the open
+transaction, evaluates its gates on what it wrote (the transaction sees its own writes), and
+commits only when every blocking gate passed; otherwise it rolls back, and the last good version
+stays published for everything downstream (and for the next run's comparisons).
 """
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -38,22 +44,58 @@ class TableWrite:
         return f"{quoted(self.schema)}.{quoted(self.table)}"
 
 
-def write_tables(con: duckdb.DuckDBPyConnection, writes: Sequence[TableWrite]) -> dict[str, dg.TableSchema]:
-    """Write every table in one transaction; returns each table's stored column schema (by `schema.table`).
+class Candidate:
+    """One step's tables, written in one transaction and published only if its gates pass.
 
-    An exception rolls all of them back and is raised again."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+        with Candidate(con) as candidate:
+            stored = candidate.write([TableWrite(...), ...])   # and/or any SQL on `con`
+            gates = ...                                         # evaluated on the written tables
+            candidate.decide({name: passed, ...})               # COMMIT if all passed, else ROLLBACK
+    An exception before decide() - or leaving the block undecided - rolls everything back; so does
+    a crash or kill -9 (DuckDB discards an uncommitted transaction). No other connection sees the
+    candidate before it is committed.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._con = con
+        self.published: bool | None = None
+        self.failed: list[str] = []
+
+    def __enter__(self) -> "Candidate":
+        self._con.execute("BEGIN TRANSACTION")
+        return self
+
+    def write(self, writes: Sequence[TableWrite]) -> dict[str, dg.TableSchema]:
+        """Write the tables inside the candidate; returns each one's stored column schema (by `schema.table`)."""
         stored = {}
         for write in writes:
-            _store(con, write)
-            stored[f"{write.schema}.{write.table}"] = warehouse_schema(con, write.name)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister(_FRAME)
+            _store(self._con, write)
+            stored[f"{write.schema}.{write.table}"] = warehouse_schema(self._con, write.name)
+        self._con.unregister(_FRAME)  # after an error: once rolled back (an aborted transaction refuses it)
+        return stored
+
+    def decide(self, gates: Mapping[str, bool]) -> bool:
+        """Publish (commit) when every blocking gate (name -> passed) passed, else roll back."""
+        self.failed = [name for name, passed in gates.items() if not passed]
+        self._con.execute("ROLLBACK" if self.failed else "COMMIT")
+        self.published = not self.failed
+        return self.published
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if self.published is None:  # an error, or no decision: nothing of this candidate is published
+            self._con.execute("ROLLBACK")
+            with contextlib.suppress(duckdb.Error):
+                self._con.unregister(_FRAME)
+        return False
+
+
+def write_tables(con: duckdb.DuckDBPyConnection, writes: Sequence[TableWrite]) -> dict[str, dg.TableSchema]:
+    """Write every table in one transaction (ungated); returns each table's stored column schema.
+
+    An exception rolls all of them back and is raised again."""
+    with Candidate(con) as candidate:
+        stored = candidate.write(writes)
+        candidate.decide({})
     return stored
 
 

@@ -167,9 +167,12 @@ def test_failing_gate_blocks_downstream(tmp_path, isolated_env, monkeypatch):
     started = {e.step_key for e in result.all_events if e.event_type_value == "STEP_START"}
     assert "staging__unified_records" not in started  # blocked downstream
     con = duckdb.connect(str(isolated_env), read_only=True)
-    assert count(con, "quarantine.partner_leads") == 5  # the quarantine itself is still written
-    tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    assert "unified_records" not in tables
+    tables = {f"{s}.{t}" for s, t in con.execute("SELECT table_schema, table_name FROM information_schema.tables")
+              .fetchall()}
+    # write-audit-publish (issue 14 defect 4): a refused delivery publishes neither its staged table
+    # nor its quarantine - here the first one, so there is no last good version either
+    assert not {"staging.partner_leads", "quarantine.partner_leads"} & tables
+    assert "staging.unified_records" not in tables
 
 
 def test_schema_drift_fails_the_source_with_a_clear_error(tmp_path, isolated_env, monkeypatch):

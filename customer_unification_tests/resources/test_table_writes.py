@@ -79,3 +79,27 @@ table_writes.write_tables(con, [
     assert subprocess.run([sys.executable, "-c", crash]).returncode == 9
     with duckdb.connect(str(path), read_only=True) as con:
         assert _tables(con) == before
+
+
+def test_a_candidate_is_published_only_when_every_gate_passed():
+    """Issue 14 defect 4: write-audit-publish - a refused candidate leaves the last good tables."""
+    from customer_unification.resources.table_writes import Candidate
+
+    con = duckdb.connect()
+    _first_version(con)
+    before = _tables(con)
+    with Candidate(con) as candidate:
+        candidate.write([TableWrite("staging", "orders", pd.DataFrame({"id": [7], "amount": [1.0]}), DECLARED),
+                         TableWrite("quarantine", "orders", pd.DataFrame({"id": [8], "amount": [2.0]}), DECLARED)])
+        # the gates see the candidate
+        assert con.sql("SELECT count(*) FROM staging.orders").fetchall() == [(1,)]
+        assert candidate.decide({"rows_reconcile": True, "reject_rate": False}) is False
+    assert candidate.failed == ["reject_rate"]
+    assert _tables(con) == before
+    with Candidate(con) as candidate:  # undecided (an error in a gate): rolled back as well
+        candidate.write([TableWrite("staging", "orders", pd.DataFrame({"id": [7], "amount": [1.0]}), DECLARED)])
+    assert candidate.published is None and _tables(con) == before
+    with Candidate(con) as candidate:
+        candidate.write([TableWrite("staging", "orders", pd.DataFrame({"id": [7], "amount": [1.0]}), DECLARED)])
+        assert candidate.decide({"rows_reconcile": True}) is True
+    assert _tables(con)["staging.orders"] == [(7, 1.0)]

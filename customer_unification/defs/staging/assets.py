@@ -1,5 +1,5 @@
-"""Staging: one standardised table + one quarantine table per source (written together, in one
-transaction), behind blocking gates."""
+"""Staging: one standardised table + one quarantine table per source, written together in one
+transaction and published (committed) only when the blocking gates pass on them (write-audit-publish)."""
 
 import datetime as dt
 from collections.abc import Iterator
@@ -11,6 +11,7 @@ from customer_unification.defs.pools import pool_for
 from customer_unification.defs.contracts import current_contracts
 from customer_unification.defs.metadata import counts_markdown, per_partition, table_metadata
 from customer_unification.defs.partitions import EVENT_DAYS
+from customer_unification.defs.publishing import gate_result, refused
 from customer_unification.defs.staging.arrival_checks import arrival_check_specs, arrival_checks
 from customer_unification.lib.governance import IdentifierHasher, drop_suppressed, load_suppression, suppression_key
 from customer_unification.lib.sources.canonical import STAGED_COLUMNS, column_description
@@ -20,7 +21,7 @@ from customer_unification.lib.staging.schema import quarantine_column_types, sta
 from customer_unification.lib.staging.standardize import LINEAGE_COLUMNS, count_flags, rejects_by_rule, standardize
 from customer_unification.resources.column_types import column_schema, warehouse_schema
 from customer_unification.resources.quality import GreatExpectationsRunner
-from customer_unification.resources.table_writes import TableWrite, write_tables
+from customer_unification.resources.table_writes import Candidate, TableWrite
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
 PREVIEW_COLUMNS = ["source_record_id", "first_name", "last_name", "email", "phone", "date_of_birth",
@@ -38,14 +39,15 @@ def build_staging_asset(contract: SourceContract) -> dg.AssetsDefinition:
         name=f"stage_{contract.name}",
         ins={"raw": dg.AssetIn(key=["sources", contract.name])},
         outs={
+            # not required: a delivery the gates refuse is not published (no Output)
             "clean": dg.AssetOut(
-                key=clean_key, kinds={"pandas", "duckdb"}, group_name="staging", **common,
+                key=clean_key, is_required=False, kinds={"pandas", "duckdb"}, group_name="staging", **common,
                 metadata={"dagster/column_schema": _declared(staged_column_types(contract))},
                 description=f"{contract.name} standardised to the canonical schema (names, emails, "
                             "E.164 phones, addresses, UTC dates); only rows that passed every hard rule."),
             "quarantine": dg.AssetOut(
                 # its own group: the rejected rows and the warnings on them, apart from the clean tables
-                key=quarantine_key, kinds={"pandas", "duckdb"}, group_name="quarantine", **common,
+                key=quarantine_key, is_required=False, kinds={"pandas", "duckdb"}, group_name="quarantine", **common,
                 metadata={"dagster/column_schema": _declared(quarantine_column_types(contract))},
                 description=f"{contract.name} rows that failed a hard rule, with the rule, the reasons "
                             "and the raw record: nothing is lost."),
@@ -65,27 +67,33 @@ def build_staging_asset(contract: SourceContract) -> dg.AssetsDefinition:
         suite = quality.submit(result.clean, *staging_suite(contract, now))  # runs while we write
         context.log.info(f"{contract.name}: {len(raw):,} raw -> {len(result.clean):,} staged + "
                          f"{len(result.quarantine):,} quarantined + {suppressed:,} suppressed")
-        if partitioned:  # each day its own counts, not the run's totals
-            frames = {"raw": raw, "clean": result.clean, "quarantine": result.quarantine}
-            per_partition(context, clean_key, frames, _clean_metadata)
-            per_partition(context, quarantine_key, frames, _quarantine_metadata)
-        # the staged table and its quarantine in one transaction: a failure or a kill -9 while
-        # writing leaves both as the last run wrote them, never one of each
+        # write-audit-publish: the staged table and its quarantine are written in one transaction, the
+        # blocking gates are evaluated on that candidate, and it is committed only if all of them passed.
+        # A failed gate, an error or a kill -9 leaves both as the last good run wrote them.
         days = context.partition_keys if partitioned else None
-        with warehouse.connect() as con:
-            stored = write_tables(con, [
+        with warehouse.connect() as con, Candidate(con) as candidate:
+            stored = candidate.write([
                 TableWrite("staging", contract.name, result.clean, staged_column_types(contract), days),
                 TableWrite("quarantine", contract.name, result.quarantine, quarantine_column_types(contract), days)])
-        # written above: the IO manager has nothing left to store (it skips None)
-        yield dg.Output(None, output_name="clean", metadata={
-            **_clean_metadata(raw, result.clean, result.quarantine, suppressed),
-            "dagster/column_schema": stored[f"staging.{contract.name}"]})
-        yield dg.Output(None, output_name="quarantine", metadata={
-            **_quarantine_metadata(raw, result.clean, result.quarantine),
-            "dagster/column_schema": stored[f"quarantine.{contract.name}"]})
-        for gate in evaluate_gates(len(raw), result, contract, now, suite=suite.result(), suppressed=suppressed):
-            yield dg.AssetCheckResult(asset_key=clean_key, check_name=gate.name, passed=gate.passed,
-                                      metadata=gate.metadata)
+            gates = evaluate_gates(len(raw), result, contract, now, suite=suite.result(), suppressed=suppressed)
+            published = candidate.decide({gate.name: gate.passed for gate in gates})
+        if published:
+            if partitioned:  # each day its own counts, not the run's totals
+                frames = {"raw": raw, "clean": result.clean, "quarantine": result.quarantine}
+                per_partition(context, clean_key, frames, _clean_metadata)
+                per_partition(context, quarantine_key, frames, _quarantine_metadata)
+            # written above: the IO manager has nothing left to store (it skips None)
+            yield dg.Output(None, output_name="clean", metadata={
+                **_clean_metadata(raw, result.clean, result.quarantine, suppressed),
+                "dagster/column_schema": stored[f"staging.{contract.name}"]})
+            yield dg.Output(None, output_name="quarantine", metadata={
+                **_quarantine_metadata(raw, result.clean, result.quarantine),
+                "dagster/column_schema": stored[f"quarantine.{contract.name}"]})
+        else:  # no Output: the tables did not change, and what reads them is skipped
+            yield from refused(context, [clean_key, quarantine_key], candidate.failed, f"staging.{contract.name}")
+        for gate in gates:
+            yield gate_result(clean_key, gate.name, gate.passed, gate.metadata, published)
+        # WARN, non-blocking: what arrived, whether or not it was published
         yield from arrival_checks(context, quarantine_key, result.rejects_by_rule, result.field_issues)
 
     return stage
