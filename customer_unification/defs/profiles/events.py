@@ -7,6 +7,7 @@ latest identity map, so history never needs rebuilding when identities change.
 """
 
 import datetime as dt
+from collections.abc import Iterator
 
 import dagster as dg
 
@@ -14,8 +15,10 @@ from customer_unification.defs.pools import pool_for
 from customer_unification.defs.contracts import current_contracts
 from customer_unification.defs.metadata import counts_markdown
 from customer_unification.defs.partitions import EVENT_DAYS, day_bounds
+from customer_unification.defs.publishing import gate_result, refused
 from customer_unification.lib.profiles.events import EVENT_COLUMNS, build_customer_events, detail_attribute_tables
 from customer_unification.resources.column_types import warehouse_schema
+from customer_unification.resources.table_writes import Candidate
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
 KINDS = {"duckdb", "sql"}
@@ -23,6 +26,7 @@ OWNERS = ["team:crm-analytics"]
 LOG = "profiles.event_log"
 RECORDS = dg.AssetKey(["staging", "unified_records"])
 IDENTITY_MAP = dg.AssetKey(["identity", "customer_identity_map"])
+EVENTS_KEY = dg.AssetKey(["profiles", "customer_events"])
 
 
 def _columns(names) -> dg.TableSchema:
@@ -91,29 +95,37 @@ def _open_ended(window: dg.TimeWindow) -> tuple[dt.date | None, dt.date | None]:
 
 @dg.asset(
     pool=pool_for("profiles"),
-    key=["profiles", "customer_events"], group_name="profiles", kinds=KINDS, owners=OWNERS,
+    key=EVENTS_KEY, group_name="profiles", kinds=KINDS, owners=OWNERS,
     deps=[event_log, IDENTITY_MAP],
+    output_required=False,  # a view the gate refuses is not published (the last good one stays)
     check_specs=[dg.AssetCheckSpec(
-        "every_event_has_a_customer", asset=["profiles", "customer_events"], blocking=True,
+        "every_event_has_a_customer", asset=EVENTS_KEY, blocking=True,
         description="Every logged event belongs to a record of the identity map (none is lost by the join).")],
     description="The unified event stream: the event log with the current customer_id of each touchpoint "
                 "(a view, so merges and splits of identities apply to all history at once).",
     metadata={"dagster/column_schema": _columns(EVENT_COLUMNS)},
 )
-def customer_events(warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
+def customer_events(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse) -> Iterator:
     columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS if c != "customer_id")
     with warehouse.connect() as con:
-        con.execute(f"""CREATE OR REPLACE VIEW profiles.customer_events AS
-                        SELECT m.customer_id, {columns} FROM {LOG} e
-                        JOIN identity.customer_identity_map m USING (source, source_record_id)""")
+        # write-audit-publish: the new view is committed only if no event is lost by its join
+        with Candidate(con) as candidate:
+            con.execute(f"""CREATE OR REPLACE VIEW profiles.customer_events AS
+                            SELECT m.customer_id, {columns} FROM {LOG} e
+                            JOIN identity.customer_identity_map m USING (source, source_record_id)""")
+            orphans = con.sql(f"""SELECT count(*) FROM {LOG} e ANTI JOIN identity.customer_identity_map m
+                                  USING (source, source_record_id)""").fetchall()[0][0]
+            published = candidate.decide({"every_event_has_a_customer": orphans == 0})
+        check = gate_result(EVENTS_KEY, "every_event_has_a_customer", orphans == 0,
+                            {"events_without_customer": orphans}, published)
+        if not published:
+            yield from refused(context, [EVENTS_KEY], candidate.failed, "customer_events")
+            yield check
+            return
         rows, customers = con.sql("SELECT count(*), count(DISTINCT customer_id) FROM profiles.customer_events").fetchall()[0]
         by_channel = dict(con.sql("SELECT channel, count(*) FROM profiles.customer_events GROUP BY 1 ORDER BY 2 DESC").fetchall())
         schema = warehouse_schema(con, "profiles.customer_events", lambda c: EVENT_COLUMNS.get(c))
-        orphans = con.sql(f"""SELECT count(*) FROM {LOG} e ANTI JOIN identity.customer_identity_map m
-                              USING (source, source_record_id)""").fetchall()[0][0]
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
         metadata={"dagster/row_count": rows, "customers_with_events": customers, "dagster/column_schema": schema,
-                  "events_by_channel": counts_markdown(by_channel, ("channel", "events"))},
-        check_results=[dg.AssetCheckResult(
-            check_name="every_event_has_a_customer", passed=orphans == 0,
-            metadata={"events_without_customer": orphans})])
+                  "events_by_channel": counts_markdown(by_channel, ("channel", "events"))})
+    yield check

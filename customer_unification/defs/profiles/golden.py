@@ -1,5 +1,6 @@
 """Golden profiles (single customer view) with per-field provenance, every contact point, and
-the consent ledger - built together, in one transaction, so they always describe the same identity run."""
+the consent ledger - built together, in one transaction, so they always describe the same identity run,
+and published (committed) only when the blocking gates pass on them (write-audit-publish)."""
 
 from collections.abc import Iterator
 
@@ -9,6 +10,7 @@ from customer_unification.defs.pools import pool_for
 from customer_unification import settings
 from customer_unification.defs.contracts import current_contracts
 from customer_unification.defs.metadata import counts_markdown
+from customer_unification.defs.publishing import gate_result, refused
 from customer_unification.lib.governance import IdentifierHasher, suppression_key
 from customer_unification.lib.governance.suppression import load_suppression, suppressed_rows
 from customer_unification.lib.profiles.config import load_profiles_config
@@ -17,6 +19,7 @@ from customer_unification.lib.profiles.consent import (LEDGER_COLUMNS, STATEMENT
 from customer_unification.lib.profiles.contact_points import CONTACT_POINT_COLUMNS, build_contact_points
 from customer_unification.lib.profiles.survivorship import PROFILE_COLUMNS, PROVENANCE_COLUMNS, build_golden_profiles
 from customer_unification.resources.column_types import warehouse_schema
+from customer_unification.resources.table_writes import Candidate
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
 KINDS = {"duckdb", "sql"}
@@ -37,7 +40,8 @@ ON_GOLDEN = ("one_profile_per_customer", "forgotten_people_absent")
 
 
 def _spec(key: dg.AssetKey | list[str], description: str, columns: dict[str, str]) -> dg.AssetSpec:
-    return dg.AssetSpec(key, group_name="profiles", kinds=KINDS, owners=OWNERS, deps=UPSTREAM,
+    # skippable: a candidate the gates refuse is not published, so the run materialises nothing
+    return dg.AssetSpec(key, group_name="profiles", kinds=KINDS, owners=OWNERS, deps=UPSTREAM, skippable=True,
                         description=description, metadata={"dagster/column_schema": dg.TableSchema(
                             columns=[dg.TableColumn(name, description=text) for name, text in columns.items()])})
 
@@ -73,25 +77,27 @@ def build_profiles(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
         con.execute("CREATE SCHEMA IF NOT EXISTS profiles")
         # staged records are read by all three builders: once into the session
         con.execute("CREATE OR REPLACE TEMP TABLE cu_staged AS SELECT * FROM staging.unified_records")
-        # the five tables in one transaction: a failure or kill -9 halfway leaves all of them as the last
-        # run wrote them, never new profiles beside old contact points or consent
-        con.execute("BEGIN TRANSACTION")
-        try:
+        # write-audit-publish: the five tables in one transaction, the gates evaluated on them there, and
+        # committed only if every gate passed. A failed gate, a failure or kill -9 halfway leaves all of them
+        # as the last good run wrote them, never new profiles beside old contact points or consent
+        with Candidate(con) as candidate:
             golden = build_golden_profiles(con, config, trust, records="cu_staged", out="profiles.golden_profiles",
                                            provenance_out="profiles.profile_provenance")
             contact_points = build_contact_points(con, config, trust, records="cu_staged",
                                                   golden="profiles.golden_profiles", out="profiles.contact_points")
             consent = build_consent_ledger(con, config, grant_permissions(contracts), records="cu_staged",
                                            out="profiles.consent_ledger", history_out="profiles.consent_statements")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
+            gates = _gates(con)
+            published = candidate.decide({name: passed for name, (passed, _) in gates.items()})
+        if not published:
+            yield from refused(context, [spec.key for spec in context.assets_def.specs], candidate.failed, "profiles")
+            for name, (passed, metadata) in gates.items():
+                yield gate_result(GOLDEN if name in ON_GOLDEN else LEDGER, name, passed, metadata, published)
+            return
         kinds = dict(con.sql("SELECT kind, count(*) FROM profiles.contact_points GROUP BY 1 ORDER BY 2 DESC").fetchall())
         mix = con.sql("SELECT channel, state, count(*) FROM profiles.consent_ledger GROUP BY ALL ORDER BY ALL").fetchall()
         provenance_rows, statements = con.sql("SELECT (SELECT count(*) FROM profiles.profile_provenance), "
                                               "(SELECT count(*) FROM profiles.consent_statements)").fetchall()[0]
-        gates = _gates(con)
         columns = {table: {COLUMNS: warehouse_schema(con, f"profiles.{table}")} for table in
                    ("golden_profiles", "profile_provenance", "contact_points", "consent_ledger", "consent_statements")}
     completeness = {field: f"{n / max(golden.customers, 1):.1%}" for field, n in golden.filled.items()}

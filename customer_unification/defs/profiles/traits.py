@@ -1,5 +1,6 @@
 """Traits per customer (orders, RFM, cadence, affinity, preferred channel, journey stage, ...)
-and the churn-risk model they include."""
+and the churn-risk model they include: written together, in one transaction, and published (committed)
+only when the blocking gate passes on them (write-audit-publish)."""
 
 import datetime as dt
 
@@ -8,9 +9,11 @@ import dagster as dg
 from customer_unification.defs.pools import pool_for
 from customer_unification import settings
 from customer_unification.defs.metadata import counts_markdown
+from customer_unification.defs.publishing import gate_result, refused
 from customer_unification.lib.profiles.churn import score_churn
 from customer_unification.lib.profiles.traits import TRAIT_DEFINITIONS, build_traits
 from customer_unification.resources.column_types import warehouse_schema
+from customer_unification.resources.table_writes import Candidate
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
 KINDS = {"duckdb", "sql"}
@@ -41,7 +44,8 @@ def _mix(con, column: str) -> dg.MetadataValue:
     pool=pool_for("profiles"),
     name="compute_traits",
     specs=[
-        dg.AssetSpec(TRAITS_KEY, group_name="profiles", kinds=KINDS, owners=OWNERS,
+        # skippable: a candidate the gate refuses is not published, so the run materialises nothing
+        dg.AssetSpec(TRAITS_KEY, group_name="profiles", kinds=KINDS, owners=OWNERS, skippable=True,
                      deps=[["profiles", "churn_scores"], ["profiles", "customer_events"],
                            ["profiles", "consent_ledger"], ["profiles", "golden_profiles"]],
                      description="One row per customer: the traits campaigns are built on (definitions in "
@@ -49,7 +53,7 @@ def _mix(con, column: str) -> dg.MetadataValue:
                      metadata={"dagster/column_schema": dg.TableSchema(columns=[
                          dg.TableColumn(name, description=text) for name, text in TRAIT_DEFINITIONS.items()])}),
         dg.AssetSpec(["profiles", "churn_scores"], group_name="profiles", kinds={"duckdb", "scikit-learn"},
-                     owners=OWNERS,
+                     owners=OWNERS, skippable=True,
                      deps=[["profiles", "customer_events"], ["profiles", "golden_profiles"]],
                      description="Churn risk per customer (probability of no purchase in the next 90 days) "
                                  "from a logistic regression trained on the event history; holdout quality "
@@ -63,14 +67,24 @@ def compute_traits(context: dg.AssetExecutionContext, config: TraitsConfig, ware
     with warehouse.connect() as con:
         # the events and profiles are read once into the session: traits scan them many times
         con.execute("CREATE OR REPLACE TEMP TABLE cu_events AS SELECT * FROM profiles.customer_events")
-        report = score_churn(con, events="cu_events", customers="profiles.golden_profiles", as_of=as_of,
-                             out="profiles.churn_scores")
-        rows = build_traits(con, events="cu_events", consent="profiles.consent_ledger",
-                            customers="profiles.golden_profiles", as_of=as_of, out="profiles.customer_traits",
-                            churn_scores="profiles.churn_scores")
+        # write-audit-publish: the churn scores and the traits in one transaction, committed only if
+        # the blocking gate passed on them; otherwise both keep the last good version
+        with Candidate(con) as candidate:
+            report = score_churn(con, events="cu_events", customers="profiles.golden_profiles", as_of=as_of,
+                                 out="profiles.churn_scores")
+            rows = build_traits(con, events="cu_events", consent="profiles.consent_ledger",
+                                customers="profiles.golden_profiles", as_of=as_of, out="profiles.customer_traits",
+                                churn_scores="profiles.churn_scores")
+            profiles, distinct = con.sql("SELECT (SELECT count(*) FROM profiles.golden_profiles), "
+                                         "count(DISTINCT customer_id) FROM profiles.customer_traits").fetchall()[0]
+            gate = (rows == distinct == profiles, {"trait_rows": rows, "distinct_customers": distinct,
+                                                   "profiles": profiles})
+            published = candidate.decide({"one_row_per_customer": gate[0]})
+        if not published:
+            yield from refused(context, [spec.key for spec in context.assets_def.specs], candidate.failed, "traits")
+            yield gate_result(TRAITS_KEY, "one_row_per_customer", *gate, published)
+            return
         churn_columns = warehouse_schema(con, "profiles.churn_scores")
-        profiles, distinct = con.sql("SELECT (SELECT count(*) FROM profiles.golden_profiles), "
-                                     "count(DISTINCT customer_id) FROM profiles.customer_traits").fetchall()[0]
         metadata = {"dagster/row_count": rows, "as_of": as_of.isoformat(),
                     "dagster/column_schema": warehouse_schema(con, "profiles.customer_traits"),
                     "journey_stage": _mix(con, "journey_stage"),
@@ -85,6 +99,4 @@ def compute_traits(context: dg.AssetExecutionContext, config: TraitsConfig, ware
                                               ("standardised feature", "coefficient")),
     })
     yield dg.MaterializeResult(asset_key=TRAITS_KEY, metadata=metadata)
-    yield dg.AssetCheckResult(asset_key=TRAITS_KEY, check_name="one_row_per_customer",
-                              passed=rows == distinct == profiles,
-                              metadata={"trait_rows": rows, "distinct_customers": distinct, "profiles": profiles})
+    yield gate_result(TRAITS_KEY, "one_row_per_customer", *gate, published)
