@@ -1,4 +1,7 @@
-"""Channel audiences per segment, suppression with reasons, and exports to files and SQL."""
+"""Channel audiences per segment, suppression with reasons, and exports to files and SQL.
+
+The audiences are write-audit-publish: written in one transaction, published (committed) only
+when every blocking gate passed on them, so nothing is exported from audiences a gate refused."""
 
 import datetime as dt
 import json
@@ -12,11 +15,13 @@ from customer_unification.lib.activation import (audience_overlap, audience_size
                                                  export_to_sql, load_activation_config, overlap_markdown,
                                                  record_contacts, suppression_counts)
 from customer_unification.defs.metadata import table_value
+from customer_unification.defs.publishing import gate_result, refused
 from customer_unification.lib.activation.checks import audience_gates
 from customer_unification.lib.activation.preview import member_preview
 from customer_unification.lib.activation.truth import audience_truth
 from customer_unification.lib.segments import load_segments_config
 from customer_unification.resources.column_types import warehouse_schema
+from customer_unification.resources.table_writes import Candidate
 from customer_unification.resources.warehouse import DuckDBWarehouse
 
 KINDS = {"duckdb", "sql"}
@@ -39,12 +44,13 @@ GATES = {
     pool=pool_for("activation"),
     name="build_audiences",
     specs=[
-        dg.AssetSpec(MEMBERS, group_name="activation", kinds=KINDS, owners=OWNERS, deps=UPSTREAM,
+        # skippable: audiences the gates refuse are not published, so the run materialises nothing
+        dg.AssetSpec(MEMBERS, group_name="activation", kinds=KINDS, owners=OWNERS, deps=UPSTREAM, skippable=True,
                      description="One row per person per audience (segment x channel) with the contact to use: "
                                  "email, E.164 mobile, postal address, or SHA-256-hashed email/phone for social "
                                  "custom audiences (no raw PII there)."),
         dg.AssetSpec(["activation", "suppressed"], group_name="activation", kinds=KINDS, owners=OWNERS,
-                     deps=UPSTREAM, description="Segment members left out of an audience, with the reason: "
+                     deps=UPSTREAM, skippable=True, description="Segment members left out of an audience, with the reason: "
                                                 "forgotten, no_consent, no_valid_contact, frequency_cap."),
     ],
     check_specs=[dg.AssetCheckSpec(name, asset=MEMBERS, blocking=True, description=text)
@@ -54,15 +60,26 @@ def build_audiences_asset(context: dg.AssetExecutionContext, warehouse: DuckDBWa
     config = load_activation_config(settings.activation_config_path())
     segments = load_segments_config(settings.segments_config_path()).segments
     with warehouse.connect() as con:
-        build = build_audiences(con, "segments.segment_members", segments, config, run_id=context.run_id,
-                                identity_run_id=identity_run_id(context))
+        # write-audit-publish: both tables in one transaction, audited there, committed only if every
+        # gate passed; otherwise the last good audiences stay, and nothing is exported
+        with Candidate(con) as candidate:
+            build = build_audiences(con, "segments.segment_members", segments, config, run_id=context.run_id,
+                                    identity_run_id=identity_run_id(context), transaction=False)
+            problems = build.reconciliation_problems()
+            gates = {"counts_reconcile": (not problems, {"problems": "; ".join(problems) or "none"}),
+                     **audience_gates(con, config)}
+            published = candidate.decide({name: passed for name, (passed, _) in gates.items()})
+        if not published:
+            yield from refused(context, [spec.key for spec in context.assets_def.specs], candidate.failed,
+                               "audiences")
+            for name, (passed, metadata) in gates.items():
+                yield gate_result(MEMBERS, name, passed, metadata, published)
+            return
         sizes = audience_sizes(con)
         suppressed = suppression_counts(con)
         overlap = overlap_markdown(audience_overlap(con))
-        gates = audience_gates(con, config)
         preview = member_preview(con)
         columns = {table: warehouse_schema(con, f"activation.{table}") for table in ("audience_members", "suppressed")}
-    problems = build.reconciliation_problems()
     yield dg.MaterializeResult(asset_key=MEMBERS, metadata={
         "dagster/row_count": int(sizes["rows"].sum()) if len(sizes) else 0,
         "dagster/column_schema": columns["audience_members"],
@@ -74,10 +91,8 @@ def build_audiences_asset(context: dg.AssetExecutionContext, warehouse: DuckDBWa
         "dagster/row_count": int(suppressed.drop(columns=["audience"], errors="ignore").sum(numeric_only=True).sum()),
         "dagster/column_schema": columns["suppressed"],
         "by_reason": dg.MetadataValue.md(suppressed.to_markdown(index=False) if len(suppressed) else "(none)")})
-    yield dg.AssetCheckResult(asset_key=MEMBERS, check_name="counts_reconcile", passed=not problems,
-                              metadata={"problems": "; ".join(problems) or "none"})
     for name, (passed, metadata) in gates.items():
-        yield dg.AssetCheckResult(asset_key=MEMBERS, check_name=name, passed=passed, metadata=metadata)
+        yield gate_result(MEMBERS, name, passed, metadata, published)
 
 
 @dg.asset(

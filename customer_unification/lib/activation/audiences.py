@@ -20,6 +20,7 @@ Who is reachable on each channel (consent rules are per channel in the config):
 The pick is deterministic, so two emails or two records never give a person two rows.
 """
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -125,6 +126,7 @@ def build_audiences(
     suppression_list: str = SUPPRESSION_LIST,
     contact_history: str = CONTACT_HISTORY,
     out_schema: str = SCHEMA,
+    transaction: bool = True,
 ) -> AudienceBuild:
     """Build every audience of `segments` from the relation `members` (customer_id, segment).
 
@@ -133,6 +135,8 @@ def build_audiences(
     `export.record_contacts`) already holds for the same audience today is the same send again,
     so a retry or re-run - under any run id - never counts it twice.
     `hasher` is the governance identifier hash (default: the configured suppression key).
+    `transaction=False`: the caller holds the open transaction the two tables are written in (and
+    commits it only when its gates pass on them: write-audit-publish).
     """
     config = config or load_activation_config()
     specs = segment_specs(segments)
@@ -163,13 +167,15 @@ def build_audiences(
             con.execute(f"CREATE OR REPLACE TEMP TABLE act_capped AS {capped}", [now])
             con.execute("""UPDATE act_candidates c SET reason = 'frequency_cap' FROM act_capped x
                            WHERE c.audience = x.audience AND c.customer_id = x.customer_id""")
-        _write(con, config, out_schema, run_id, identity_run_id)
+        _write(con, config, out_schema, run_id, identity_run_id, transaction)
         return _summary(con, requests, run_id, identity_run_id, now, members, len(forgotten))
     finally:
-        for name in _REGISTERED:
-            con.unregister(name)
-        for name in _TEMP:
-            con.execute(f"DROP TABLE IF EXISTS {name}")
+        # in the caller's transaction after an error it is aborted: its rollback drops them
+        with contextlib.suppress(duckdb.TransactionException):
+            for name in _REGISTERED:
+                con.unregister(name)
+            for name in _TEMP:
+                con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 def _requests(specs, config: ActivationConfig) -> pd.DataFrame:
@@ -291,7 +297,8 @@ def _drop_duplicate_contacts(con, config: ActivationConfig) -> None:
                 WHERE d.nth > 1 AND c.audience = d.audience AND c.customer_id = d.customer_id""")
 
 
-def _write(con, config: ActivationConfig, schema: str, run_id: str, identity_run_id: str) -> None:
+def _write(con, config: ActivationConfig, schema: str, run_id: str, identity_run_id: str,
+           transaction: bool = True) -> None:
     values = {"phone": "CASE c.channel WHEN 'sms' THEN r.mobile ELSE r.phone END",
               "hashed_email": hash_email_sql("r.email"),
               "hashed_phone": hash_phone_sql("r.phone", config.channels.social.phone_format)}
@@ -303,6 +310,9 @@ def _write(con, config: ActivationConfig, schema: str, run_id: str, identity_run
 
     # who is in and who is left out, together: one transaction, so a failure (or kill -9) between the
     # two leaves both tables of the previous build, never this run's members beside its suppressions
+    if not transaction:  # the caller's, open
+        _replace_tables(con, schema, run_id, identity_run_id, contact)
+        return
     con.execute("BEGIN TRANSACTION")
     try:
         _replace_tables(con, schema, run_id, identity_run_id, contact)
