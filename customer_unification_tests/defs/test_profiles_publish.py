@@ -34,7 +34,8 @@ def test_profiles_a_gate_refuses_leave_the_last_good_tables_published(isolated_e
     _stage(path, ["ANN", "BOB"])
     with duckdb.connect(str(path)) as con:
         add_to_list(con, IdentifierHasher(suppression_key()),
-                    pd.DataFrame({"kind": [RECORD_KIND], "value": [f"crm_contacts{KEY_SEPARATOR}C1"]}), "req-1", dt.datetime.now(dt.UTC))
+                    pd.DataFrame({"kind": [RECORD_KIND], "value": [f"crm_contacts{KEY_SEPARATOR}C1"]}), "req-1",
+                    dt.datetime.now(dt.UTC))
     result = dg.materialize([golden.build_profiles], resources=resources, raise_on_error=False)
     assert not result.success
     assert _customers(path) == before  # not Bob's profile: the refused candidate was rolled back

@@ -50,8 +50,9 @@ GATES = {
                                  "email, E.164 mobile, postal address, or SHA-256-hashed email/phone for social "
                                  "custom audiences (no raw PII there)."),
         dg.AssetSpec(["activation", "suppressed"], group_name="activation", kinds=KINDS, owners=OWNERS,
-                     deps=UPSTREAM, skippable=True, description="Segment members left out of an audience, with the reason: "
-                                                "forgotten, no_consent, no_valid_contact, frequency_cap."),
+                     deps=UPSTREAM, skippable=True,
+                     description="Segment members left out of an audience, with the reason: "
+                                 "forgotten, no_consent, no_valid_contact, frequency_cap."),
     ],
     check_specs=[dg.AssetCheckSpec(name, asset=MEMBERS, blocking=True, description=text)
                  for name, text in GATES.items()],

@@ -122,8 +122,10 @@ def customer_events(context: dg.AssetExecutionContext, warehouse: DuckDBWarehous
             yield from refused(context, [EVENTS_KEY], candidate.failed, "customer_events")
             yield check
             return
-        rows, customers = con.sql("SELECT count(*), count(DISTINCT customer_id) FROM profiles.customer_events").fetchall()[0]
-        by_channel = dict(con.sql("SELECT channel, count(*) FROM profiles.customer_events GROUP BY 1 ORDER BY 2 DESC").fetchall())
+        rows, customers = con.sql("SELECT count(*), count(DISTINCT customer_id) "
+                                  "FROM profiles.customer_events").fetchall()[0]
+        by_channel = dict(con.sql("SELECT channel, count(*) FROM profiles.customer_events "
+                                  "GROUP BY 1 ORDER BY 2 DESC").fetchall())
         schema = warehouse_schema(con, "profiles.customer_events", lambda c: EVENT_COLUMNS.get(c))
     yield dg.MaterializeResult(
         metadata={"dagster/row_count": rows, "customers_with_events": customers, "dagster/column_schema": schema,

@@ -41,7 +41,8 @@ ON_GOLDEN = ("one_profile_per_customer", "forgotten_people_absent")
 
 def _spec(key: dg.AssetKey | list[str], description: str, columns: dict[str, str]) -> dg.AssetSpec:
     # skippable: a candidate the gates refuse is not published, so the run materialises nothing
-    return dg.AssetSpec(key, group_name="profiles", kinds=KINDS, owners=OWNERS, deps=UPSTREAM, skippable=True,
+    return dg.AssetSpec(key, group_name="profiles", kinds=KINDS, owners=OWNERS, deps=UPSTREAM,
+                        skippable=True,
                         description=description, metadata={"dagster/column_schema": dg.TableSchema(
                             columns=[dg.TableColumn(name, description=text) for name, text in columns.items()])})
 
@@ -94,8 +95,10 @@ def build_profiles(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
             for name, (passed, metadata) in gates.items():
                 yield gate_result(GOLDEN if name in ON_GOLDEN else LEDGER, name, passed, metadata, published)
             return
-        kinds = dict(con.sql("SELECT kind, count(*) FROM profiles.contact_points GROUP BY 1 ORDER BY 2 DESC").fetchall())
-        mix = con.sql("SELECT channel, state, count(*) FROM profiles.consent_ledger GROUP BY ALL ORDER BY ALL").fetchall()
+        kinds = dict(con.sql("SELECT kind, count(*) FROM profiles.contact_points "
+                             "GROUP BY 1 ORDER BY 2 DESC").fetchall())
+        mix = con.sql("SELECT channel, state, count(*) FROM profiles.consent_ledger "
+                      "GROUP BY ALL ORDER BY ALL").fetchall()
         provenance_rows, statements = con.sql("SELECT (SELECT count(*) FROM profiles.profile_provenance), "
                                               "(SELECT count(*) FROM profiles.consent_statements)").fetchall()[0]
         columns = {table: {COLUMNS: warehouse_schema(con, f"profiles.{table}")} for table in
