@@ -31,6 +31,9 @@ CLI = Path(sys.executable).parent / "customer-unification"
 STAGING = "group:staging or group:quarantine"
 IDENTITY = "group:identity"
 PROFILES = "group:profiles"
+# churn scores depend on the moment they describe (to the second): the clean run and a kill point's
+# next run, minutes apart, must describe the same one to hold the same tables
+TRAITS_AS_OF = "2026-11-01"
 EVERYTHING_TO_PROFILES = f"group:sources or {STAGING} or {IDENTITY} or {PROFILES}"
 IDENTITY_SCHEMAS = ("identity", "identity_state", "identity_rejected")
 
@@ -112,7 +115,8 @@ KILL_POINTS = {
 
 def _environment(warehouse: Path, home: Path, estate: Path, landing: Path) -> dict[str, str]:
     return {**os.environ, "CU_WAREHOUSE_PATH": str(warehouse), "DAGSTER_HOME": str(home),
-            "CU_DEMO_DATA_DIR": str(estate), "CU_LANDING_DIR": str(landing), "CU_GE_WORKER": "1"}
+            "CU_DEMO_DATA_DIR": str(estate), "CU_LANDING_DIR": str(landing), "CU_GE_WORKER": "1",
+            "CU_TRAITS_AS_OF": TRAITS_AS_OF}
 
 
 @pytest.fixture(scope="module")
@@ -175,6 +179,7 @@ def test_kill_9_leaves_no_helper_no_started_run_and_the_next_run_converges(
     kill = KILL_POINTS[point]
     monkeypatch.setenv("CU_DEMO_DATA_DIR", str(small_estate))
     monkeypatch.setenv("CU_GE_WORKER", "1")
+    monkeypatch.setenv("CU_TRAITS_AS_OF", TRAITS_AS_OF)
     shutil.copy(clean_run, isolated_env)  # the clean run's warehouse, without the layers this point rebuilds
     with duckdb.connect(str(isolated_env)) as con:
         for schema in kill.rebuilds:
