@@ -23,6 +23,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from customer_unification.lib.audited_transaction import AuditedTransaction
 from customer_unification.lib.sources.readers import PARTITION_COLUMN
 from customer_unification.resources.column_types import ColumnTypes, quoted, warehouse_schema
 
@@ -44,26 +45,15 @@ class TableWrite:
         return f"{quoted(self.schema)}.{quoted(self.table)}"
 
 
-class Candidate:
-    """One step's tables, written in one transaction and published only if its gates pass.
+class Candidate(AuditedTransaction):
+    """One step's tables, written in one transaction and published only if its gates pass
+    (lib/audited_transaction.py).
 
         with Candidate(con) as candidate:
             stored = candidate.write([TableWrite(...), ...])   # and/or any SQL on `con`
             gates = ...                                         # evaluated on the written tables
             candidate.decide({name: passed, ...})               # COMMIT if all passed, else ROLLBACK
-    An exception before decide() - or leaving the block undecided - rolls everything back; so does
-    a crash or kill -9 (DuckDB discards an uncommitted transaction). No other connection sees the
-    candidate before it is committed.
     """
-
-    def __init__(self, con: duckdb.DuckDBPyConnection):
-        self._con = con
-        self.published: bool | None = None
-        self.failed: list[str] = []
-
-    def __enter__(self) -> "Candidate":
-        self._con.execute("BEGIN TRANSACTION")
-        return self
 
     def write(self, writes: Sequence[TableWrite]) -> dict[str, dg.TableSchema]:
         """Write the tables inside the candidate; returns each one's stored column schema (by `schema.table`)."""
@@ -74,19 +64,9 @@ class Candidate:
         self._con.unregister(_FRAME)  # after an error: once rolled back (an aborted transaction refuses it)
         return stored
 
-    def decide(self, gates: Mapping[str, bool]) -> bool:
-        """Publish (commit) when every blocking gate (name -> passed) passed, else roll back."""
-        self.failed = [name for name, passed in gates.items() if not passed]
-        self._con.execute("ROLLBACK" if self.failed else "COMMIT")
-        self.published = not self.failed
-        return self.published
-
-    def __exit__(self, exc_type, exc, tb) -> bool:
-        if self.published is None:  # an error, or no decision: nothing of this candidate is published
-            self._con.execute("ROLLBACK")
-            with contextlib.suppress(duckdb.Error):
-                self._con.unregister(_FRAME)
-        return False
+    def _discard(self) -> None:
+        with contextlib.suppress(duckdb.Error):
+            self._con.unregister(_FRAME)
 
 
 def write_tables(con: duckdb.DuckDBPyConnection, writes: Sequence[TableWrite]) -> dict[str, dg.TableSchema]:

@@ -8,8 +8,8 @@ Tables (schema `identity`):
   match_model            the fitted model: m, u and match weight per comparison level
   limited_identifiers    identifier values that stopped linking on their own (masked), and why
 
-Write-audit-publish: a run writes these tables and its matching state inside one open warehouse
-transaction (`Candidate`), audits that candidate with the gates, and commits only when every gate
+Write-audit-publish (lib/audited_transaction.py): a run writes these tables and its matching state
+inside one open warehouse transaction (`Candidate`), audits that candidate with the gates, and commits only when every gate
 passed. Until then no other connection sees it (DuckDB's MVCC), so the tables never mix two runs;
 a failed gate - or a crash, kill -9 included: an uncommitted transaction is discarded on
 recovery - leaves the last good version published and the next run's comparison base
@@ -24,6 +24,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from customer_unification.lib.audited_transaction import AuditedTransaction
 from customer_unification.lib.matching import oversplit
 from customer_unification.lib.matching.config import MatchConfig
 from customer_unification.lib.matching.engine import comparison_specs
@@ -60,34 +61,17 @@ class Bounds:
     max_churn: float = 0.05  # merged + split + retired ids, as a share of the previous customers
 
 
-class Candidate:
-    """One run's identity tables, written in a transaction and published only if the gates pass.
+class Candidate(AuditedTransaction):
+    """One run's identity tables, written in a transaction and published only if the gates pass
+    (lib/audited_transaction.py).
 
         with Candidate(con) as candidate:
             ... write the tables and the state, evaluate the gates on them ...
             candidate.decide(gates)        # COMMIT if all passed, else ROLLBACK
-    An exception before decide() rolls everything back.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection):
-        self._con = con
-        self.published: bool | None = None
-        self.failed: list[str] = []
-
-    def __enter__(self) -> "Candidate":
-        self._con.execute("BEGIN TRANSACTION")
-        return self
-
     def decide(self, gates: list[Gate]) -> bool:
-        self.failed = [g.name for g in gates if not g.passed]
-        self.published = not self.failed
-        self._con.execute("COMMIT" if self.published else "ROLLBACK")
-        return self.published
-
-    def __exit__(self, exc_type, exc, tb) -> bool:
-        if self.published is None:  # an error (or no decision): nothing of this run is published
-            self._con.execute("ROLLBACK")
-        return False
+        return super().decide({g.name: g.passed for g in gates})
 
 
 def keep_rejected(con: duckdb.DuckDBPyConnection, identity_map: pd.DataFrame, run_id: str,
