@@ -51,7 +51,8 @@ def judge_rules(con: duckdb.DuckDBPyConnection, config: MatchConfig,
     total = con.sql("SELECT count(*) FROM cu_candidates").fetchall()[0][0]
     if total <= budget.above_pairs:
         return None
-    own = dict(con.sql("SELECT rules, count(*) FROM cu_candidates WHERE bit_count(rules) = 1 GROUP BY rules").fetchall())
+    own = dict(con.sql("SELECT rules, count(*) FROM cu_candidates "
+                       "WHERE bit_count(rules) = 1 GROUP BY rules").fetchall())
     judged = [i for i in range(len(config.blocking)) if own.get(1 << i, 0) >= budget.min_rule_pairs]
     if not judged:
         return Judgement(_report(config, own, {}, set()))

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from customer_unification.lib.matching import blocking, blocking_budget, features, labels as steward_labels, linking, rules, scoring, state
+from customer_unification.lib.matching import (blocking, blocking_budget, features, labels as steward_labels, linking,
+                                               rules, scoring, state)
 from customer_unification.lib.matching.comparisons import ComparisonSpec, build_spec
 from customer_unification.lib.matching.config import MatchConfig
 from customer_unification.lib.matching.em import FittedModel
@@ -156,7 +157,8 @@ def match_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConf
     scoring.build_gammas(con, specs)
     timer.step("comparisons")
     if model is None:
-        model = fit_model(con, config, specs, u=judged and judged.u, rule_m=judged and judged.rule_m)
+        reused = {"u": judged.u, "rule_m": judged.rule_m} if judged else {}  # the judging fit's, if any
+        model = fit_model(con, config, specs, **reused)
         contradicting = rules.limit_contradicting(con, config, specs, model)
         if len(contradicting):  # their pairs taught m as matches: learn again without them
             model = fit_model(con, config, specs, u=model.u)
@@ -175,7 +177,7 @@ def match_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConf
     scoring.score_pairs(con, specs, model)
     timer.step("scoring")
     blocking_report = blocking.blocking_report(con, config.blocking, config.clustering.threshold,
-                                              judged and judged.rules)
+                                              judged.rules if judged else None)
     must_link, cannot_link = _overrides_to_nodes(con, config, overrides)
     linking.collect_edges(con, config, must_link, cannot_link, specs, model)
     refused, rebuilt = linking.cluster_nodes(con, config, cannot_link, specs, model)

@@ -9,8 +9,8 @@ Tables (schema `identity`):
   limited_identifiers    identifier values that stopped linking on their own (masked), and why
 
 Write-audit-publish (lib/audited_transaction.py): a run writes these tables and its matching state
-inside one open warehouse transaction (`Candidate`), audits that candidate with the gates, and commits only when every gate
-passed. Until then no other connection sees it (DuckDB's MVCC), so the tables never mix two runs;
+inside one open warehouse transaction (`Candidate`), audits that candidate with the gates, and
+commits only when every gate passed. Until then no other connection sees it (DuckDB's MVCC), so the tables never mix two runs;
 a failed gate - or a crash, kill -9 included: an uncommitted transaction is discarded on
 recovery - leaves the last good version published and the next run's comparison base
 (the map and `identity_state`) unchanged. A refused candidate map is kept in
