@@ -1,8 +1,9 @@
 """Identity resolution on several independent data families: the default configuration, columns
 mapped only, with Splink 5 side by side.
 
-    .venv/bin/python bench/identity_suite.py [--families febrl1,febrl2,febrl3,febrl4,fake_1000,demo,noisy_people]
-                                             [--engines ours,splink] [--people 5000]
+    .venv/bin/python bench/identity_suite.py
+        [--families febrl1,febrl2,febrl3,febrl4,fake_1000,demo,noisy_people,retail_estate]
+        [--engines ours,splink] [--people N]
 
 Discipline - this suite measures how the engine does on data nobody tuned it for:
 - never tune per family. Our engine runs the bundled default configuration
@@ -27,6 +28,10 @@ Families (records -> true people):
 - demo: the demo estate's `staging.unified_records` (data/warehouse.duckdb, from `make demo`; read
   from a private copy) against data/demo/_truth/record_person.parquet (defect-free records).
 - noisy_people: bench/families/noisy_people.py `generate(people, seed=7)`, an independent generator.
+- retail_estate: bench/families/retail_estate.py `generate(dir, people=4000, seed=11)`, eight systems of
+  one retail brand in their own formats (written without reading the engine or the demo generator),
+  staged by the platform itself (`customer-unification run --select 'group:sources or group:staging'`
+  in a subprocess, throwaway warehouse) and read from staging.unified_records, as the demo is.
 
 Both engines run in this process on the same frame; seconds are wall time of the engine call
 alone (ours: a fresh DuckDB connection + `match_records`; Splink: settings, training, prediction,
@@ -65,12 +70,14 @@ FAMILY_DIR = BENCH / "families"
 OUT = BENCH / "out"
 RESULTS = OUT / "identity_suite.jsonl"
 
-FAMILIES = ("febrl1", "febrl2", "febrl3", "febrl4", "fake_1000", "demo", "noisy_people")
+FAMILIES = ("febrl1", "febrl2", "febrl3", "febrl4", "fake_1000", "demo", "noisy_people", "retail_estate")
 ENGINES = ("ours", "splink")
 SPLINK_THRESHOLD = 0.9
 SPLINK_U_PAIRS = 1e6
 SEED = 42  # Splink's u sampling
 NOISY_SEED = 7
+RETAIL_SEED = 11
+RETAIL_PEOPLE = 4000
 # The only keys a family YAML may hold: anything else would be tuning.
 MAPPING_ONLY_KEYS = {"extends", "key", "columns"}
 # Roles Splink's tutorial model compares (the role is also the column name Splink sees).
@@ -177,18 +184,59 @@ def load_demo(name: str = "demo") -> Family:
         except duckdb.Error as exc:
             raise Skip(f"cannot read staging.unified_records from {warehouse} ({exc}): run `make demo`") from exc
     config = load_match_config()  # the bundled default, exactly what the pipeline uses
-    keys = record_keys(staged, config.key)
     truth = pd.read_parquet(truth_path)
     truth = truth[truth["defect"].fillna("") == ""]
+    return staged_family(name, staged, truth, config, "default_match.yaml (bundled, unchanged)")
+
+
+def staged_family(name: str, staged: pd.DataFrame, truth: pd.DataFrame, config, label: str,
+                  note: str = "") -> Family:
+    """A Family of staged records scored against `truth` (source, source_record_id, person_id),
+    joined on the record key; staged records the truth does not know are left out with a note."""
+    keys = record_keys(staged, config.key)
     truth = truth.assign(record_key=record_keys(truth, ["source", "source_record_id"]).to_numpy())
     person = truth.drop_duplicates("record_key").set_index("record_key")["person_id"]
     matched = keys.isin(person.index).to_numpy()
-    note = ""
     if not matched.all():  # scored on the records the truth knows (as the pipeline's evaluation)
-        note = f"{int((~matched).sum())} staged records without truth left out"
+        note = "; ".join(filter(None, [note, f"{int((~matched).sum())} staged records without truth left out"]))
         staged, keys = staged[matched].reset_index(drop=True), keys[matched].reset_index(drop=True)
-    return Family(name, staged, person.loc[keys].astype(str).reset_index(drop=True), config,
-                  "default_match.yaml (bundled, unchanged)", keys=keys, note=note)
+    return Family(name, staged, person.loc[keys].astype(str).reset_index(drop=True), config, label,
+                  keys=keys, note=note)
+
+
+def load_retail_estate(name: str = "retail_estate", people: int = RETAIL_PEOPLE) -> Family:
+    """bench/families/retail_estate.py's estate, staged by the platform itself (sources and staging
+    assets in a subprocess, a throwaway warehouse), read from staging.unified_records."""
+    path = FAMILY_DIR / "retail_estate.py"
+    spec = importlib.util.spec_from_file_location("identity_suite_retail_estate", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    with tempfile.TemporaryDirectory(prefix="identity_suite_retail_") as tmp:
+        estate, home = Path(tmp) / "estate", Path(tmp) / "dagster_home"
+        home.mkdir()
+        module.generate(estate, people=people, seed=RETAIL_SEED)
+        warehouse = Path(tmp) / "warehouse.duckdb"
+        env = {**os.environ, "CU_SOURCES_CONFIG": str(estate / "sources.yaml"), "CU_WAREHOUSE_PATH": str(warehouse),
+               "DAGSTER_HOME": str(home), "CU_LANDING_DIR": str(Path(tmp) / "landing"),
+               "CU_EXPORTS_DIR": str(Path(tmp) / "exports")}
+        cli = Path(sys.executable).with_name("customer-unification")
+        done = subprocess.run([str(cli), "run", "--select", "group:sources or group:staging"], cwd=tmp, env=env,
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"staging the retail estate failed ({done.returncode}):\n{done.stdout[-3000:]}"
+                               f"\n{done.stderr[-3000:]}")
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            staged = con.sql("SELECT * FROM staging.unified_records").df()
+            tables = [t for (t,) in con.sql("SELECT table_name FROM information_schema.tables "
+                                            "WHERE table_schema = 'quarantine' ORDER BY 1").fetchall()]
+            quarantined = [f"{t} {rule} {n}" for t in tables for rule, n in con.sql(
+                f'SELECT rule, count(*) FROM quarantine."{t}" GROUP BY 1 ORDER BY 2 DESC').fetchall()]
+        truth = pd.read_parquet(estate / "_truth/record_person.parquet")
+    config, label = family_config(name)
+    return staged_family(name, staged, truth, config, label,
+                         note=f"generate(people={people}, seed={RETAIL_SEED}), staged by the platform; "
+                              f"quarantined: {', '.join(quarantined) or 'none'}")
 
 
 def load_noisy_people(name: str = "noisy_people", people: int = 5000) -> Family:
@@ -206,7 +254,8 @@ def load_noisy_people(name: str = "noisy_people", people: int = 5000) -> Family:
                   note=f"generate(people={people}, seed={NOISY_SEED})")
 
 
-def load_family(name: str, people: int = 5000) -> Family:
+def load_family(name: str, people: int | None = None) -> Family:
+    """`people`: the generated families' size (None: noisy_people 5,000, retail_estate 4,000)."""
     if name.startswith("febrl"):
         return load_febrl(name)
     if name == "fake_1000":
@@ -214,7 +263,9 @@ def load_family(name: str, people: int = 5000) -> Family:
     if name == "demo":
         return load_demo()
     if name == "noisy_people":
-        return load_noisy_people(people=people)
+        return load_noisy_people(people=people or 5000)
+    if name == "retail_estate":
+        return load_retail_estate(people=people or RETAIL_PEOPLE)
     raise ValueError(f"unknown family {name!r}; families are {list(FAMILIES)}")
 
 
@@ -404,7 +455,7 @@ def markdown(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def run_suite(families: list[str], engines: list[str], people: int = 5000,
+def run_suite(families: list[str], engines: list[str], people: int | None = None,
               results: Path | None = RESULTS) -> tuple[list[dict], list[str]]:
     """Run every (family, engine); returns the rows and the notes on skipped families."""
     rows, notes = [], []
@@ -440,7 +491,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--families", default=",".join(FAMILIES))
     parser.add_argument("--engines", default=",".join(ENGINES))
-    parser.add_argument("--people", type=int, default=5000, help="people generated for noisy_people")
+    parser.add_argument("--people", type=int, default=None,
+                        help="people generated for noisy_people (default 5,000) and retail_estate (default 4,000)")
     args = parser.parse_args(argv)
     families = _names(args.families, FAMILIES, "families")
     engines = _names(args.engines, ENGINES, "engines")
