@@ -26,7 +26,7 @@ _DECLARED = {
         "records BIGINT, recorded_at TIMESTAMPTZ"),
     "identity.match_model": (
         "comparison VARCHAR, level BIGINT, label VARCHAR, m_probability DOUBLE, u_probability DOUBLE, "
-        "match_weight DOUBLE, run_id VARCHAR"),
+        "h_probability DOUBLE, match_weight DOUBLE, run_id VARCHAR"),
     "identity.limited_identifiers": (
         "rule VARCHAR, value_masked VARCHAR, value_hash VARCHAR, reason VARCHAR, records BIGINT, "
         "run_id VARCHAR"),

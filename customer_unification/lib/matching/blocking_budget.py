@@ -102,12 +102,14 @@ def _draw_samples(con: duckdb.DuckDBPyConnection, config: MatchConfig, total: in
 
 def _sample_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[ComparisonSpec],
                   total: int, u: list[np.ndarray], rule_m: list[np.ndarray | None] | None) -> FittedModel:
-    """The model fitted as usual, on the uniform sample of the candidates; its prior scaled up to
-    the whole candidate set (the sample holds the same share of matches)."""
+    """The model fitted as usual, on the uniform sample of the candidates; its priors scaled up to
+    the whole candidate set (the sample holds the same share of matches and of households)."""
     con.execute("CREATE OR REPLACE TEMP VIEW cu_gammas AS SELECT * FROM cu_budget_gammas WHERE uniform")
     sampled = con.sql("SELECT count(*) FROM cu_gammas").fetchall()[0][0]
     model = fit_model(con, config, specs, u=u, rule_m=rule_m)
-    model.match_share = float(min(0.5, model.match_share * total / max(sampled, 1)))
+    scale = total / max(sampled, 1)
+    model.match_share = float(min(0.5, model.match_share * scale))
+    model.household_share = float(min(0.5, model.household_share * scale))
     con.execute("DROP VIEW cu_gammas")
     return model
 

@@ -206,6 +206,9 @@ class Training(_Strict):
     # still learns the rest): identifiers are cleaner labels than EM's guess at a match class.
     m_from_rules: bool = True
     min_labelled_pairs: int = Field(default=200, ge=1)
+    # Model households as a class of their own (households.py): agreeing on the address, postcode,
+    # surname and landline is one fact for people who live together, not four.
+    household_class: bool = True
 
 
 class BlockingBudget(_Strict):

@@ -27,6 +27,10 @@ class FittedModel:
     # Corrections learnt from a steward's labels (labels.py), in bits: per level, and to the prior.
     adjust: list[np.ndarray] | None = None
     prior_adjust: float = 0.0
+    # A third class (households.py): non-matches that share what a household shares. h per
+    # comparison level and its share; None when not fitted.
+    h: list[np.ndarray] | None = None
+    household_share: float = 0.0
 
     def weights(self, corrected: bool = True) -> list[np.ndarray]:
         """log2 Bayes factor per level: positive = evidence for a match.
@@ -35,8 +39,15 @@ class FittedModel:
         level that matches rarely show in the training pairs (birth dates a month apart on data
         whose errors are typos) has an m near zero, and would otherwise count as a stronger
         contradiction than two wholly different values."""
+        return self._weights(self.u, corrected)
+
+    def household_weights(self, corrected: bool = True) -> list[np.ndarray]:
+        """log2 m/h per level: the evidence for a match against a household member."""
+        return self._weights(self.h, corrected)
+
+    def _weights(self, against: list[np.ndarray], corrected: bool) -> list[np.ndarray]:
         out = []
-        for c, (m, u) in enumerate(zip(self.m, self.u)):
+        for c, (m, u) in enumerate(zip(self.m, against)):
             w = np.log2(np.maximum(m, _FLOOR) / np.maximum(u, _FLOOR))
             if corrected and self.adjust is not None:
                 w = w + self.adjust[c]
@@ -45,13 +56,19 @@ class FittedModel:
 
     @property
     def prior_weight(self) -> float:
-        return float(np.log2(self.match_share / (1 - self.match_share))) + self.prior_adjust
+        return float(np.log2(self.match_share / (1 - self.match_share - self.household_share))) + self.prior_adjust
+
+    @property
+    def household_prior_weight(self) -> float:
+        return float(np.log2(self.match_share / max(self.household_share, _FLOOR))) + self.prior_adjust
 
     def to_dict(self) -> dict:
         return {"names": self.names, "m": [a.tolist() for a in self.m], "u": [a.tolist() for a in self.u],
                 "match_share": self.match_share, "iterations": self.iterations, "converged": self.converged,
                 "adjust": None if self.adjust is None else [a.tolist() for a in self.adjust],
-                "prior_adjust": self.prior_adjust}
+                "prior_adjust": self.prior_adjust,
+                "h": None if self.h is None else [a.tolist() for a in self.h],
+                "household_share": self.household_share}
 
     @classmethod
     def from_dict(cls, data: dict) -> "FittedModel":
@@ -59,7 +76,9 @@ class FittedModel:
                    u=[np.asarray(a) for a in data["u"]], match_share=float(data["match_share"]),
                    iterations=int(data.get("iterations", 0)), converged=bool(data.get("converged", False)),
                    adjust=None if data.get("adjust") is None else [np.asarray(a) for a in data["adjust"]],
-                   prior_adjust=float(data.get("prior_adjust", 0.0)))
+                   prior_adjust=float(data.get("prior_adjust", 0.0)),
+                   h=None if data.get("h") is None else [np.asarray(a) for a in data["h"]],
+                   household_share=float(data.get("household_share", 0.0)))
 
 
 def _initial(top: int, agreeing: bool) -> np.ndarray:

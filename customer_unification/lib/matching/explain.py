@@ -13,6 +13,7 @@ from customer_unification.lib.matching.comparisons import build_spec
 from customer_unification.lib.matching.config import MatchConfig
 from customer_unification.lib.matching.conflicts import find_contradictions
 from customer_unification.lib.matching.em import FittedModel
+from customer_unification.lib.matching.households import UNSHARED_KINDS
 from customer_unification.lib.matching import scoring, state
 from customer_unification.lib.matching.rules import value_hash
 from customer_unification.lib.quality.masking import mask_value
@@ -23,6 +24,7 @@ class FieldEvidence:
     comparison: str
     level: str
     weight: float  # log2 Bayes factor (term-frequency adjustment included)
+    household: float | None = None  # the same against a household member (households.py)
 
 
 @dataclass
@@ -34,6 +36,7 @@ class PairExplanation:
     rules: list[str] = field(default_factory=list)  # e.g. "email: shared value links them"
     fields: list[FieldEvidence] = field(default_factory=list)
     prior_weight: float = 0.0
+    household_prior: float | None = None
     match_weight: float | None = None
     match_probability: float | None = None
     conflict: bool = False
@@ -41,9 +44,17 @@ class PairExplanation:
     def lines(self) -> list[str]:
         out = [f"{self.left}  vs  {self.right}", f"verdict: {self.verdict}"]
         out += [f"  rule {r}" for r in self.rules]
-        if self.fields:
+        if self.fields and self.household_prior is not None:
+            out.append(f"  field-by-field (bits against an unrelated record, prior {self.prior_weight:+.1f} | "
+                       f"against a household member, prior {self.household_prior:+.1f}):")
+            out += [f"    {f.comparison:<14} {f.weight:+6.1f} | {f.household:+6.1f}  {bar(f.weight)}  {f.level}"
+                    for f in self.fields]
+            out.append(f"    {'total':<14} {self.prior_weight + sum(f.weight for f in self.fields):+6.1f} | "
+                       f"{self.household_prior + sum(f.household for f in self.fields):+6.1f}")
+        elif self.fields:
             out.append(f"  field-by-field (bits; prior {self.prior_weight:+.1f}):")
             out += [f"    {f.comparison:<14} {f.weight:+6.1f}  {bar(f.weight)}  {f.level}" for f in self.fields]
+        if self.fields:
             out.append(f"  match weight {self.match_weight:+.1f} -> probability {self.match_probability:.4f}")
         if self.conflict:
             out.append("  the two records contradict each other (first names or birth dates): "
@@ -97,16 +108,21 @@ def explain_pair(con: duckdb.DuckDBPyConnection, config: MatchConfig, schema: st
     scoring.build_gammas(con, specs, candidates="cu_explain_pair", out="cu_explain_gammas")
     scoring.score_pairs(con, specs, model, gammas="cu_explain_gammas", out="cu_explain_scores", keep_gammas=True)
     row = con.sql("SELECT * FROM cu_explain_scores").df().iloc[0]
-    for spec, w in zip(specs, model.weights()):
+    household = model.household_weights() if model.h is not None else [None] * len(specs)
+    for spec, w, hw in zip(specs, model.weights(), household):
         gamma = int(row[f"g_{spec.name}"])
         weight = 0.0 if gamma < 0 else float(w[gamma])
+        against_household = None if hw is None else 0.0 if gamma < 0 else float(hw[gamma])
         level = spec.label(gamma)
         rarity = row.get(f"tfb_{spec.name}")
         if spec.tf_feature and gamma in spec.tf_levels and pd.notna(rarity):
             weight += float(rarity)
+            if against_household is not None and spec.kind in UNSHARED_KINDS:
+                against_household += float(rarity)
             level += f" ({'rare' if rarity > 0 else 'common'} value: {rarity:+.1f})"
-        out.fields.append(FieldEvidence(spec.name, level, weight))
+        out.fields.append(FieldEvidence(spec.name, level, weight, against_household))
     out.prior_weight = model.prior_weight
+    out.household_prior = model.household_prior_weight if model.h is not None else None
     out.match_weight = float(row["match_weight"])
     out.match_probability = float(row["match_probability"])
     linked = con.execute(f"SELECT link, probability FROM {schema}.match_links WHERE l = ? AND r = ?", [l, r]).fetchall()

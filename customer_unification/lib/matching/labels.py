@@ -14,7 +14,7 @@ Labels do three things in a run:
 Unsure labels are kept in the file (the pair is not asked again) and otherwise ignored.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -130,8 +130,7 @@ def learn_from_labels(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec
 
 
 def _without_corrections(model: FittedModel) -> FittedModel:
-    return FittedModel(names=model.names, m=model.m, u=model.u, match_share=model.match_share,
-                       iterations=model.iterations, converged=model.converged)
+    return replace(model, history=[], adjust=None, prior_adjust=0.0)
 
 
 def _level_indicators(data: pd.DataFrame, specs: list[ComparisonSpec]) -> tuple[np.ndarray, list[tuple[int, int]]]:
@@ -185,9 +184,7 @@ def _with_corrections(model: FittedModel, specs: list[ComparisonSpec], slots: li
     adjust = [np.zeros(spec.top + 1) for spec in specs]
     for (c, g), bits in zip(slots, theta[1:]):
         adjust[c][g] = bits
-    return FittedModel(names=model.names, m=model.m, u=model.u, match_share=model.match_share,
-                       iterations=model.iterations, converged=model.converged, history=model.history,
-                       adjust=adjust, prior_adjust=float(theta[0]))
+    return replace(model, adjust=adjust, prior_adjust=float(theta[0]))
 
 
 def _largest(specs: list[ComparisonSpec], slots: list[tuple[int, int]], theta: np.ndarray,

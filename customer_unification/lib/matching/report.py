@@ -14,14 +14,18 @@ from customer_unification.lib.matching.em import FittedModel
 
 
 def model_table(specs: list[ComparisonSpec], model: FittedModel) -> pd.DataFrame:
-    """One row per comparison level: label, m, u and the match weight (log2 m/u)."""
+    """One row per comparison level: label, m, u, h (with the household class) and the match weight
+    (log2 m/u)."""
     rows = []
-    for spec, m, u, w in zip(specs, model.m, model.u, model.weights()):
+    h = model.h or [None] * len(specs)
+    for spec, m, u, w, hh in zip(specs, model.m, model.u, model.weights(), h):
         for gamma in range(spec.top, -1, -1):
             rows.append({"comparison": spec.name, "level": gamma, "label": spec.label(gamma),
                          "m_probability": float(m[gamma]), "u_probability": float(u[gamma]),
+                         # households.py: how often a household member agrees (no class: NULL)
+                         "h_probability": None if hh is None else float(hh[gamma]),
                          "match_weight": round(float(w[gamma]), 3)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).astype({"h_probability": "Float64"})
 
 
 def _bar(value: float, scale: float, width: int = 10) -> str:

@@ -12,6 +12,7 @@ from customer_unification.lib.matching import scoring
 from customer_unification.lib.matching.comparisons import ComparisonSpec
 from customer_unification.lib.matching.config import MatchConfig
 from customer_unification.lib.matching.em import FittedModel, fit_em, initial_m
+from customer_unification.lib.matching.households import UNSHARED_KINDS, fit_households
 
 
 def fit_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[ComparisonSpec],
@@ -65,9 +66,14 @@ def fit_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[C
     final = fit_em(patterns, counts, tops, names, u=u, m=m, update_m=[False] * len(specs),
                    initial_match_share=t.initial_match_share, max_iterations=t.max_iterations,
                    tolerance=t.tolerance)
+    shared = [s.kind not in UNSHARED_KINDS for s in specs]
+    if t.household_class and any(shared) and not all(shared):
+        final = fit_households(patterns, counts, final, shared, max_iterations=t.max_iterations,
+                               tolerance=t.tolerance)
     nodes = con.sql("SELECT count(*) FROM cu_nodes").fetchall()[0][0]
     all_pairs = max(nodes * (nodes - 1) / 2, 1)
     final.match_share = float(min(0.5, max(final.match_share * counts.sum() / all_pairs, 1e-12)))
+    final.household_share = float(min(0.5, final.household_share * counts.sum() / all_pairs))
     final.iterations = sessions
     return final
 

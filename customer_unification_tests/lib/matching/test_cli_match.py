@@ -46,6 +46,8 @@ def test_match_writes_customers_keeps_ids_and_runs_incrementally(tmp_path, capsy
     assert main(["explain", "crm|k1", "shop|k2", "--state", str(state), "--config", str(config)]) == 0
     text = capsys.readouterr().out
     assert "verdict: same customer" in text and "rule email" in text and "k*" in text  # masked value
+    # the field evidence against both kinds of non-match, with their totals (households.py)
+    assert "against a household member, prior" in text and "    total " in text
     kim_id = kim["customer_id"].iloc[0]
     assert main(["explain", "--customer", kim_id, "--state", str(state), "--config", str(config)]) == 0
     assert "rule:email" in capsys.readouterr().out
