@@ -61,3 +61,22 @@ def find_contradictions(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSp
           SELECT *, {evidence_against_sql(personal, model)} AS against FROM cu_personal_gammas)
         WHERE against <= -{float(bits)!r}""")
     con.execute("DROP TABLE cu_personal_gammas")
+
+
+def find_household_pairs(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec], model: FittedModel,
+                         bits: float, pairs: str, out: str) -> None:
+    """`out`: the rows of table `pairs` (l, r, ...) that the model's household class
+    (households.py) judges two members of one household rather than one person by at least
+    `bits`, with `odds` (bits for one person; negative). Empty without a household class."""
+    if model.h is None:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT *, 0.0 AS odds FROM {pairs} WHERE false")
+        return
+    plain = [replace(s, tf_feature=None, tf_source=None) for s in specs]  # rarity: not needed to judge
+    scoring.build_gammas(con, plain, candidates=pairs, out="cu_household_gammas")
+    columns = ", ".join(f"g_{s.name}" for s in plain)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {out} AS
+        SELECT * EXCLUDE ({columns}) FROM (
+          SELECT *, {scoring.household_weight_sql(plain, model)} AS odds FROM cu_household_gammas)
+        WHERE odds <= -{float(bits)!r}""")
+    con.execute("DROP TABLE cu_household_gammas")

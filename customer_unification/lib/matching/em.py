@@ -24,6 +24,8 @@ class FittedModel:
     iterations: int = 0
     converged: bool = False
     history: list[float] = field(default_factory=list)  # match share per iteration
+    # per comparison: the matches EM saw a value for (expected count), i.e. what its m rests on
+    observed_matches: list[float] = field(default_factory=list)
     # Corrections learnt from a steward's labels (labels.py), in bits: per level, and to the prior.
     adjust: list[np.ndarray] | None = None
     prior_adjust: float = 0.0
@@ -144,6 +146,7 @@ def fit_em(patterns: np.ndarray, counts: np.ndarray, tops: list[int], names: lis
         delta = max([abs(new_share - share)] +
                     [float(np.max(np.abs(x - y))) for x, y in zip(new_m + new_u, m + u)])
         m, u, share = new_m, new_u, new_share
+        model.observed_matches = [float(w_match[present[:, c]].sum()) for c in range(C)]
         model.history.append(share)
         if delta < tolerance:
             model.converged = True

@@ -51,6 +51,10 @@ class _Timer:
             self.progress(f"{name}: {self.timings[name]:.1f}s")
 
 
+# Refits after limiting identifier values shared by different people (each refit ~1 s at 1M).
+MAX_REFITS = 3
+
+
 def comparison_specs(config: MatchConfig) -> list[ComparisonSpec]:
     return [build_spec(c) for c in config.comparisons]
 
@@ -146,7 +150,7 @@ def match_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConf
     features.build_nodes(con, feature_cols, features.phonetic_features(config))
     _records_table(con, config)
     timer.step("features")
-    limited = rules.deterministic_links(con, config)
+    limited = rules.deterministic_links(con, config, specs)
     timer.step("deterministic rules")
     proposed = blocking.build_candidates(con, config.blocking)
     timer.step("blocking")
@@ -159,11 +163,15 @@ def match_records(con: duckdb.DuckDBPyConnection, source: str, config: MatchConf
     if model is None:
         reused = {"u": judged.u, "rule_m": judged.rule_m} if judged else {}  # the judging fit's, if any
         model = fit_model(con, config, specs, **reused)
-        contradicting = rules.limit_contradicting(con, config, specs, model)
-        if len(contradicting):  # their pairs taught m as matches: learn again without them
+        found = contradicting = rules.limit_contradicting(con, config, specs, model)
+        for _ in range(MAX_REFITS):
+            if not len(found):
+                break
+            # their pairs taught m as matches: learn again without them, which sharpens the
+            # judgement of the values still linking
             model = fit_model(con, config, specs, u=model.u)
-            contradicting = pd.concat([contradicting, rules.limit_contradicting(con, config, specs, model)],
-                                      ignore_index=True)
+            found = rules.limit_contradicting(con, config, specs, model)
+            contradicting = pd.concat([contradicting, found], ignore_index=True)
         timer.step("EM training")
     else:
         contradicting = rules.limit_contradicting(con, config, specs, model)
@@ -329,7 +337,7 @@ def _incremental_rule_links(con: duckdb.DuckDBPyConnection, config: MatchConfig,
     """Rule links and limits for the identifier values new records carry; the saved limits for the
     rest (their saved links stand, see linking.scope_to_touched). The re-examined values are kept
     as `cu_reexamined_values (rule, value_hash)`, for the state to replace only their limits."""
-    limited = rules.deterministic_links(con, config, only=rules.NewValues())
+    limited = rules.deterministic_links(con, config, comparison_specs(config), only=rules.NewValues())
     values = " UNION ".join(f"SELECT '{rule.name}' AS rule, r_{rule.name} AS value FROM cu_new_nodes "
                             f"WHERE r_{rule.name} IS NOT NULL" for rule in config.rules) or \
         "SELECT NULL::VARCHAR AS rule, NULL::VARCHAR AS value WHERE false"

@@ -11,7 +11,7 @@ import pandas as pd
 from customer_unification.lib.matching import clustering, scoring
 from customer_unification.lib.matching.comparisons import ComparisonSpec
 from customer_unification.lib.matching.config import MatchConfig
-from customer_unification.lib.matching.conflicts import find_contradictions
+from customer_unification.lib.matching.conflicts import find_contradictions, find_household_pairs
 from customer_unification.lib.matching.em import FittedModel
 
 
@@ -164,6 +164,11 @@ def _suspect_components(con: duckdb.DuckDBPyConnection, config: MatchConfig, can
     find_contradictions(con, specs, model, config.clustering.contradiction_bits,
                         pairs="cu_comp_pairs", out="cu_comp_contradictions")
     _tolerate(con, config, specs, model, "cu_comp_contradictions")
+    # as strong a judgement the other way: two members of one household (households.py)
+    find_household_pairs(con, specs, model, config.clustering.contradiction_bits,
+                         pairs="cu_comp_pairs", out="cu_comp_households")
+    con.execute("""INSERT INTO cu_comp_contradictions BY NAME SELECT comp, l, r, odds AS against
+                   FROM cu_comp_households; DROP TABLE cu_comp_households""")
     flagged = {n for pair in cannot_link for n in pair}
     con.register("cu_flagged", pd.DataFrame({"nid": sorted(flagged)}, dtype="int64"))
     suspects = con.sql(f"""

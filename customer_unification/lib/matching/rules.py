@@ -8,14 +8,15 @@ probabilistic model, which weighs the names too.
 """
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import pandas as pd
 
+from customer_unification.lib.matching import scoring
 from customer_unification.lib.matching.comparisons import ComparisonSpec
 from customer_unification.lib.matching.config import MatchConfig, Rule
-from customer_unification.lib.matching.conflicts import find_contradictions
+from customer_unification.lib.matching.conflicts import find_contradictions, find_household_pairs
 from customer_unification.lib.matching.em import FittedModel
 from customer_unification.lib.quality.masking import mask_value
 
@@ -64,14 +65,15 @@ class NewValues:
     all_keys: str = "cu_node_keys"
 
 
-def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig,
+def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[ComparisonSpec],
                         only: NewValues | None = None) -> pd.DataFrame:
     """Create `cu_rule_edges (l, r, rule)` and `cu_rule_pairs` (named record pairs the rules link,
     for training); return the limited values (masked, and hashed to find them again) with reasons.
 
-    Values are limited here for being blocked or shared by too many records; whether the records
-    sharing a value are one person is the model's judgement, made later by limit_contradicting
-    on the pairs kept in `cu_rule_judged (rule, value, l, r)`.
+    Values are limited here for being blocked, shared by too many records, or held under two
+    different first names each written twice; whether the other records sharing a value are one
+    person is the model's judgement, made later by limit_contradicting on the pairs kept in
+    `cu_rule_judged (rule, value, l, r)`.
 
     `only` (incremental runs): only identifier values the new nodes carry are (re)examined - every
     other value's links and limits stand as the last run left them. The nodes holding a
@@ -83,6 +85,7 @@ def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig,
     if only:
         _reexamined(con, config, only)
     limited = []
+    first_name = next((s for s in specs if s.kind == "first_name"), None)
     for rule in config.rules:
         col = f"r_{rule.name}"
         if only:
@@ -92,7 +95,9 @@ def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig,
             source = f"cu_nodes WHERE {col} IS NOT NULL"
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE cu_rule_nodes AS
-            SELECT {col} AS value, nid, records, (fn IS NOT NULL OR byear IS NOT NULL) AS named FROM {source}""")
+            SELECT {col} AS value, nid, records, (fn IS NOT NULL OR byear IS NOT NULL) AS named, fn_canon
+            FROM {source}""")
+        _values_of_two_names(con, first_name)
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE cu_rule_values AS
             WITH stats AS (
@@ -102,6 +107,7 @@ def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig,
               CASE WHEN {_blocked_sql(rule)} THEN 'blocked value'
                    WHEN s.records > {rule.max_records} OR s.named > {_MAX_NAMED_PER_VALUE}
                      THEN 'shared by too many records'
+                   WHEN s.value IN (SELECT value FROM cu_rule_two_names) THEN '{TWO_NAMES}'
               END AS limited
             FROM stats s""")
         con.execute(f"""
@@ -119,12 +125,40 @@ def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig,
                 "ORDER BY records DESC, value").fetchall():
             limited.append((rule.name, mask_value(value), value_hash(value), reason, records))
     con.execute("DROP TABLE IF EXISTS cu_rule_nodes; DROP TABLE IF EXISTS cu_rule_values; "
-                "DROP TABLE IF EXISTS cu_rule_people")
+                "DROP TABLE IF EXISTS cu_rule_people; DROP TABLE IF EXISTS cu_rule_two_names")
     _links_from_members(con)
     return pd.DataFrame(limited, columns=LIMIT_COLUMNS)
 
 
+TWO_NAMES = "shared by two people (two different first names, each on two or more records)"
+
+
+def _values_of_two_names(con: duckdb.DuckDBPyConnection, first_name: ComparisonSpec | None) -> None:
+    """`cu_rule_two_names (value)`: the values of `cu_rule_nodes` held under two first names that
+    the first-name comparison calls different, each written (nickname-canonical) on two or more
+    records: a family email, a household landline. One person's records carry independent typos,
+    so a stray spelling stays alone; the same different name twice is another person. No model
+    needed, so these pairs never teach m that one person's first names disagree."""
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_two_names (value VARCHAR)")
+    if first_name is None:
+        return
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE cu_rule_names AS
+        SELECT value, min(nid) AS nid FROM cu_rule_nodes WHERE fn_canon IS NOT NULL
+        GROUP BY value, fn_canon HAVING count(*) >= 2""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE cu_rule_name_pairs AS
+        SELECT a.value, least(a.nid, b.nid) AS l, greatest(a.nid, b.nid) AS r
+        FROM cu_rule_names a JOIN cu_rule_names b ON a.value = b.value AND a.nid < b.nid""")
+    plain = replace(first_name, tf_feature=None, tf_source=None, absorbs=())
+    scoring.build_gammas(con, [plain], candidates="cu_rule_name_pairs", out="cu_rule_name_gammas")
+    con.execute(f"""INSERT INTO cu_rule_two_names SELECT DISTINCT value FROM cu_rule_name_gammas
+                    WHERE g_{plain.name} = 0""")
+    con.execute("DROP TABLE cu_rule_names; DROP TABLE cu_rule_name_pairs; DROP TABLE cu_rule_name_gammas")
+
+
 CONTRADICTING = "shared by records of different people (first names or birth dates clearly differ)"
+HOUSEHOLD = "shared within a household (records more likely two people living together than one person)"
 
 
 def limit_contradicting(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[ComparisonSpec],
@@ -135,18 +169,24 @@ def limit_contradicting(con: duckdb.DuckDBPyConnection, config: MatchConfig, spe
     Returns the newly limited values, as deterministic_links does."""
     find_contradictions(con, specs, model, config.clustering.contradiction_bits,
                         pairs="cu_rule_judged", out="cu_rule_contradictions")
+    # even odds, not contradiction_bits: a limited value's pairs are still scored, one by one
+    find_household_pairs(con, specs, model, 0.0, pairs="cu_rule_judged", out="cu_rule_households")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE cu_rule_limits AS
+        SELECT rule, value, min(reason) AS reason FROM (
+          SELECT rule, value, '{CONTRADICTING}' AS reason FROM cu_rule_contradictions
+          UNION ALL SELECT rule, value, '{HOUSEHOLD}' FROM cu_rule_households) GROUP BY ALL""")
     rows = con.sql("""
-        SELECT v.rule, v.value, sum(n.records) AS records
-        FROM (SELECT DISTINCT rule, value FROM cu_rule_contradictions) v
-        JOIN cu_rule_members m USING (rule, value) JOIN cu_nodes n ON n.nid = m.nid
+        SELECT v.rule, v.value, v.reason, sum(n.records) AS records
+        FROM cu_rule_limits v JOIN cu_rule_members m USING (rule, value) JOIN cu_nodes n ON n.nid = m.nid
         GROUP BY ALL ORDER BY records DESC, v.rule, v.value""").fetchall()
     con.execute("""
-        DELETE FROM cu_rule_members WHERE (rule, value) IN (SELECT rule, value FROM cu_rule_contradictions);
-        DELETE FROM cu_rule_judged WHERE (rule, value) IN (SELECT rule, value FROM cu_rule_contradictions);
-        DROP TABLE cu_rule_contradictions""")
+        DELETE FROM cu_rule_members WHERE (rule, value) IN (SELECT rule, value FROM cu_rule_limits);
+        DELETE FROM cu_rule_judged WHERE (rule, value) IN (SELECT rule, value FROM cu_rule_limits);
+        DROP TABLE cu_rule_contradictions; DROP TABLE cu_rule_households; DROP TABLE cu_rule_limits""")
     _links_from_members(con)
-    return pd.DataFrame([(rule, mask_value(value), value_hash(value), CONTRADICTING, records)
-                         for rule, value, records in rows], columns=LIMIT_COLUMNS)
+    return pd.DataFrame([(rule, mask_value(value), value_hash(value), reason, records)
+                         for rule, value, reason, records in rows], columns=LIMIT_COLUMNS)
 
 
 def _links_from_members(con: duckdb.DuckDBPyConnection) -> None:

@@ -214,11 +214,16 @@ def weight_sql(specs: list[ComparisonSpec], model: FittedModel) -> str:
     against_random = _linear_weight_sql(specs, model.prior_weight, model.weights(), specs)
     if model.h is None:
         return against_random
-    # households.py: the evidence against both kinds of non-match; a household member shares no
-    # rarity with the record but on what a household does not share
+    # households.py: the evidence against both kinds of non-match
+    return f"-log2(pow(2.0, -({against_random})) + pow(2.0, -({household_weight_sql(specs, model)})))"
+
+
+def household_weight_sql(specs: list[ComparisonSpec], model: FittedModel) -> str:
+    """SQL for the evidence (bits) that a pair is one person rather than two members of one
+    household (households.py). A household member shares no rarity with the record but on what
+    a household does not share."""
     unshared = [s for s in specs if s.kind in UNSHARED_KINDS]
-    against_household = _linear_weight_sql(specs, model.household_prior_weight, model.household_weights(), unshared)
-    return f"-log2(pow(2.0, -({against_random})) + pow(2.0, -({against_household})))"
+    return _linear_weight_sql(specs, model.household_prior_weight, model.household_weights(), unshared)
 
 
 def _linear_weight_sql(specs: list[ComparisonSpec], prior: float, weights: list, rare: list[ComparisonSpec]) -> str:

@@ -22,7 +22,7 @@ def fit_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[C
     u comes from random pairs, i.e. from the whole population, not from what blocking chose.
     Pairs proposed by a rule agree on that rule's fields by construction, so each EM session
     learns m only for the comparisons the rule leaves free; each m is the mean over the sessions
-    that could learn it. The prior is the expected number of matches among the candidates,
+    that could learn it, weighted by the matches each saw a value for. The prior is the expected number of matches among the candidates,
     spread over all possible pairs.
 
     `u` and `rule_m` (m_from_rule_pairs) may be given when they were computed for these records
@@ -57,8 +57,8 @@ def fit_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[C
         sessions += 1
         for c, is_free in enumerate(free):
             if is_free:
-                learned[c].append(session.m[c])
-    m = [lab if lab is not None else np.mean(found, axis=0) if found else initial_m(top)
+                learned[c].append((session.m[c], session.observed_matches[c]))
+    m = [lab if lab is not None else _pooled(found) if found else initial_m(top)
          for lab, found, top in zip(labelled, learned, tops)]
     patterns, counts = grid, n
     if len(counts) == 0:
@@ -76,6 +76,16 @@ def fit_model(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[C
     final.household_share = float(min(0.5, final.household_share * counts.sum() / all_pairs))
     final.iterations = sessions
     return final
+
+
+def _pooled(sessions: list[tuple[np.ndarray, float]]) -> np.ndarray:
+    """The sessions' m, each weighted by the matches it saw a value for: a session whose pairs
+    hardly ever hold the field (an email spelling a name, compared only where one side has no
+    email) learnt little about it, and must not count as much as one that saw thousands."""
+    weights = np.array([max(w, 0.0) for _, w in sessions])
+    if weights.sum() <= 0:
+        return np.mean([m for m, _ in sessions], axis=0)
+    return np.average(np.stack([m for m, _ in sessions]), axis=0, weights=weights)
 
 
 def fit_u(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[ComparisonSpec]) -> list[np.ndarray]:

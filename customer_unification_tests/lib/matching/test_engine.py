@@ -4,7 +4,7 @@ anti-chaining, overrides, identical records, incremental runs and determinism.""
 import duckdb
 import pandas as pd
 
-from customer_unification.lib.matching import linking
+from customer_unification.lib.matching import linking, rules
 from customer_unification.lib.matching.engine import comparison_specs, match_new_records, match_records, save_run
 from customer_unification.lib.matching.resolve import resolve
 
@@ -71,6 +71,25 @@ def test_family_email_shared_by_different_people_is_limited(con, config):
     assert len(limited) == 1
     assert "different people" in limited.iloc[0]["reason"]
     assert "quills" not in limited.iloc[0]["value_masked"]  # masked, never raw
+
+
+def test_landline_of_two_names_each_written_twice_is_limited_but_a_stray_typo_is_not(con, config):
+    """No birth dates, nothing for the model to contradict: two different first names, each on two
+    records, are two people; one misspelt record among one name's is one person's typo."""
+    home = {"last_name": "Palmer", "phone": "+19176953153"}
+    frame = people(*background(),
+                   {**home, "source_record_id": "g1", "first_name": "Gregory", "email": "gp89@x.test"},
+                   {**home, "source_record_id": "g2", "source": "calls", "first_name": "Gregory"},
+                   {**home, "source_record_id": "a1", "source": "shop", "first_name": "Aidan", "postcode": "10202"},
+                   {**home, "source_record_id": "a2", "source": "loyalty", "first_name": "Aidan"},
+                   {"source_record_id": "k1", "first_name": "Kelly", "last_name": "Neal", "phone": "+19170000001"},
+                   {"source_record_id": "k2", "source": "calls", "first_name": "Kelly", "phone": "+19170000001"},
+                   {"source_record_id": "k3", "source": "sms", "first_name": "Klely", "phone": "+19170000001"})
+    result = run(con, frame, config)
+    assert cluster_of(result, "crm|g1") != cluster_of(result, "shop|a1")
+    limited = result.limited[result.limited["rule"] == "phone"]
+    assert list(limited["reason"]) == [rules.TWO_NAMES] and "9176953153" not in limited.iloc[0]["value_masked"]
+    assert len({cluster_of(result, k) for k in ("crm|k1", "calls|k2", "sms|k3")}) == 1
 
 
 def test_blocked_identifier_values_do_not_link(con, config):

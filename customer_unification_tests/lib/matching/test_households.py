@@ -117,3 +117,54 @@ def test_households_raise_precision_on_an_independent_estate(noisy_people):
     # measured at the time of writing: precision 0.982 -> 0.986 at recall 0.968 -> 0.967
     assert with_class["precision"] > without["precision"] + 0.002, (with_class, without)
     assert with_class["recall"] > without["recall"] - 0.005, (with_class, without)
+
+
+def test_household_judgement_keeps_chains_apart(noisy_people, monkeypatch):
+    """Clustering never chains together two records the household class judges two people by
+    contradiction_bits or more (a postal "R. Morgan" must not join Richard and Robert)."""
+    from customer_unification.lib.matching import linking
+
+    frame, truth, config = noisy_people
+    with_guard = _run(frame, truth, config)
+
+    def no_households(con, specs, model, bits, pairs, out):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT *, 0.0 AS odds FROM {pairs} WHERE false")
+
+    monkeypatch.setattr(linking, "find_household_pairs", no_households)
+    without = _run(frame, truth, config)
+    # measured at the time of writing: precision 0.9858 -> 0.9903 at recall 0.9618 -> 0.9608
+    assert with_guard["precision"] > without["precision"] + 0.003, (with_guard, without)
+    assert with_guard["recall"] > without["recall"] - 0.003, (with_guard, without)
+
+
+def test_a_landline_the_model_knows_households_share_stops_linking_different_first_names(noisy_people):
+    """Identifier limits use the same judgement: given a model that learnt that households share
+    phones, a phone held by Sarah and by Liz (no birth dates) links nobody on its own, while one
+    held by Sarah and Sarah still does."""
+    from customer_unification_tests.lib.matching.conftest import people
+
+    frame, _, config = noisy_people
+    con = duckdb.connect()
+    con.register("input_view", frame)
+    model = match_records(con, "input_view", config).model
+    phone = model.names.index("phone")
+    model.h[phone] = np.array([0.6, 0.0, 0.4])  # four in ten household pairs share a landline
+    records = people(
+        {"source_record_id": "s1", "first_name": "Sarah", "last_name": "Novak", "phone": "+16785966314",
+         "address_line1": "29 church ct", "postcode": "30326"},
+        {"source_record_id": "s2", "source": "calls", "first_name": "Liz", "last_name": "Novak",
+         "phone": "+16785966314"},
+        {"source_record_id": "m1", "first_name": "Maya", "last_name": "Osei", "phone": "+16785960000"},
+        {"source_record_id": "m2", "source": "sms", "first_name": "Maya", "phone": "+16785960000"})
+    mapped = {**config.model_dump(), "key": ["source", "source_record_id"],
+              "columns": {"first_name": "first_name", "last_name": "last_name", "phone": "phone",
+                          "address": "address_line1", "postcode": "postcode"}}
+    small = type(config).model_validate(mapped)
+    con2 = duckdb.connect()
+    con2.register("src", records)
+    result = match_records(con2, "src", small, model=model)
+    cluster = result.assignments.set_index("record_key")["cluster"]
+    assert cluster["crm|s1"] != cluster["calls|s2"]
+    assert cluster["crm|m1"] == cluster["sms|m2"]
+    reasons = set(result.limited.loc[result.limited["rule"] == "phone", "reason"])
+    assert any("household" in r for r in reasons), result.limited
