@@ -2,7 +2,7 @@
 mapped only, with Splink 5 side by side.
 
     .venv/bin/python bench/identity_suite.py
-        [--families febrl1,febrl2,febrl3,febrl4,fake_1000,demo,noisy_people,retail_estate]
+        [--families febrl1,febrl2,febrl3,febrl4,fake_1000,demo,noisy_people,retail_estate,contacts_eu]
         [--engines ours,splink] [--people N]
 
 Discipline - this suite measures how the engine does on data nobody tuned it for:
@@ -32,6 +32,8 @@ Families (records -> true people):
   one retail brand in their own formats (written without reading the engine or the demo generator),
   staged by the platform itself (`customer-unification run --select 'group:sources or group:staging'`
   in a subprocess, throwaway warehouse) and read from staging.unified_records, as the demo is.
+- contacts_eu: bench/families/contacts_eu.py `generate(people=4000, seed=5)`, marketing contacts of an
+  IE/DE/AU/UK brand in one table, with households, twins, Sr/Jr and namesakes (written independently).
 
 Both engines run in this process on the same frame; seconds are wall time of the engine call
 alone (ours: a fresh DuckDB connection + `match_records`; Splink: settings, training, prediction,
@@ -70,7 +72,8 @@ FAMILY_DIR = BENCH / "families"
 OUT = BENCH / "out"
 RESULTS = OUT / "identity_suite.jsonl"
 
-FAMILIES = ("febrl1", "febrl2", "febrl3", "febrl4", "fake_1000", "demo", "noisy_people", "retail_estate")
+FAMILIES = ("febrl1", "febrl2", "febrl3", "febrl4", "fake_1000", "demo", "noisy_people", "retail_estate",
+            "contacts_eu")
 ENGINES = ("ours", "splink")
 SPLINK_THRESHOLD = 0.9
 SPLINK_U_PAIRS = 1e6
@@ -78,6 +81,8 @@ SEED = 42  # Splink's u sampling
 NOISY_SEED = 7
 RETAIL_SEED = 11
 RETAIL_PEOPLE = 4000
+CONTACTS_SEED = 5
+CONTACTS_PEOPLE = 4000
 # The only keys a family YAML may hold: anything else would be tuning.
 MAPPING_ONLY_KEYS = {"extends", "key", "columns"}
 # Roles Splink's tutorial model compares (the role is also the column name Splink sees).
@@ -254,8 +259,22 @@ def load_noisy_people(name: str = "noisy_people", people: int = 5000) -> Family:
                   note=f"generate(people={people}, seed={NOISY_SEED})")
 
 
+def load_contacts_eu(name: str = "contacts_eu", people: int = CONTACTS_PEOPLE) -> Family:
+    path = FAMILY_DIR / "contacts_eu.py"
+    spec = importlib.util.spec_from_file_location("identity_suite_contacts_eu", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while being created
+    spec.loader.exec_module(module)
+    frame = module.generate(people=people, seed=CONTACTS_SEED)
+    truth = frame.pop("true_person").astype(str).reset_index(drop=True)
+    config, label = family_config(name)
+    return Family(name, frame.reset_index(drop=True), truth, config, label,
+                  note=f"generate(people={people}, seed={CONTACTS_SEED})")
+
+
 def load_family(name: str, people: int | None = None) -> Family:
-    """`people`: the generated families' size (None: noisy_people 5,000, retail_estate 4,000)."""
+    """`people`: the generated families' size (None: noisy_people 5,000, retail_estate and contacts_eu
+    4,000)."""
     if name.startswith("febrl"):
         return load_febrl(name)
     if name == "fake_1000":
@@ -266,6 +285,8 @@ def load_family(name: str, people: int | None = None) -> Family:
         return load_noisy_people(people=people or 5000)
     if name == "retail_estate":
         return load_retail_estate(people=people or RETAIL_PEOPLE)
+    if name == "contacts_eu":
+        return load_contacts_eu(people=people or CONTACTS_PEOPLE)
     raise ValueError(f"unknown family {name!r}; families are {list(FAMILIES)}")
 
 
@@ -492,7 +513,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--families", default=",".join(FAMILIES))
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--people", type=int, default=None,
-                        help="people generated for noisy_people (default 5,000) and retail_estate (default 4,000)")
+                        help="people generated for noisy_people (default 5,000), retail_estate and contacts_eu "
+                             "(default 4,000)")
     args = parser.parse_args(argv)
     families = _names(args.families, FAMILIES, "families")
     engines = _names(args.engines, ENGINES, "engines")
