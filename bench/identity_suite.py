@@ -212,11 +212,7 @@ def staged_family(name: str, staged: pd.DataFrame, truth: pd.DataFrame, config, 
 def load_retail_estate(name: str = "retail_estate", people: int = RETAIL_PEOPLE) -> Family:
     """bench/families/retail_estate.py's estate, staged by the platform itself (sources and staging
     assets in a subprocess, a throwaway warehouse), read from staging.unified_records."""
-    path = FAMILY_DIR / "retail_estate.py"
-    spec = importlib.util.spec_from_file_location("identity_suite_retail_estate", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    module = _family_module("retail_estate")
     with tempfile.TemporaryDirectory(prefix="identity_suite_retail_") as tmp:
         estate, home = Path(tmp) / "estate", Path(tmp) / "dagster_home"
         home.mkdir()
@@ -244,32 +240,33 @@ def load_retail_estate(name: str = "retail_estate", people: int = RETAIL_PEOPLE)
                               f"quarantined: {', '.join(quarantined) or 'none'}")
 
 
-def load_noisy_people(name: str = "noisy_people", people: int = 5000) -> Family:
-    path = FAMILY_DIR / "noisy_people.py"
+def _family_module(name: str):
+    """bench/families/<name>.py, imported by path (bench/ is not a package on every path)."""
+    path = FAMILY_DIR / f"{name}.py"
     if not path.exists():
         raise Skip(f"{path.relative_to(ROOT)} does not exist yet")
-    spec = importlib.util.spec_from_file_location("identity_suite_noisy_people", path)
+    spec = importlib.util.spec_from_file_location(f"identity_suite_{name}", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while being created
     spec.loader.exec_module(module)
-    frame = module.generate(people=people, seed=NOISY_SEED)
+    return module
+
+
+def _generated_table(name: str, people: int, seed: int) -> Family:
+    """A family whose generator returns one table with a `true_person` column."""
+    frame = _family_module(name).generate(people=people, seed=seed)
     truth = frame.pop("true_person").astype(str).reset_index(drop=True)
     config, label = family_config(name)
     return Family(name, frame.reset_index(drop=True), truth, config, label,
-                  note=f"generate(people={people}, seed={NOISY_SEED})")
+                  note=f"generate(people={people}, seed={seed})")
+
+
+def load_noisy_people(name: str = "noisy_people", people: int = 5000) -> Family:
+    return _generated_table(name, people, NOISY_SEED)
 
 
 def load_contacts_eu(name: str = "contacts_eu", people: int = CONTACTS_PEOPLE) -> Family:
-    path = FAMILY_DIR / "contacts_eu.py"
-    spec = importlib.util.spec_from_file_location("identity_suite_contacts_eu", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being created
-    spec.loader.exec_module(module)
-    frame = module.generate(people=people, seed=CONTACTS_SEED)
-    truth = frame.pop("true_person").astype(str).reset_index(drop=True)
-    config, label = family_config(name)
-    return Family(name, frame.reset_index(drop=True), truth, config, label,
-                  note=f"generate(people={people}, seed={CONTACTS_SEED})")
+    return _generated_table(name, people, CONTACTS_SEED)
 
 
 def load_family(name: str, people: int | None = None) -> Family:
