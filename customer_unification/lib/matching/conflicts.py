@@ -14,6 +14,10 @@ Used three times, with this one definition: a shared identifier whose records co
 household or family value and stops linking on its own (rules), a direct link between two
 contradicting records is refused, and clustering never joins contradicting records however they
 are chained (anti-chaining).
+
+The model's household class (households.py) judges the same question from all the fields:
+`find_household_pairs` gives the pairs more likely two members of one household than one person
+by some margin - even odds for identifier limits, `contradiction_bits` for anti-chaining.
 """
 
 from dataclasses import replace

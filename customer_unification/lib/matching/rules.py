@@ -1,10 +1,11 @@
 """Deterministic rules: records sharing an identifier value are one person - within limits.
 
 An identifier stops being a link on its own when it is blocked (configured junk such as
-`info@...` or `000-000-0000`), shared by too many records, or shared by records that the model
-judges to be different people (first names or birth dates clearly differ: a household landline,
-a family email; see conflicts.py). Such values are reported, and the pairs are left to the
-probabilistic model, which weighs the names too.
+`info@...` or `000-000-0000`), shared by too many records, held under two different first names
+each written twice, or shared by records that the model judges to be different people (first
+names or birth dates clearly differ, or more likely two members of one household than one
+person: a household landline, a family email; see conflicts.py). Such values are reported, and
+the pairs are left to the probabilistic model, which weighs the names too.
 """
 
 import hashlib
@@ -25,6 +26,10 @@ from customer_unification.lib.quality.masking import mask_value
 _MAX_NAMED_PER_VALUE = 200
 
 LIMIT_COLUMNS = ["rule", "value_masked", "value_hash", "reason", "records"]
+# Reasons a value stops linking on its own, besides being blocked or shared by too many records.
+TWO_NAMES = "shared by two people (two different first names, each on two or more records)"
+CONTRADICTING = "shared by records of different people (first names or birth dates clearly differ)"
+HOUSEHOLD = "shared within a household (records more likely two people living together than one person)"
 _MAX_TRAINING_GROUP = 20  # labelled pairs come from small groups only (n^2 pairs per group)
 
 
@@ -130,9 +135,6 @@ def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig, spe
     return pd.DataFrame(limited, columns=LIMIT_COLUMNS)
 
 
-TWO_NAMES = "shared by two people (two different first names, each on two or more records)"
-
-
 def _values_of_two_names(con: duckdb.DuckDBPyConnection, first_name: ComparisonSpec | None) -> None:
     """`cu_rule_two_names (value)`: the values of `cu_rule_nodes` held under two first names that
     the first-name comparison calls different, each written (nickname-canonical) on two or more
@@ -156,9 +158,6 @@ def _values_of_two_names(con: duckdb.DuckDBPyConnection, first_name: ComparisonS
                     WHERE g_{plain.name} = 0""")
     con.execute("DROP TABLE cu_rule_names; DROP TABLE cu_rule_name_pairs; DROP TABLE cu_rule_name_gammas")
 
-
-CONTRADICTING = "shared by records of different people (first names or birth dates clearly differ)"
-HOUSEHOLD = "shared within a household (records more likely two people living together than one person)"
 
 
 def limit_contradicting(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[ComparisonSpec],
