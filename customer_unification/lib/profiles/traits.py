@@ -334,8 +334,10 @@ def _service_ctes(as_of: str, p: TraitParams) -> str:
                                   AND t.event_ts > {as_of} - INTERVAL {int(p.open_issue_days)} DAY
                                   AND (ls.last_scored_at IS NULL OR ls.last_scored_at <= t.event_ts))
                    AS open_service_issues,
-               arg_max(t.issue_type, t.event_ts) FILTER (WHERE t.issue_type IS NOT NULL) AS last_issue_type,
-               arg_max(t.satisfaction, t.event_ts) FILTER (WHERE t.satisfaction IS NOT NULL)
+               -- the value breaks a tie of two tickets at one moment: the same answer every run
+               arg_max(t.issue_type, (t.event_ts, t.issue_type)) FILTER (WHERE t.issue_type IS NOT NULL)
+                   AS last_issue_type,
+               arg_max(t.satisfaction, (t.event_ts, t.satisfaction)) FILTER (WHERE t.satisfaction IS NOT NULL)
                    AS last_satisfaction
         FROM tickets t LEFT JOIN last_scored ls USING (customer_id)
         GROUP BY t.customer_id
