@@ -87,6 +87,7 @@ def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig, spe
     con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_members (rule VARCHAR, value VARCHAR, nid BIGINT, "
                 "named BOOLEAN, nodes BIGINT)")
     con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_judged (rule VARCHAR, value VARCHAR, l BIGINT, r BIGINT)")
+    con.execute("DROP TABLE IF EXISTS cu_rule_pair_gammas")  # training's levels of the last run's pairs
     if only:
         _reexamined(con, config, only)
     limited = []

@@ -98,6 +98,9 @@ def fit_u(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[Compa
     return u
 
 
+RULE_PAIR_GAMMAS = "cu_rule_pair_gammas"
+
+
 def m_from_rule_pairs(con: duckdb.DuckDBPyConnection, config: MatchConfig,
                        specs: list[ComparisonSpec]) -> list[np.ndarray | None]:
     """m per comparison from record pairs that deterministic rules link (they are matches).
@@ -108,14 +111,18 @@ def m_from_rule_pairs(con: duckdb.DuckDBPyConnection, config: MatchConfig,
     """
     index = {r.name: i for i, r in enumerate(config.rules)}
     which = " ".join(f"WHEN '{name}' THEN {i}" for name, i in index.items()) or "WHEN '' THEN 0"
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE cu_label_pairs AS
-                    SELECT l, r, CAST(bit_or(1 << CASE rule {which} END) AS BIGINT) AS rules
-                    FROM cu_rule_pairs GROUP BY l, r""")
-    scoring.build_gammas(con, specs, candidates="cu_label_pairs", out="cu_label_gammas")
+    if not con.sql(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{RULE_PAIR_GAMMAS}'").fetchall()[0][0]:
+        # the levels of every pair the rules link, once per run: limits only ever remove pairs,
+        # so a refit after them counts a subset (deterministic_links drops this table)
+        con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_pair_nodes AS SELECT DISTINCT l, r FROM cu_rule_pairs")
+        scoring.build_gammas(con, specs, candidates="cu_rule_pair_nodes", out=RULE_PAIR_GAMMAS)
+        con.execute("DROP TABLE cu_rule_pair_nodes")
     # one pass: agreement patterns counted per set of rules that linked the pair
-    grouped = con.sql(f"SELECT rules, {', '.join(f'g_{s.name}' for s in specs)}, count(*) AS n "
-                      "FROM cu_label_gammas GROUP BY ALL ORDER BY ALL").fetchnumpy()
-    con.execute("DROP TABLE cu_label_pairs; DROP TABLE cu_label_gammas")
+    grouped = con.sql(f"""
+        WITH pairs AS (SELECT l, r, CAST(bit_or(1 << CASE rule {which} END) AS BIGINT) AS rules
+                       FROM cu_rule_pairs GROUP BY l, r)
+        SELECT p.rules, {', '.join(f'g.g_{s.name}' for s in specs)}, count(*) AS n
+        FROM pairs p JOIN {RULE_PAIR_GAMMAS} g USING (l, r) GROUP BY ALL ORDER BY ALL""").fetchnumpy()
     masks = grouped["rules"].astype(np.int64)
     role_feature = {"email": {"email", "email_local", "email_stem"}, "phone": {"phone"}, "handle": {"handle", "handle_stem"}}
     out: list[np.ndarray | None] = []
