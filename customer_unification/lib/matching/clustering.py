@@ -92,7 +92,8 @@ def rebuild(nids: list[int], edges: pd.DataFrame, cannot_link: set[tuple[int, in
             elif uf.size[a] + uf.size[b] > max_size:
                 reason = f"cluster would exceed {max_size} distinct records"
             elif not against[a].isdisjoint(members[b]):
-                reason = "would join records whose first names or birth dates contradict each other"
+                reason = ("would join records that contradict each other (first names or birth dates, "
+                          "or two members of one household)")
             if reason:
                 refused.append((l, r, link, reason))
                 continue
