@@ -44,16 +44,17 @@ class PairExplanation:
     def lines(self) -> list[str]:
         out = [f"{self.left}  vs  {self.right}", f"verdict: {self.verdict}"]
         out += [f"  rule {r}" for r in self.rules]
+        width = max([14, *(len(f.comparison) for f in self.fields)])
         if self.fields and self.household_prior is not None:
             out.append(f"  field-by-field (bits against an unrelated record, prior {self.prior_weight:+.1f} | "
                        f"against a household member, prior {self.household_prior:+.1f}):")
-            out += [f"    {f.comparison:<14} {f.weight:+6.1f} | {f.household:+6.1f}  {bar(f.weight)}  {f.level}"
+            out += [f"    {f.comparison:<{width}} {f.weight:+6.1f} | {f.household:+6.1f}  {bar(f.weight)}  {f.level}"
                     for f in self.fields]
-            out.append(f"    {'total':<14} {self.prior_weight + sum(f.weight for f in self.fields):+6.1f} | "
+            out.append(f"    {'total':<{width}} {self.prior_weight + sum(f.weight for f in self.fields):+6.1f} | "
                        f"{self.household_prior + sum(f.household for f in self.fields):+6.1f}")
         elif self.fields:
             out.append(f"  field-by-field (bits; prior {self.prior_weight:+.1f}):")
-            out += [f"    {f.comparison:<14} {f.weight:+6.1f}  {bar(f.weight)}  {f.level}" for f in self.fields]
+            out += [f"    {f.comparison:<{width}} {f.weight:+6.1f}  {bar(f.weight)}  {f.level}" for f in self.fields]
         if self.fields:
             out.append(f"  match weight {self.match_weight:+.1f} -> probability {self.match_probability:.4f}")
         if self.conflict:
