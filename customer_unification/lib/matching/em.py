@@ -117,11 +117,7 @@ def fit_em(patterns: np.ndarray, counts: np.ndarray, tops: list[int], names: lis
     index = np.where(patterns >= 0, patterns, 0)
     iteration = 0
     for iteration in range(1, max_iterations + 1):
-        log_m = np.zeros(len(counts))
-        log_u = np.zeros(len(counts))
-        for c in range(C):
-            log_m += np.where(present[:, c], np.log(np.maximum(m[c][index[:, c]], _FLOOR)), 0.0)
-            log_u += np.where(present[:, c], np.log(np.maximum(u[c][index[:, c]], _FLOOR)), 0.0)
+        log_m, log_u = log_likelihood(m, present, index), log_likelihood(u, present, index)
         # posterior P(match | pattern), computed in log space for stability
         a = np.log(share) + log_m
         b = np.log(1 - share) + log_u
@@ -146,13 +142,22 @@ def fit_em(patterns: np.ndarray, counts: np.ndarray, tops: list[int], names: lis
         delta = max([abs(new_share - share)] +
                     [float(np.max(np.abs(x - y))) for x, y in zip(new_m + new_u, m + u)])
         m, u, share = new_m, new_u, new_share
-        model.observed_matches = [float(w_match[present[:, c]].sum()) for c in range(C)]
         model.history.append(share)
         if delta < tolerance:
             model.converged = True
             break
     model.m, model.u, model.match_share, model.iterations = m, u, share, iteration
+    model.observed_matches = [float(w_match[present[:, c]].sum()) for c in range(C)]
     return model
+
+
+def log_likelihood(probs: list[np.ndarray], present: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """Per pattern: the log probability of its levels under one class's per-comparison
+    probabilities; a missing (or unused) comparison contributes nothing."""
+    out = np.zeros(len(index))
+    for c, p in enumerate(probs):
+        out += np.where(present[:, c], np.log(np.maximum(p[index[:, c]], _FLOOR)), 0.0)
+    return out
 
 
 def initial_m(top: int) -> np.ndarray:

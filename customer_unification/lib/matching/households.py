@@ -16,9 +16,11 @@ from one person. The match weight is then the evidence for a match against both 
 weight is the usual one; nothing in it is fixed to one estate but the kinds it reads.
 """
 
+from dataclasses import replace
+
 import numpy as np
 
-from customer_unification.lib.matching.em import _FLOOR, FittedModel
+from customer_unification.lib.matching.em import _FLOOR, FittedModel, log_likelihood
 
 # What one person has and the people they live with do not: a first name (and a handle or email
 # spelling it) and a birth date.
@@ -36,10 +38,10 @@ def fit_households(patterns: np.ndarray, counts: np.ndarray, model: FittedModel,
     index = np.where(present, patterns, 0)
     # start: a household agrees like one person on what it shares
     h = [np.array(m, dtype=float) if s else np.array(u, dtype=float) for m, u, s in zip(model.m, model.u, shared)]
-    log_m, log_u = _log_likelihood(model.m, present, index), _log_likelihood(model.u, present, index)
+    log_m, log_u = log_likelihood(model.m, present, index), log_likelihood(model.u, present, index)
     share_m, share_h = model.match_share, min(0.1, (1 - model.match_share) / 2)
     for _ in range(max_iterations):
-        log_h = _log_likelihood(h, present, index)
+        log_h = log_likelihood(h, present, index)
         joint = np.column_stack([np.log(share_m) + log_m, np.log(share_h) + log_h,
                                  np.log(max(1 - share_m - share_h, _FLOOR)) + log_u])
         joint -= joint.max(axis=1, keepdims=True)
@@ -60,13 +62,4 @@ def fit_households(patterns: np.ndarray, counts: np.ndarray, model: FittedModel,
         h, share_m, share_h = new, float(new_m), float(new_h)
         if delta < tolerance:
             break
-    out = FittedModel(**{**model.__dict__, "history": list(model.history)})
-    out.h, out.household_share, out.match_share = h, share_h, share_m
-    return out
-
-
-def _log_likelihood(probs: list[np.ndarray], present: np.ndarray, index: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(index))
-    for c, p in enumerate(probs):
-        out += np.where(present[:, c], np.log(np.maximum(p[index[:, c]], _FLOOR)), 0.0)
-    return out
+    return replace(model, h=h, household_share=share_h, match_share=share_m, history=list(model.history))
