@@ -62,10 +62,11 @@ def _spec(table: str, description: str, **kw) -> dg.AssetSpec:
               "rule or the match weight/probability and the agreement level of each compared field."),
         _spec("id_lineage", "Every customer_id change across runs (merged, split, created, retired), "
               "with the run that made it; appended, never rewritten."),
-        _spec("match_model", "The Fellegi-Sunter model of the run: m and u probabilities and the match "
-              "weight of every comparison level."),
+        _spec("match_model", "The Fellegi-Sunter model of the run: m, u and h (household members) "
+              "probabilities and the match weight of every comparison level."),
         _spec("limited_identifiers", "Identifier values (masked) that stopped linking records on their "
-              "own: blocked values, shared by too many records, or by different people."),
+              "own: blocked values, shared by too many records, by two first names, by different people "
+              "or within a household."),
     ],
     check_specs=[dg.AssetCheckSpec(name, asset=MAP_KEY, blocking=True, description=text)
                  for name, text in publish.GATES.items()],
