@@ -3,7 +3,8 @@
 Most connected components are clean - no two records in them contradict each other - and are
 taken as they are (connected components in numpy: a million nodes in well under a second).
 Components holding two contradicting records (the model's evidence against them on first names
-and birth dates, see conflicts.py), a must-not-link pair or too many records are rebuilt greedily
+and birth dates, two members of one household, or two different first names each written on two
+of the component's records: see conflicts.py), a must-not-link pair or too many records are rebuilt greedily
 instead: strongest link first, and a link is refused when it would put contradicting records in
 one cluster. Two people joined only through a shared phone thus come apart, while typo and
 nickname variants of one person still merge.
@@ -93,7 +94,7 @@ def rebuild(nids: list[int], edges: pd.DataFrame, cannot_link: set[tuple[int, in
                 reason = f"cluster would exceed {max_size} distinct records"
             elif not against[a].isdisjoint(members[b]):
                 reason = ("would join records that contradict each other (first names or birth dates, "
-                          "or two members of one household)")
+                          "two members of one household, or two first names each written twice)")
             if reason:
                 refused.append((l, r, link, reason))
                 continue

@@ -18,15 +18,22 @@ are chained (anti-chaining).
 The model's household class (households.py) judges the same question from all the fields:
 `find_household_pairs` gives the pairs more likely two members of one household than one person
 by some margin - even odds for identifier limits, `contradiction_bits` for anti-chaining.
+
+And one judgement needs no model, only repetition: two different first names, each written on
+two or more records of an identifier's holders or of one connected component, are two people
+(`find_two_names`) - a family email, twins at one address.
 """
 
 from dataclasses import replace
+from functools import cache
 
 import duckdb
+import pandas as pd
 
 from customer_unification.lib.matching import scoring
 from customer_unification.lib.matching.comparisons import ComparisonSpec
 from customer_unification.lib.matching.em import FittedModel
+from customer_unification.lib.nicknames import related_name_pairs
 
 # The fields one person does not share with the people they live with.
 PERSONAL_KINDS = ("first_name", "date_of_birth")
@@ -84,3 +91,63 @@ def find_household_pairs(con: duckdb.DuckDBPyConnection, specs: list[ComparisonS
           SELECT *, {scoring.household_weight_sql(plain, model)} AS odds FROM cu_household_gammas)
         WHERE odds <= -{float(bits)!r}""")
     con.execute("DROP TABLE cu_household_gammas")
+
+
+def find_two_names(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec], groups: str, out: str) -> None:
+    """`out (grp, l, r)`: the node pairs of table `groups (grp, nid, fn_canon)` that carry two
+    first names the first-name comparison calls different (its lowest level), within one group,
+    each name written (nickname-canonical) on two or more of the group's nodes.
+
+    One person's records carry independent typos, so a stray spelling stays alone; the same
+    different name twice is another person - a family email, a household landline, twins. No
+    model needed: identifier limits read it before training (so such pairs never teach m that one
+    person's first names disagree), and clustering with the same definition."""
+    first_name = next((s for s in specs if s.kind == "first_name"), None)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT grp, nid AS l, nid AS r FROM {groups} WHERE false")
+    if first_name is None:
+        return
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE cu_two_name_nodes AS
+        SELECT g.grp, g.nid, g.fn_canon, n.fn, n.ln FROM {groups} g JOIN cu_nodes n USING (nid)
+        WHERE g.fn_canon IS NOT NULL""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE cu_two_names AS
+        SELECT grp, fn_canon, min(nid) AS nid FROM cu_two_name_nodes GROUP BY grp, fn_canon HAVING count(*) >= 2""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE cu_two_name_pairs AS
+        SELECT a.grp, a.fn_canon AS name_a, b.fn_canon AS name_b, a.nid AS l, b.nid AS r
+        FROM cu_two_names a JOIN cu_two_names b ON a.grp = b.grp AND a.nid < b.nid""")
+    plain = replace(first_name, tf_feature=None, tf_source=None, absorbs=())
+    scoring.build_gammas(con, [plain], candidates="cu_two_name_pairs", out="cu_two_name_gammas")
+    _related_names_table(con)
+    con.execute(f"""
+        INSERT INTO {out}
+        SELECT DISTINCT g.grp, least(a.nid, b.nid), greatest(a.nid, b.nid) FROM cu_two_name_gammas g
+        JOIN cu_two_name_nodes a ON a.grp = g.grp AND a.fn_canon = g.name_a
+        JOIN cu_two_name_nodes b ON b.grp = g.grp AND b.fn_canon = g.name_b
+        WHERE g.g_{plain.name} = 0
+          -- one name written as the other's surname and back: first and last name swapped
+          AND NOT EXISTS (SELECT 1 FROM cu_two_name_nodes x JOIN cu_two_name_nodes y
+                          ON x.grp = y.grp AND x.fn = y.ln AND x.ln = y.fn
+                          WHERE x.grp = g.grp AND x.fn_canon = g.name_a AND y.fn_canon = g.name_b)
+          -- names that may be one person's (Nell ~ Helen, Bella ~ Isabella): not two people
+          AND NOT EXISTS (SELECT 1 FROM cu_related_names WHERE a = g.name_a AND b = g.name_b)
+          AND NOT EXISTS (SELECT 1 FROM cu_two_name_nodes x JOIN cu_two_name_nodes y ON x.grp = y.grp
+                          JOIN cu_related_names n ON n.a = x.fn AND n.b = y.fn
+                          WHERE x.grp = g.grp AND x.fn_canon = g.name_a AND y.fn_canon = g.name_b)""")
+    con.execute("DROP TABLE cu_two_name_nodes; DROP TABLE cu_two_names; DROP TABLE cu_two_name_pairs; "
+                "DROP TABLE cu_two_name_gammas")
+
+
+@cache
+def _related_names() -> pd.DataFrame:
+    return pd.DataFrame(related_name_pairs(), columns=["a", "b"])
+
+
+def _related_names_table(con: duckdb.DuckDBPyConnection) -> None:
+    """`cu_related_names (a, b)`: first names that may be one person's (nicknames.related_name_pairs)."""
+    if con.sql("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'cu_related_names'").fetchall()[0][0]:
+        return
+    con.register("cu_related_names_in", _related_names())
+    con.execute("CREATE TEMP TABLE cu_related_names AS SELECT * FROM cu_related_names_in")
+    con.unregister("cu_related_names_in")

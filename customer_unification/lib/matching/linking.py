@@ -11,7 +11,7 @@ import pandas as pd
 from customer_unification.lib.matching import clustering, scoring
 from customer_unification.lib.matching.comparisons import ComparisonSpec
 from customer_unification.lib.matching.config import MatchConfig
-from customer_unification.lib.matching.conflicts import find_contradictions, find_household_pairs
+from customer_unification.lib.matching.conflicts import find_contradictions, find_household_pairs, find_two_names
 from customer_unification.lib.matching.em import FittedModel
 
 
@@ -152,15 +152,17 @@ def _suspect_components(con: duckdb.DuckDBPyConnection, config: MatchConfig, can
     Contradictions are searched pairwise only among the records asserting a name or a birth date
     in components where those are not all alike (`cu_comp_contradictions`, kept for _rebuild)."""
     con.execute("""
-        CREATE OR REPLACE TEMP TABLE cu_comp_pairs AS
+        CREATE OR REPLACE TEMP TABLE cu_comp_evidence AS
         WITH ev AS (
           SELECT c.comp, n.nid, n.fn_canon, n.dob, n.byear FROM cu_comp c JOIN cu_nodes n USING (nid)
-          WHERE n.fn IS NOT NULL OR n.dob IS NOT NULL OR n.byear IS NOT NULL),
-        mixed AS (
+          WHERE n.fn IS NOT NULL OR n.dob IS NOT NULL OR n.byear IS NOT NULL)
+        SELECT * FROM ev WHERE comp IN (
           SELECT comp FROM ev GROUP BY comp
-          HAVING count(DISTINCT fn_canon) > 1 OR count(DISTINCT dob) > 1 OR count(DISTINCT byear) > 1)
-        SELECT a.comp, a.nid AS l, b.nid AS r FROM ev a JOIN ev b ON a.comp = b.comp AND a.nid < b.nid
-        WHERE a.comp IN (SELECT comp FROM mixed)""")
+          HAVING count(DISTINCT fn_canon) > 1 OR count(DISTINCT dob) > 1 OR count(DISTINCT byear) > 1)""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE cu_comp_pairs AS
+        SELECT a.comp, a.nid AS l, b.nid AS r FROM cu_comp_evidence a
+        JOIN cu_comp_evidence b ON a.comp = b.comp AND a.nid < b.nid""")
     find_contradictions(con, specs, model, config.clustering.contradiction_bits,
                         pairs="cu_comp_pairs", out="cu_comp_contradictions")
     _tolerate(con, config, specs, model, "cu_comp_contradictions")
@@ -169,6 +171,11 @@ def _suspect_components(con: duckdb.DuckDBPyConnection, config: MatchConfig, can
                          pairs="cu_comp_pairs", out="cu_comp_households")
     con.execute("""INSERT INTO cu_comp_contradictions BY NAME SELECT comp, l, r, odds AS against
                    FROM cu_comp_households; DROP TABLE cu_comp_households""")
+    # and the records of two first names, each written twice in the component (twins, a family)
+    con.execute("CREATE OR REPLACE TEMP VIEW cu_comp_name_groups AS SELECT comp AS grp, nid, fn_canon FROM cu_comp_evidence")
+    find_two_names(con, specs, groups="cu_comp_name_groups", out="cu_comp_two_names")
+    con.execute("""INSERT INTO cu_comp_contradictions BY NAME SELECT grp AS comp, l, r FROM cu_comp_two_names;
+                   DROP TABLE cu_comp_two_names; DROP VIEW cu_comp_name_groups""")
     flagged = {n for pair in cannot_link for n in pair}
     con.register("cu_flagged", pd.DataFrame({"nid": sorted(flagged)}, dtype="int64"))
     suspects = con.sql(f"""
@@ -177,7 +184,7 @@ def _suspect_components(con: duckdb.DuckDBPyConnection, config: MatchConfig, can
         HAVING count(*) > {config.clustering.max_cluster_size} OR bool_or(c.nid IN (SELECT nid FROM cu_flagged))
         """).fetchnumpy()["comp"]
     con.unregister("cu_flagged")
-    con.execute("DROP TABLE cu_comp_pairs")
+    con.execute("DROP TABLE cu_comp_pairs; DROP TABLE cu_comp_evidence")
     return suspects
 
 

@@ -9,15 +9,14 @@ the pairs are left to the probabilistic model, which weighs the names too.
 """
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
-from customer_unification.lib.matching import scoring
 from customer_unification.lib.matching.comparisons import ComparisonSpec
 from customer_unification.lib.matching.config import MatchConfig, Rule
-from customer_unification.lib.matching.conflicts import find_contradictions, find_household_pairs
+from customer_unification.lib.matching.conflicts import find_contradictions, find_household_pairs, find_two_names
 from customer_unification.lib.matching.em import FittedModel
 from customer_unification.lib.quality.masking import mask_value
 
@@ -91,7 +90,6 @@ def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig, spe
     if only:
         _reexamined(con, config, only)
     limited = []
-    first_name = next((s for s in specs if s.kind == "first_name"), None)
     for rule in config.rules:
         col = f"r_{rule.name}"
         if only:
@@ -103,7 +101,7 @@ def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig, spe
             CREATE OR REPLACE TEMP TABLE cu_rule_nodes AS
             SELECT {col} AS value, nid, records, (fn IS NOT NULL OR byear IS NOT NULL) AS named, fn_canon
             FROM {source}""")
-        _values_of_two_names(con, first_name)
+        _values_of_two_names(con, specs)
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE cu_rule_values AS
             WITH stats AS (
@@ -136,29 +134,13 @@ def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig, spe
     return pd.DataFrame(limited, columns=LIMIT_COLUMNS)
 
 
-def _values_of_two_names(con: duckdb.DuckDBPyConnection, first_name: ComparisonSpec | None) -> None:
-    """`cu_rule_two_names (value)`: the values of `cu_rule_nodes` held under two first names that
-    the first-name comparison calls different, each written (nickname-canonical) on two or more
-    records: a family email, a household landline. One person's records carry independent typos,
-    so a stray spelling stays alone; the same different name twice is another person. No model
-    needed, so these pairs never teach m that one person's first names disagree."""
-    con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_two_names (value VARCHAR)")
-    if first_name is None:
-        return
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE cu_rule_names AS
-        SELECT value, min(nid) AS nid FROM cu_rule_nodes WHERE fn_canon IS NOT NULL
-        GROUP BY value, fn_canon HAVING count(*) >= 2""")
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE cu_rule_name_pairs AS
-        SELECT a.value, least(a.nid, b.nid) AS l, greatest(a.nid, b.nid) AS r
-        FROM cu_rule_names a JOIN cu_rule_names b ON a.value = b.value AND a.nid < b.nid""")
-    plain = replace(first_name, tf_feature=None, tf_source=None, absorbs=())
-    scoring.build_gammas(con, [plain], candidates="cu_rule_name_pairs", out="cu_rule_name_gammas")
-    con.execute(f"""INSERT INTO cu_rule_two_names SELECT DISTINCT value FROM cu_rule_name_gammas
-                    WHERE g_{plain.name} = 0""")
-    con.execute("DROP TABLE cu_rule_names; DROP TABLE cu_rule_name_pairs; DROP TABLE cu_rule_name_gammas")
-
+def _values_of_two_names(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec]) -> None:
+    """`cu_rule_two_names (value)`: the values of `cu_rule_nodes` held under two different first
+    names, each written twice (conflicts.find_two_names)."""
+    con.execute("CREATE OR REPLACE TEMP VIEW cu_rule_name_groups AS SELECT value AS grp, nid, fn_canon FROM cu_rule_nodes")
+    find_two_names(con, specs, groups="cu_rule_name_groups", out="cu_rule_name_pairs")
+    con.execute("""CREATE OR REPLACE TEMP TABLE cu_rule_two_names AS SELECT DISTINCT grp AS value FROM cu_rule_name_pairs;
+                   DROP TABLE cu_rule_name_pairs; DROP VIEW cu_rule_name_groups""")
 
 
 def limit_contradicting(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[ComparisonSpec],

@@ -299,3 +299,34 @@ def test_incremental_run_applies_new_overrides_to_known_records(config):
     full = run(duckdb.connect(), people(*background(), *CUSTOMERS, STRANGER), config, model=base.model,
                overrides=overrides)
     assert partition(after.assignments) == partition(full.assignments)
+
+
+def test_twins_each_named_twice_stay_two_customers_while_a_swapped_name_stays_with_its_person(con, config):
+    """Twins agree on everything a person has but the first name, so each pair of their records
+    looks like one person with a replaced first name. Clustering reads the component as a whole:
+    two different first names, each written on two records, are two people (the identifier-limit
+    judgement, conflicts.find_two_names). A first name written as the surname elsewhere (first and
+    last name swapped, twice) is not another person's name, nor is a nickname the nickname table
+    leaves out as ambiguous (Molly: Mary, Margaret or a name in its own right)."""
+    home = {"last_name": "Hollis", "date_of_birth": "2000-03-25", "address_line1": "48 sycamore lane",
+            "postcode": "10044", "city": "boston"}
+    frame = people(*background(),
+                   {**home, "source_record_id": "n1", "first_name": "Noah", "email": "noahh@x.test"},
+                   {**home, "source_record_id": "n2", "source": "shop", "first_name": "Noah"},
+                   {**home, "source_record_id": "n3", "source": "calls", "first_name": "Hollis",
+                    "last_name": None},
+                   {**home, "source_record_id": "n4", "source": "loyalty", "first_name": "Hollis",
+                    "last_name": "Noah"},
+                   {**home, "source_record_id": "p1", "first_name": "Philip", "email": "philh@x.test"},
+                   {**home, "source_record_id": "p2", "source": "shop", "first_name": "Philip"},
+                   *[{"source_record_id": f"h{i}", "source": source, "first_name": name, "last_name": "Orme",
+                      "date_of_birth": "1961-07-02", "email": "h.orme@x.test", "address_line1": "3 quay st",
+                      "postcode": "10090", "city": city}
+                     for i, (source, name, city) in enumerate([("crm", "Mary", "austin"), ("shop", "Mary", None),
+                                                         ("calls", "Molly", "austin"), ("sms", "Molly", None)])])
+    result = run(con, frame, config)
+    noah = {cluster_of(result, k) for k in ("crm|n1", "shop|n2", "calls|n3", "loyalty|n4")}
+    philip = {cluster_of(result, k) for k in ("crm|p1", "shop|p2")}
+    assert len(noah) == 1 and len(philip) == 1 and noah != philip, (noah, philip)
+    # names that may be one person's (Molly is a nickname of Mary) are not two people's
+    assert len({cluster_of(result, k) for k in ("crm|h0", "shop|h1", "calls|h2", "sms|h3")}) == 1

@@ -125,6 +125,12 @@ def test_household_judgement_keeps_chains_apart(noisy_people, monkeypatch):
     from customer_unification.lib.matching import linking
 
     frame, truth, config = noisy_people
+
+    def no_two_names(con, specs, groups, out):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT grp, nid AS l, nid AS r FROM {groups} WHERE false")
+
+    # the two-name guard keeps many of the same twins apart: measure this guard on its own
+    monkeypatch.setattr(linking, "find_two_names", no_two_names)
     with_guard = _run(frame, truth, config)
 
     def no_households(con, specs, model, bits, pairs, out):
@@ -168,3 +174,23 @@ def test_a_landline_the_model_knows_households_share_stops_linking_different_fir
     assert cluster["crm|m1"] == cluster["sms|m2"]
     reasons = set(result.limited.loc[result.limited["rule"] == "phone", "reason"])
     assert any("household" in r for r in reasons), result.limited
+
+
+def test_two_first_names_each_written_twice_keep_twins_apart(noisy_people, monkeypatch):
+    """Clustering reads a component as a whole: two different first names, each on two of its
+    records, are two people (twins agree on everything else a person has), so their records
+    never share a cluster - and a stray typo or a swapped first and last name does not count."""
+    from customer_unification.lib.matching import linking
+
+    frame, truth, config = noisy_people
+    with_guard = _run(frame, truth, config)
+
+    def no_two_names(con, specs, groups, out):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT grp, nid AS l, nid AS r FROM {groups} WHERE false")
+
+    monkeypatch.setattr(linking, "find_two_names", no_two_names)
+    without = _run(frame, truth, config)
+    # measured at the time of writing: precision 0.9903 -> 0.9919 at recall 0.9608 -> 0.9589
+    # (on the suite's 5,000 people: precision 0.9883 -> 0.9925, recall 0.9639 -> 0.9655)
+    assert with_guard["precision"] > without["precision"] + 0.001, (with_guard, without)
+    assert with_guard["recall"] > without["recall"] - 0.003, (with_guard, without)
