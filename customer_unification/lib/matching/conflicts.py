@@ -75,16 +75,22 @@ def find_contradictions(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSp
 
 
 def find_household_pairs(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec], model: FittedModel,
-                         bits: float, pairs: str, out: str) -> None:
+                         bits: float, pairs: str, out: str, levels: str | None = None) -> None:
     """`out`: the rows of table `pairs` (l, r, ...) that the model's household class
     (households.py) judges two members of one household rather than one person by at least
-    `bits`, with `odds` (bits for one person; negative). Empty without a household class."""
+    `bits`, with `odds` (bits for one person; negative). Empty without a household class.
+
+    `levels`: a table (l, r, g_<comparison>...) already holding every pair's levels."""
     if model.h is None:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT *, 0.0 AS odds FROM {pairs} WHERE false")
         return
     plain = [replace(s, tf_feature=None, tf_source=None) for s in specs]  # rarity: not needed to judge
-    scoring.build_gammas(con, plain, candidates=pairs, out="cu_household_gammas")
     columns = ", ".join(f"g_{s.name}" for s in plain)
+    if levels:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE cu_household_gammas AS "
+                    f"SELECT p.*, {', '.join(f'v.g_{s.name}' for s in plain)} FROM {pairs} p JOIN {levels} v USING (l, r)")
+    else:
+        scoring.build_gammas(con, plain, candidates=pairs, out="cu_household_gammas")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {out} AS
         SELECT * EXCLUDE ({columns}) FROM (

@@ -9,15 +9,17 @@ the pairs are left to the probabilistic model, which weighs the names too.
 """
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import pandas as pd
 
+from customer_unification.lib.matching import scoring
 from customer_unification.lib.matching.comparisons import ComparisonSpec
 from customer_unification.lib.matching.config import MatchConfig, Rule
 from customer_unification.lib.matching.conflicts import find_contradictions, find_household_pairs, find_two_names
 from customer_unification.lib.matching.em import FittedModel
+from customer_unification.lib.matching.training import RULE_PAIR_GAMMAS
 from customer_unification.lib.quality.masking import mask_value
 
 # Groups with more named records than this are not searched pairwise for conflicts; they are
@@ -86,7 +88,8 @@ def deterministic_links(con: duckdb.DuckDBPyConnection, config: MatchConfig, spe
     con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_members (rule VARCHAR, value VARCHAR, nid BIGINT, "
                 "named BOOLEAN, nodes BIGINT)")
     con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_judged (rule VARCHAR, value VARCHAR, l BIGINT, r BIGINT)")
-    con.execute("DROP TABLE IF EXISTS cu_rule_pair_gammas")  # training's levels of the last run's pairs
+    # training's and the limits' levels of the last run's pairs
+    con.execute(f"DROP TABLE IF EXISTS {RULE_PAIR_GAMMAS}; DROP TABLE IF EXISTS {JUDGED_LEVELS}")
     if only:
         _reexamined(con, config, only)
     limited = []
@@ -152,7 +155,8 @@ def limit_contradicting(con: duckdb.DuckDBPyConnection, config: MatchConfig, spe
     find_contradictions(con, specs, model, config.clustering.contradiction_bits,
                         pairs="cu_rule_judged", out="cu_rule_contradictions")
     # even odds, not contradiction_bits: a limited value's pairs are still scored, one by one
-    find_household_pairs(con, specs, model, 0.0, pairs="cu_rule_judged", out="cu_rule_households")
+    find_household_pairs(con, specs, model, 0.0, pairs="cu_rule_judged", out="cu_rule_households",
+                         levels=_judged_levels(con, specs))
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE cu_rule_limits AS
         SELECT rule, value, min(reason) AS reason FROM (
@@ -169,6 +173,31 @@ def limit_contradicting(con: duckdb.DuckDBPyConnection, config: MatchConfig, spe
     _links_from_members(con)
     return pd.DataFrame([(rule, mask_value(value), value_hash(value), reason, records)
                          for rule, value, reason, records in rows], columns=LIMIT_COLUMNS)
+
+
+JUDGED_LEVELS = "cu_rule_judged_levels"
+
+
+def _judged_levels(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec]) -> str:
+    """`cu_rule_judged_levels (l, r, g_<comparison>...)`: the levels of the pairs sharing a value,
+    once per run - a refit judges a subset of them again. Most are the pairs training read
+    (`training.RULE_PAIR_GAMMAS`), whose levels are taken as they are."""
+    if con.sql(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{JUDGED_LEVELS}'").fetchall()[0][0]:
+        return JUDGED_LEVELS
+    known = con.sql(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{RULE_PAIR_GAMMAS}'").fetchall()[0][0]
+    columns = ", ".join(f"g_{s.name}" for s in specs)
+    con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_judged_nodes AS SELECT DISTINCT l, r FROM cu_rule_judged")
+    if known:
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE cu_rule_judged_known AS
+                        SELECT l, r, {columns} FROM {RULE_PAIR_GAMMAS} SEMI JOIN cu_rule_judged_nodes USING (l, r);
+                        DELETE FROM cu_rule_judged_nodes n USING cu_rule_judged_known k WHERE n.l = k.l AND n.r = k.r""")
+    plain = [replace(s, tf_feature=None, tf_source=None) for s in specs]
+    scoring.build_gammas(con, plain, candidates="cu_rule_judged_nodes", out=JUDGED_LEVELS)
+    if known:
+        con.execute(f"INSERT INTO {JUDGED_LEVELS} BY NAME SELECT * FROM cu_rule_judged_known; "
+                    "DROP TABLE cu_rule_judged_known")
+    con.execute("DROP TABLE cu_rule_judged_nodes")
+    return JUDGED_LEVELS
 
 
 def _links_from_members(con: duckdb.DuckDBPyConnection) -> None:
