@@ -2,7 +2,8 @@
 mapped only, with Splink 5 side by side.
 
     .venv/bin/python bench/identity_suite.py
-        [--families febrl1,febrl2,febrl3,febrl4,fake_1000,demo,noisy_people,retail_estate,contacts_eu]
+        [--families febrl1,febrl2,febrl3,febrl4,fake_1000,demo,noisy_people,retail_estate,contacts_eu,
+                   subscribers_na]
         [--engines ours,splink] [--people N]
 
 Discipline - this suite measures how the engine does on data nobody tuned it for:
@@ -34,6 +35,9 @@ Families (records -> true people):
   in a subprocess, throwaway warehouse) and read from staging.unified_records, as the demo is.
 - contacts_eu: bench/families/contacts_eu.py `generate(people=4000, seed=5)`, marketing contacts of an
   IE/DE/AU/UK brand in one table, with households, twins, Sr/Jr and namesakes (written independently).
+- subscribers_na: bench/families/subscribers_na.py `generate(people=4000, seed=23)`, US/Canadian
+  customers of a subscription brand from six intake channels (Hispanic double surnames, East-Asian
+  name order, gift records under the purchaser's email, maiden/married names; written independently).
 
 Both engines run in this process on the same frame; seconds are wall time of the engine call
 alone (ours: a fresh DuckDB connection + `match_records`; Splink: settings, training, prediction,
@@ -73,7 +77,7 @@ OUT = BENCH / "out"
 RESULTS = OUT / "identity_suite.jsonl"
 
 FAMILIES = ("febrl1", "febrl2", "febrl3", "febrl4", "fake_1000", "demo", "noisy_people", "retail_estate",
-            "contacts_eu")
+            "contacts_eu", "subscribers_na")
 ENGINES = ("ours", "splink")
 SPLINK_THRESHOLD = 0.9
 SPLINK_U_PAIRS = 1e6
@@ -83,6 +87,8 @@ RETAIL_SEED = 11
 RETAIL_PEOPLE = 4000
 CONTACTS_SEED = 5
 CONTACTS_PEOPLE = 4000
+SUBSCRIBERS_SEED = 23
+SUBSCRIBERS_PEOPLE = 4000
 # The only keys a family YAML may hold: anything else would be tuning.
 MAPPING_ONLY_KEYS = {"extends", "key", "columns"}
 # Roles Splink's tutorial model compares (the role is also the column name Splink sees).
@@ -269,9 +275,13 @@ def load_contacts_eu(name: str = "contacts_eu", people: int = CONTACTS_PEOPLE) -
     return _generated_table(name, people, CONTACTS_SEED)
 
 
+def load_subscribers_na(name: str = "subscribers_na", people: int = SUBSCRIBERS_PEOPLE) -> Family:
+    return _generated_table(name, people, SUBSCRIBERS_SEED)
+
+
 def load_family(name: str, people: int | None = None) -> Family:
-    """`people`: the generated families' size (None: noisy_people 5,000, retail_estate and contacts_eu
-    4,000)."""
+    """`people`: the generated families' size (None: noisy_people 5,000, retail_estate, contacts_eu
+    and subscribers_na 4,000)."""
     if name.startswith("febrl"):
         return load_febrl(name)
     if name == "fake_1000":
@@ -284,6 +294,8 @@ def load_family(name: str, people: int | None = None) -> Family:
         return load_retail_estate(people=people or RETAIL_PEOPLE)
     if name == "contacts_eu":
         return load_contacts_eu(people=people or CONTACTS_PEOPLE)
+    if name == "subscribers_na":
+        return load_subscribers_na(people=people or SUBSCRIBERS_PEOPLE)
     raise ValueError(f"unknown family {name!r}; families are {list(FAMILIES)}")
 
 
