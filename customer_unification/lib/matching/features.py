@@ -132,7 +132,9 @@ def _role_exprs(config: MatchConfig, columns: set[str]) -> dict[str, str]:
         "ln_parts": role("last_name", _surname_parts),
         # dates compare as YYYYMMDD text so typos and day/month swaps are visible (and invalid dates kept)
         "dob": f"CASE WHEN length({dob_text}) = 8 THEN {dob_text} END",
-        "by_in": year,
+        # a birth date written as its year alone ("1971") still tells 1971 from 1995
+        "by_in": f"coalesce({year}, CASE WHEN length({dob_text}) = 4 AND try_cast({dob_text} AS INTEGER) "
+                 f"BETWEEN 1850 AND 2100 THEN try_cast({dob_text} AS INTEGER) END)",
         "email": role("email", lambda c: mailbox_sql(f"lower({_text(c)})")),
         "phone": role("phone", _phone_digits),
         "pc_in": role("postcode", lambda c: f"nullif(upper(regexp_replace(CAST({c} AS VARCHAR), '[^0-9A-Za-z]', '', 'g')), '')"),

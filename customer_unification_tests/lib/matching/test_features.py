@@ -8,7 +8,7 @@ from customer_unification.lib.matching.features import street_line_sql, mailbox_
 from customer_unification.lib.normalize.emails import email_match_key
 
 from .conftest import people
-from .test_engine import cluster_of, run
+from .test_engine import background, cluster_of, run
 
 ADDRESSES = ["J.Smith@Gmail.com", "jsmith+news@googlemail.com", "+tag@x.com", "a.b+c+d@x.org", "noat", "a+b",
              "x@y@gmail.com", "...@gmail.com", "kelly.neal@gmail.com", " Spaced@Example.COM ", "a+@gmail.com",
@@ -39,3 +39,19 @@ def test_gmail_spellings_of_one_mailbox_link_by_the_email_rule(con, config):
 def test_a_street_line_is_compared_in_one_spelling(line, expected):
     [(got,)] = duckdb.sql(f"SELECT {street_line_sql('$a')}", params={"a": line}).fetchall()
     assert got == expected
+
+
+def test_a_birth_date_written_as_its_year_alone_keeps_father_and_son_apart(con, config):
+    """A list that knows only the birth year ("1971") still tells a father from the son named after
+    him: the year is the record's birth year, so it contradicts 1995-02-05 (without it the two
+    agree on name, street and postcode and nothing says otherwise)."""
+    home = {"first_name": "Conor", "last_name": "Doyle", "address_line1": "53 college road", "postcode": "10061"}
+    frame = people(*background(), {**home, "source_record_id": "father", "date_of_birth": "1971"},
+                   {**home, "source_record_id": "son", "source": "shop", "date_of_birth": "1995-02-05"},
+                   {**home, "source_record_id": "son2", "source": "calls", "date_of_birth": "1995", "city": "boston"})
+    result = run(con, frame, config)
+    byear = dict(con.sql("SELECT r.record_key, n.byear FROM cu_records r JOIN cu_nodes n USING (nid) "
+                         "WHERE r.record_key IN ('crm|father', 'shop|son', 'calls|son2')").fetchall())
+    assert byear == {"crm|father": 1971, "shop|son": 1995, "calls|son2": 1995}
+    assert cluster_of(result, "crm|father") != cluster_of(result, "shop|son")
+    assert cluster_of(result, "shop|son") == cluster_of(result, "calls|son2")
