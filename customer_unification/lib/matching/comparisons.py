@@ -83,6 +83,11 @@ def _initial_fits(feature: str) -> str:
             f"AND left(l.{feature}, 1) = left(r.{feature}, 1)")
 
 
+# first names this alike (Jaro-Winkler) may be one name misspelt: the first-name comparison's
+# lowest agreeing level, and what contradiction reads as a swapped name with typos (conflicts.py)
+ALIKE_NAMES_JW = 0.80
+
+
 def _jw(feature: str) -> str:
     return f"jaro_winkler_similarity(l.{feature}, r.{feature})"
 
@@ -170,7 +175,7 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
                         f"{two_edits_sql('l.fn', 'r.fn')} OR {two_edits_sql('l.fn_canon', 'r.fn_canon')} "
                         "OR l.fn_ph = r.fn_ph OR l.fn_canon_ph = r.fn_canon_ph"),
                   Level("alike (Jaro-Winkler >= 0.80), one name starts the other (Alex, Alexander) or an initial",
-                        f"{_jw('fn')} >= 0.80 OR starts_with(l.fn, r.fn) OR starts_with(r.fn, l.fn) "
+                        f"{_jw('fn')} >= {ALIKE_NAMES_JW} OR starts_with(l.fn, r.fn) OR starts_with(r.fn, l.fn) "
                         f"OR ({_initial_fits('fn')})")]
         tf = "fn" if comparison.term_frequency else None
     elif kind == "last_name":

@@ -31,7 +31,7 @@ import duckdb
 import pandas as pd
 
 from customer_unification.lib.matching import scoring
-from customer_unification.lib.matching.comparisons import ComparisonSpec
+from customer_unification.lib.matching.comparisons import ALIKE_NAMES_JW, ComparisonSpec
 from customer_unification.lib.matching.em import FittedModel
 from customer_unification.lib.nicknames import related_name_pairs
 
@@ -101,48 +101,93 @@ def find_household_pairs(con: duckdb.DuckDBPyConnection, specs: list[ComparisonS
 
 def find_two_names(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec], groups: str, out: str) -> None:
     """`out (grp, l, r)`: the node pairs of table `groups (grp, nid, fn_canon)` that carry two
-    first names the first-name comparison calls different (its lowest level), within one group,
-    each name written (nickname-canonical) on two or more of the group's nodes.
+    different first names within one group, each name written on two or more of the group's nodes.
 
-    One person's records carry independent typos, so a stray spelling stays alone; the same
-    different name twice is another person - a family email, a household landline, twins. No
-    model needed: identifier limits read it before training (so such pairs never teach m that one
-    person's first names disagree), and clustering with the same definition."""
+    A name is every spelling the first-name comparison finds alike, chained: Genevieve, Genevievr
+    and Gen are one name (typos, nicknames, a prefix); so are two names written as each other's
+    surname (swapped) and names the maintained nicknames dataset relates (Molly ~ Mary). An
+    initial is no name. One person's records carry independent typos, so a stray spelling stays
+    alone; another name twice is another person - a family email, a household landline, twins.
+    No model needed: identifier limits read it before training (so such pairs never teach m that
+    one person's first names disagree), and clustering with the same definition."""
     first_name = next((s for s in specs if s.kind == "first_name"), None)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT grp, nid AS l, nid AS r FROM {groups} WHERE false")
     if first_name is None:
         return
+    # only groups that could hold two names written twice each are read further
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE cu_two_name_nodes AS
-        SELECT g.grp, g.nid, g.fn_canon, n.fn, n.ln FROM {groups} g JOIN cu_nodes n USING (nid)
-        WHERE g.fn_canon IS NOT NULL""")
+        WITH candidates AS (SELECT grp FROM {groups} WHERE fn_canon IS NOT NULL GROUP BY grp
+                            HAVING count(DISTINCT fn_canon) >= 2 AND count(*) >= 4)
+        SELECT g.grp, g.nid, g.fn_canon, n.fn, n.ln FROM {groups} g SEMI JOIN candidates USING (grp)
+        JOIN cu_nodes n USING (nid) WHERE g.fn_canon IS NOT NULL AND length(n.fn) >= 2""")
+    # one node stands for each spelling: the comparison reads spellings, nicknames included
     con.execute("""
         CREATE OR REPLACE TEMP TABLE cu_two_names AS
-        SELECT grp, fn_canon, min(nid) AS nid FROM cu_two_name_nodes GROUP BY grp, fn_canon HAVING count(*) >= 2""")
+        SELECT grp, fn, any_value(fn_canon) AS fn_canon, min(nid) AS nid, count(*) AS nodes
+        FROM cu_two_name_nodes GROUP BY grp, fn""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE cu_two_name_pairs AS
-        SELECT a.grp, a.fn_canon AS name_a, b.fn_canon AS name_b, a.nid AS l, b.nid AS r
+        SELECT a.grp, a.fn AS name_a, b.fn AS name_b, a.fn_canon AS canon_a, b.fn_canon AS canon_b,
+               a.nid AS l, b.nid AS r
         FROM cu_two_names a JOIN cu_two_names b ON a.grp = b.grp AND a.nid < b.nid""")
     plain = replace(first_name, tf_feature=None, tf_source=None, absorbs=())
     scoring.build_gammas(con, [plain], candidates="cu_two_name_pairs", out="cu_two_name_gammas")
     _related_names_table(con)
+    alike = con.sql(f"""
+        SELECT grp, name_a, name_b FROM cu_two_name_gammas WHERE g_{plain.name} > 0
+        UNION ALL SELECT g.grp, g.name_a, g.name_b FROM cu_two_name_gammas g
+          JOIN cu_related_names n ON n.a = g.name_a AND n.b = g.name_b
+        UNION ALL SELECT g.grp, g.name_a, g.name_b FROM cu_two_name_gammas g
+          JOIN cu_related_names n ON n.a = g.canon_a AND n.b = g.canon_b
+        -- one name written as the other's surname and back, typos too
+        UNION ALL SELECT x.grp, x.fn, y.fn FROM cu_two_name_nodes x JOIN cu_two_name_nodes y
+          ON x.grp = y.grp AND x.fn <> y.fn
+          AND jaro_winkler_similarity(x.fn, y.ln) >= {ALIKE_NAMES_JW}
+          AND jaro_winkler_similarity(x.ln, y.fn) >= {ALIKE_NAMES_JW}""").fetchall()
+    names = con.sql("SELECT grp, fn, nodes FROM cu_two_names").fetchall()
+    con.execute("DROP TABLE cu_two_names; DROP TABLE cu_two_name_pairs; DROP TABLE cu_two_name_gammas")
+    sets = _name_sets(names, alike)
+    if sets.empty:
+        con.execute("DROP TABLE cu_two_name_nodes")
+        return
+    con.register("cu_two_name_sets_in", sets)
     con.execute(f"""
         INSERT INTO {out}
-        SELECT DISTINCT g.grp, least(a.nid, b.nid), greatest(a.nid, b.nid) FROM cu_two_name_gammas g
-        JOIN cu_two_name_nodes a ON a.grp = g.grp AND a.fn_canon = g.name_a
-        JOIN cu_two_name_nodes b ON b.grp = g.grp AND b.fn_canon = g.name_b
-        WHERE g.g_{plain.name} = 0
-          -- one name written as the other's surname and back: first and last name swapped
-          AND NOT EXISTS (SELECT 1 FROM cu_two_name_nodes x JOIN cu_two_name_nodes y
-                          ON x.grp = y.grp AND x.fn = y.ln AND x.ln = y.fn
-                          WHERE x.grp = g.grp AND x.fn_canon = g.name_a AND y.fn_canon = g.name_b)
-          -- names that may be one person's (Nell ~ Helen, Bella ~ Isabella): not two people
-          AND NOT EXISTS (SELECT 1 FROM cu_related_names WHERE a = g.name_a AND b = g.name_b)
-          AND NOT EXISTS (SELECT 1 FROM cu_two_name_nodes x JOIN cu_two_name_nodes y ON x.grp = y.grp
-                          JOIN cu_related_names n ON n.a = x.fn AND n.b = y.fn
-                          WHERE x.grp = g.grp AND x.fn_canon = g.name_a AND y.fn_canon = g.name_b)""")
-    con.execute("DROP TABLE cu_two_name_nodes; DROP TABLE cu_two_names; DROP TABLE cu_two_name_pairs; "
-                "DROP TABLE cu_two_name_gammas")
+        WITH named AS (SELECT n.grp, n.nid, s.name_set FROM cu_two_name_nodes n
+                       JOIN cu_two_name_sets_in s ON s.grp = n.grp AND s.fn = n.fn)
+        SELECT DISTINCT a.grp, least(a.nid, b.nid), greatest(a.nid, b.nid) FROM named a
+        JOIN named b ON a.grp = b.grp AND a.name_set < b.name_set""")
+    con.unregister("cu_two_name_sets_in")
+    con.execute("DROP TABLE cu_two_name_nodes")
+
+
+def _name_sets(names: list[tuple], alike: list[tuple]) -> pd.DataFrame:
+    """(grp, fn, name_set) for the spellings of groups holding two or more names written on two
+    or more nodes each, a name being the alike spellings chained (union-find)."""
+    parent = {(grp, name): (grp, name) for grp, name, _ in names}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for grp, a, b in alike:
+        ra, rb = find((grp, a)), find((grp, b))
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    nodes: dict[tuple, int] = {}
+    for grp, name, count in names:
+        root = find((grp, name))
+        nodes[root] = nodes.get(root, 0) + count
+    written = {root for root, count in nodes.items() if count >= 2}
+    per_group: dict = {}
+    for grp, name in written:
+        per_group[grp] = per_group.get(grp, 0) + 1
+    rows = [(grp, name, find((grp, name))[1]) for grp, name, _ in names
+            if find((grp, name)) in written and per_group[grp] >= 2]
+    return pd.DataFrame(rows, columns=["grp", "fn", "name_set"])
 
 
 @cache

@@ -324,7 +324,24 @@ def test_twins_each_named_twice_stay_two_customers_while_a_swapped_name_stays_wi
                       "postcode": "10090", "city": city}
                      for i, (source, name, city) in enumerate([("crm", "Mary", "austin"), ("shop", "Mary", None),
                                                          ("calls", "Molly", "austin"), ("sms", "Molly", None)])])
+    sisters = {"last_name": "Singh", "date_of_birth": "1994-01-04", "address_line1": "148 queen ln",
+               "postcode": "10050", "city": "austin"}
+    frame = pd.concat([frame, people(
+        # each name misspelt on one of its two records: still two names, each written twice
+        {**sisters, "source_record_id": "g1", "first_name": "Genevieve", "email": "gsingh@x.test"},
+        {**sisters, "source_record_id": "g2", "source": "shop", "first_name": "Genevievr"},
+        {**sisters, "source_record_id": "e1", "first_name": "Elizabeth", "email": "esingh@x.test"},
+        {**sisters, "source_record_id": "e2", "source": "shop", "first_name": "Elisabeth"},
+        # and two swapped records with typos are Elizabeth's, not a third name written twice
+        {**sisters, "source_record_id": "e3", "source": "calls", "first_name": "Singh", "last_name": "Elisabet",
+         "email": "esingh@x.test"},
+        {**sisters, "source_record_id": "e4", "source": "loyalty", "first_name": "Sing", "last_name": "Elizabeth",
+         "email": "esingh@x.test"})],
+        ignore_index=True)
     result = run(con, frame, config)
+    genevieve = {cluster_of(result, k) for k in ("crm|g1", "shop|g2")}
+    elizabeth = {cluster_of(result, k) for k in ("crm|e1", "shop|e2", "calls|e3", "loyalty|e4")}
+    assert len(genevieve) == 1 and len(elizabeth) == 1 and genevieve != elizabeth, (genevieve, elizabeth)
     noah = {cluster_of(result, k) for k in ("crm|n1", "shop|n2", "calls|n3", "loyalty|n4")}
     philip = {cluster_of(result, k) for k in ("crm|p1", "shop|p2")}
     assert len(noah) == 1 and len(philip) == 1 and noah != philip, (noah, philip)
