@@ -11,10 +11,8 @@ import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:   # bench/ is not an installed package
-    sys.path.insert(0, str(ROOT))
 
-from bench.families import noisy_people as npl  # noqa: E402
+from bench.families import noisy_people as npl
 
 PEOPLE = 3000
 

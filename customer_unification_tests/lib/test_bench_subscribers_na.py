@@ -1,17 +1,10 @@
 """bench/families/subscribers_na.py: a deterministic generator with the hard negatives it promises."""
 
 import re
-import sys
-from pathlib import Path
 
-import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # bench/ is not an installed package
-    sys.path.insert(0, str(ROOT))
-
-from bench.families import subscribers_na as sn  # noqa: E402
+from bench.families import subscribers_na as sn
 
 PEOPLE = 1500
 
@@ -25,12 +18,6 @@ def frame():
 def persons():
     return sn.population(PEOPLE, seed=5)
 
-
-def test_columns_and_determinism(frame):
-    assert list(frame.columns) == sn.COLUMNS
-    assert frame["record_id"].is_unique
-    pd.testing.assert_frame_equal(frame, sn.generate(people=PEOPLE, seed=5))
-    assert not frame.equals(sn.generate(people=PEOPLE, seed=6))
 
 
 def test_population_matches_the_table(frame, persons):

@@ -1,0 +1,9 @@
+"""The benchmark families' generators live in bench/, which is not an installed package: the
+repository root goes on sys.path for the tests that import them."""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
