@@ -16,6 +16,8 @@ import pandas as pd
 
 
 MUST_LINK_WEIGHT = float("inf")
+# a refusal that is the guard's positive judgement of two people, not a doubt (oversplit.py)
+TWO_NAMES_APART = "would join two first names each written on two or more records (two people)"
 
 
 class _UnionFind:
@@ -59,20 +61,24 @@ def connected(nids: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarr
 
 
 def rebuild(nids: list[int], edges: pd.DataFrame, cannot_link: set[tuple[int, int]],
-            contradicting: set[tuple[int, int]], *, max_size: int) -> tuple[dict[int, int], list[tuple]]:
+            contradicting: set[tuple[int, int]], *, max_size: int,
+            named_apart: set[tuple[int, int]] = frozenset()) -> tuple[dict[int, int], list[tuple]]:
     """Greedy constrained clustering of one or more suspect components.
 
     edges: l, r, weight, link (strongest first wins). contradicting: node pairs (l < r) that must
-    never share a cluster, whether linked directly or through a chain (see conflicts.py).
+    never share a cluster, whether linked directly or through a chain (see conflicts.py);
+    named_apart: the same for the records of two first names each written twice.
     Returns nid -> smallest nid of its cluster, and the refused links (l, r, link, reason).
     """
     position = {nid: i for i, nid in enumerate(nids)}
     members: list[set[int]] = [{nid} for nid in nids]
     against: list[set[int]] = [set() for _ in nids]  # nodes some member contradicts
-    for a, b in contradicting:
-        if a in position and b in position:
-            against[position[a]].add(b)
-            against[position[b]].add(a)
+    apart: list[set[int]] = [set() for _ in nids]  # nodes some member is named apart from
+    for pairs, sets in ((contradicting, against), (named_apart, apart)):
+        for a, b in pairs:
+            if a in position and b in position:
+                sets[position[a]].add(b)
+                sets[position[b]].add(a)
     # must-not-link as signed tags: a cluster holding +t can never absorb one holding -t
     tags: list[set[int]] = [set() for _ in nids]
     for t, (a, b) in enumerate(sorted(cannot_link), start=1):
@@ -94,7 +100,9 @@ def rebuild(nids: list[int], edges: pd.DataFrame, cannot_link: set[tuple[int, in
                 reason = f"cluster would exceed {max_size} distinct records"
             elif not against[a].isdisjoint(members[b]):
                 reason = ("would join records that contradict each other (first names or birth dates, "
-                          "two members of one household, or two first names each written twice)")
+                          "or two members of one household)")
+            elif not apart[a].isdisjoint(members[b]):
+                reason = TWO_NAMES_APART
             if reason:
                 refused.append((l, r, link, reason))
                 continue
@@ -102,6 +110,7 @@ def rebuild(nids: list[int], edges: pd.DataFrame, cannot_link: set[tuple[int, in
         other = b if root == a else a
         members[root] |= members[other]
         against[root] |= against[other]
+        apart[root] |= apart[other]
         tags[root] |= tags[other]
     root_min: dict[int, int] = {}
     for i, nid in enumerate(nids):

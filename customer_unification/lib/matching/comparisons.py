@@ -136,7 +136,8 @@ def _cross_levels(kind: str, first_name_only: bool) -> tuple[str, list[Level]]:
         # a number that is not the birth year does not undo the spelled name: e.lee35 may be
         # Elizabeth Lee born in 1995 (people pick lucky numbers, house numbers, graduation years)
         year_ok = f" AND {_year_agrees(f'{h}.{year}', f'{n}.byear')}" if with_year else ""
-        return f"({n}.{value} IS NULL AND {spelled}{year_ok})"
+        # CASE, not AND: DuckDB evaluates both sides of an AND; the spelling is the costly part
+        return f"(CASE WHEN {n}.{value} IS NULL{year_ok} THEN {spelled} ELSE false END)"
 
     def either(**kw) -> str:
         return f"{direction('l', 'r', **kw)} OR {direction('r', 'l', **kw)}"
@@ -229,8 +230,8 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
     elif kind == "address":
         null = _nulls("addr")
         levels = [Level("exact", "l.addr = r.addr AND l.house IS NOT DISTINCT FROM r.house"),
-                  Level("same house number, street Jaro-Winkler >= 0.90",
-                        f"l.house IS NOT DISTINCT FROM r.house AND {_jw('addr')} >= 0.90"),
+                  Level("same house number, street Jaro-Winkler >= 0.90",  # CASE: lazy, unlike AND
+                        f"CASE WHEN l.house IS NOT DISTINCT FROM r.house THEN {_jw('addr')} >= 0.90 ELSE false END"),
                   Level("Jaro-Winkler >= 0.80", f"{_jw('addr')} >= 0.80")]
     elif kind == "handle":
         null = _nulls("handle")

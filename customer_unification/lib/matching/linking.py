@@ -174,12 +174,11 @@ def _suspect_components(con: duckdb.DuckDBPyConnection, config: MatchConfig, can
     # and the records of two first names, each written twice in the component (twins, a family)
     con.execute("CREATE OR REPLACE TEMP VIEW cu_comp_name_groups AS SELECT comp AS grp, nid, fn_canon FROM cu_comp_evidence")
     find_two_names(con, specs, groups="cu_comp_name_groups", out="cu_comp_two_names")
-    con.execute("""INSERT INTO cu_comp_contradictions BY NAME SELECT grp AS comp, l, r FROM cu_comp_two_names;
-                   DROP TABLE cu_comp_two_names; DROP VIEW cu_comp_name_groups""")
+    con.execute("DROP VIEW cu_comp_name_groups")
     flagged = {n for pair in cannot_link for n in pair}
     con.register("cu_flagged", pd.DataFrame({"nid": sorted(flagged)}, dtype="int64"))
     suspects = con.sql(f"""
-        SELECT comp FROM cu_comp_contradictions
+        SELECT comp FROM cu_comp_contradictions UNION SELECT grp FROM cu_comp_two_names
         UNION SELECT c.comp FROM cu_comp c GROUP BY c.comp
         HAVING count(*) > {config.clustering.max_cluster_size} OR bool_or(c.nid IN (SELECT nid FROM cu_flagged))
         """).fetchnumpy()["comp"]
@@ -198,9 +197,11 @@ def _rebuild(con: duckdb.DuckDBPyConnection, config: MatchConfig, cannot_link: s
                            WHERE c.comp IN (SELECT comp FROM cu_suspects)""").df()
     contradicting = set(con.sql("""SELECT l, r FROM cu_comp_contradictions
                                    WHERE comp IN (SELECT comp FROM cu_suspects)""").fetchall())
+    named_apart = set(con.sql("SELECT l, r FROM cu_comp_two_names WHERE grp IN (SELECT comp FROM cu_suspects)").fetchall())
     con.unregister("cu_suspects")
     mapping, refused_rows = clustering.rebuild(nids, sub_edges, cannot_link, contradicting,
-                                               max_size=config.clustering.max_cluster_size)
+                                               max_size=config.clustering.max_cluster_size,
+                                               named_apart=named_apart)
     return mapping, pd.DataFrame(refused_rows, columns=["l", "r", "link", "reason"])
 
 

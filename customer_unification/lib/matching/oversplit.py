@@ -13,7 +13,10 @@ Two figures show it, both from what the run wrote:
   anti-chaining guard did not follow, as a share of the links it was given. Links refused
   because the two records contradict each other never reach clustering (identity.record_links
   lists them as refused only); they are counted apart, unbounded: those pairs are different
-  people (households, namesakes), and a healthy run has many of them.
+  people (households, namesakes), and a healthy run has many of them. So are the links clustering
+  refused because they would join two first names each written on two or more records: that is
+  the guard's judgement of two people (twins, a household chained by its address), not of one
+  person's variants - one person's typos and nicknames are one name (conflicts.find_two_names).
 
 Everything is SQL on DuckDB over tables: the staged records, the identity map and the
 `identity` tables the run writes (limited_identifiers, record_links). Dagster-free.
@@ -24,6 +27,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from customer_unification.lib.matching.clustering import TWO_NAMES_APART
 from customer_unification.lib.matching.config import MatchConfig, OverSplitBounds
 # the engine's own normalisation of identifier values, so a value here is the value a rule saw
 from customer_unification.lib.matching.features import _role_exprs, _text
@@ -58,6 +62,8 @@ class OverSplit:
     refused_by_clustering: int  # ... that it did not follow (must-not-link overrides excluded)
     refused_by_override: int
     refused_contradicting: int  # refused before clustering: the two records contradict each other
+    # refused by clustering as joining two first names each written twice: two people, not a doubt
+    refused_named_apart: int = 0
     bounds: OverSplitBounds = field(default_factory=OverSplitBounds)
 
     @property
@@ -118,20 +124,24 @@ def measure(con: duckdb.DuckDBPyConnection, config: MatchConfig, *, records: str
         WHERE NOT legitimately_shared
         ORDER BY customers DESC, records DESC, rule, value LIMIT {int(preview)}""").df()
     con.execute("DROP TABLE cu_oversplit_split")
-    accepted, by_clustering, by_override, contradicting = con.sql(f"""
+    accepted, by_clustering, by_override, contradicting, named_apart = con.execute(f"""
         WITH accepted AS (SELECT DISTINCT left_record, right_record, linked_by FROM {links} WHERE status = 'accepted'),
         refused AS (
           SELECT starts_with(coalesce(f.refused_because, ''), '{OVERRIDE_REFUSAL}') AS override,
+                 coalesce(f.refused_because, '') = $named_apart AS named_apart,
                  a.linked_by IS NOT NULL AS clustered
           FROM (SELECT DISTINCT left_record, right_record, linked_by, refused_because FROM {links}
                 WHERE status = 'refused') f
           LEFT JOIN accepted a USING (left_record, right_record, linked_by))
-        SELECT (SELECT count(*) FROM accepted), count(*) FILTER (WHERE clustered AND NOT override),
-               count(*) FILTER (WHERE override), count(*) FILTER (WHERE NOT clustered AND NOT override)
-        FROM refused""").fetchall()[0]
+        SELECT (SELECT count(*) FROM accepted),
+               count(*) FILTER (WHERE clustered AND NOT override AND NOT named_apart),
+               count(*) FILTER (WHERE override), count(*) FILTER (WHERE NOT clustered AND NOT override),
+               count(*) FILTER (WHERE clustered AND named_apart)
+        FROM refused""", {"named_apart": TWO_NAMES_APART}).fetchall()[0]
     return OverSplit(rules=rules, worst=_masked(worst), accepted_links=int(accepted),
                      refused_by_clustering=int(by_clustering or 0), refused_by_override=int(by_override or 0),
-                     refused_contradicting=int(contradicting or 0), bounds=config.clustering.over_split)
+                     refused_contradicting=int(contradicting or 0), refused_named_apart=int(named_apart or 0),
+                     bounds=config.clustering.over_split)
 
 
 def _split_values(con: duckdb.DuckDBPyConnection, config: MatchConfig, records: str, identity_map: str,
@@ -222,6 +232,7 @@ def gate_metadata(result: OverSplit) -> dict:
         "max_refused_link_share": b.max_refused_link_share,
         "refused_by_must_not_link_override": result.refused_by_override,
         "refused_as_contradicting_pairs (not bounded)": result.refused_contradicting,
+        "refused_as_two_first_names_each_written_twice (not bounded)": result.refused_named_apart,
         "worst_split_values (masked)": result.worst.to_dict("records"),
         "failures": result.failures() or "none",
     }

@@ -135,6 +135,22 @@ def test_links_refused_by_clustering_beyond_the_bound_fail_the_gate(con, config)
     assert measure(con, config).passed
 
 
+def test_links_refused_as_two_names_each_written_twice_are_counted_apart(con, config):
+    """The guard refusing to join two first names, each written twice, judges two people (twins,
+    a household chained by its address): counted apart, unbounded, like contradicting pairs."""
+    from customer_unification.lib.matching.clustering import TWO_NAMES_APART
+
+    records, customers = shared_emails(values=60, split=0)
+    links = accepted(100)
+    links += [(*link[:3], "refused", TWO_NAMES_APART) for link in links[:30]]
+    links += [(*link[:3], "refused", "would join records that contradict each other") for link in links[30:32]]
+    estate(con, records, customers, links=links)
+    result = measure(con, config)
+    assert (result.refused_named_apart, result.refused_by_clustering) == (30, 2)
+    assert result.passed, result.failures()
+    assert oversplit.gate_metadata(result)["refused_as_two_first_names_each_written_twice (not bounded)"] == 30
+
+
 def test_bounds_come_from_the_match_config_and_stay_out_of_its_fingerprint(con, config, tmp_path):
     path, plain = tmp_path / "match.yaml", tmp_path / "plain.yaml"
     path.write_text("extends: default\nclustering: {threshold: 0.9, over_split: {max_split_value_share: 0.2}}\n")
