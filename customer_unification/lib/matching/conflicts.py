@@ -197,7 +197,7 @@ def _related_names() -> pd.DataFrame:
 
 def _related_names_table(con: duckdb.DuckDBPyConnection) -> None:
     """`cu_related_names (a, b)`: first names that may be one person's (nicknames.related_name_pairs)."""
-    if con.sql("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'cu_related_names'").fetchall()[0][0]:
+    if scoring.has_table(con, "cu_related_names"):
         return
     con.register("cu_related_names_in", _related_names())
     con.execute("CREATE TEMP TABLE cu_related_names AS SELECT * FROM cu_related_names_in")

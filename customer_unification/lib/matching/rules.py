@@ -182,9 +182,9 @@ def _judged_levels(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec]) 
     """`cu_rule_judged_levels (l, r, g_<comparison>...)`: the levels of the pairs sharing a value,
     once per run - a refit judges a subset of them again. Most are the pairs training read
     (`training.RULE_PAIR_GAMMAS`), whose levels are taken as they are."""
-    if con.sql(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{JUDGED_LEVELS}'").fetchall()[0][0]:
+    if scoring.has_table(con, JUDGED_LEVELS):
         return JUDGED_LEVELS
-    known = con.sql(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{RULE_PAIR_GAMMAS}'").fetchall()[0][0]
+    known = scoring.has_table(con, RULE_PAIR_GAMMAS)
     columns = ", ".join(f"g_{s.name}" for s in specs)
     con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_judged_nodes AS SELECT DISTINCT l, r FROM cu_rule_judged")
     if known:

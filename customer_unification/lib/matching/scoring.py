@@ -13,6 +13,11 @@ from customer_unification.lib.matching.households import UNSHARED_KINDS
 TF_CAP = 5.0
 
 
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the run's connection holds table `name` (a per-run cache, a step's output)."""
+    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchall()[0][0] > 0
+
+
 def build_term_frequencies(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec]) -> None:
     """`cu_tf_<feature>` (value, tf) per term-frequency feature, and its sum of squares in `cu_tf_norm`.
 
@@ -83,7 +88,7 @@ def _stem_frequencies(con: duckdb.DuckDBPyConnection) -> None:
 def _rule_components(con: duckdb.DuckDBPyConnection) -> None:
     """`cu_tf_comp (nid, comp)`: the node's component under the deterministic links (itself if none)."""
     nids = con.sql("SELECT nid FROM cu_nodes ORDER BY nid").fetchnumpy()["nid"]
-    has_edges = con.sql("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'cu_rule_edges'").fetchall()[0][0]
+    has_edges = has_table(con, "cu_rule_edges")
     comp = np.arange(len(nids))
     if has_edges and len(nids):
         edges = con.sql("SELECT l, r FROM cu_rule_edges").fetchnumpy()

@@ -111,7 +111,7 @@ def m_from_rule_pairs(con: duckdb.DuckDBPyConnection, config: MatchConfig,
     """
     index = {r.name: i for i, r in enumerate(config.rules)}
     which = " ".join(f"WHEN '{name}' THEN {i}" for name, i in index.items()) or "WHEN '' THEN 0"
-    if not con.sql(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{RULE_PAIR_GAMMAS}'").fetchall()[0][0]:
+    if not scoring.has_table(con, RULE_PAIR_GAMMAS):
         # the levels of every pair the rules link, once per run: limits only ever remove pairs,
         # so a refit after them counts a subset (deterministic_links drops this table)
         con.execute("CREATE OR REPLACE TEMP TABLE cu_rule_pair_nodes AS SELECT DISTINCT l, r FROM cu_rule_pairs")
