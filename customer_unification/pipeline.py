@@ -146,8 +146,14 @@ def _execute_as_workspace_job(instance: dg.DagsterInstance, job: dg.JobDefinitio
     """What `execute_job` does, but the run records the job's origin in the workspace's code
     location (workspace.yaml), as a run launched from the UI does: without it the run is detached
     from its job (missing from the job's runs, the overview timeline and the job's history)."""
+    from dagster._core.definitions.reconstruct import ReconstructableJob
     from dagster._core.execution.api import execute_run
 
+    # Dagster keeps the last reconstructed job in an lru_cache keyed by the (equal) reconstructable:
+    # a second run in this process with the same selection would get the first run's job, built from
+    # the sources config and CU_* variables of that time (a test estate read from a stale base_dir).
+    ReconstructableJob.get_definition.cache_clear()
+    ReconstructableJob.get_repository_definition.cache_clear()
     recon = dg.reconstructable(unify_all_job)
     run = instance.create_run_for_job(
         job_def=job, run_config=run_config, tags=tags, asset_selection=frozenset(keys),
