@@ -3,7 +3,7 @@ mapped only, with Splink 5 side by side.
 
     .venv/bin/python bench/identity_suite.py
         [--families febrl1,febrl2,febrl3,febrl4,fake_1000,demo,noisy_people,retail_estate,contacts_eu,
-                   subscribers_na]
+                   subscribers_na,guests_intl]
         [--engines ours,splink] [--people N]
 
 Discipline - this suite measures how the engine does on data nobody tuned it for:
@@ -38,6 +38,9 @@ Families (records -> true people):
 - subscribers_na: bench/families/subscribers_na.py `generate(people=4000, seed=23)`, US/Canadian
   customers of a subscription brand from six intake channels (Hispanic double surnames, East-Asian
   name order, gift records under the purchaser's email, maiden/married names; written independently).
+- guests_intl: bench/families/guests_intl.py `generate(people=4000, seed=31)`, guests of a hotel group
+  and its airline partner in eight countries (passport-order upper-case names, bookings made by an
+  assistant, UK/IE/AU/SG/IN/DE/FR postcodes; written independently, after the session-11 changes).
 
 Both engines run in this process on the same frame; seconds are wall time of the engine call
 alone (ours: a fresh DuckDB connection + `match_records`; Splink: settings, training, prediction,
@@ -77,7 +80,7 @@ OUT = BENCH / "out"
 RESULTS = OUT / "identity_suite.jsonl"
 
 FAMILIES = ("febrl1", "febrl2", "febrl3", "febrl4", "fake_1000", "demo", "noisy_people", "retail_estate",
-            "contacts_eu", "subscribers_na")
+            "contacts_eu", "subscribers_na", "guests_intl")
 ENGINES = ("ours", "splink")
 SPLINK_THRESHOLD = 0.9
 SPLINK_U_PAIRS = 1e6
@@ -89,6 +92,8 @@ CONTACTS_SEED = 5
 CONTACTS_PEOPLE = 4000
 SUBSCRIBERS_SEED = 23
 SUBSCRIBERS_PEOPLE = 4000
+GUESTS_SEED = 31
+GUESTS_PEOPLE = 4000
 # The only keys a family YAML may hold: anything else would be tuning.
 MAPPING_ONLY_KEYS = {"extends", "key", "columns"}
 # Roles Splink's tutorial model compares (the role is also the column name Splink sees).
@@ -279,9 +284,13 @@ def load_subscribers_na(name: str = "subscribers_na", people: int = SUBSCRIBERS_
     return _generated_table(name, people, SUBSCRIBERS_SEED)
 
 
+def load_guests_intl(name: str = "guests_intl", people: int = GUESTS_PEOPLE) -> Family:
+    return _generated_table(name, people, GUESTS_SEED)
+
+
 def load_family(name: str, people: int | None = None) -> Family:
-    """`people`: the generated families' size (None: noisy_people 5,000, retail_estate, contacts_eu
-    and subscribers_na 4,000)."""
+    """`people`: the generated families' size (None: noisy_people 5,000, retail_estate, contacts_eu,
+    subscribers_na and guests_intl 4,000)."""
     if name.startswith("febrl"):
         return load_febrl(name)
     if name == "fake_1000":
@@ -296,6 +305,8 @@ def load_family(name: str, people: int | None = None) -> Family:
         return load_contacts_eu(people=people or CONTACTS_PEOPLE)
     if name == "subscribers_na":
         return load_subscribers_na(people=people or SUBSCRIBERS_PEOPLE)
+    if name == "guests_intl":
+        return load_guests_intl(people=people or GUESTS_PEOPLE)
     raise ValueError(f"unknown family {name!r}; families are {list(FAMILIES)}")
 
 

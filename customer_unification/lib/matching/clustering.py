@@ -99,7 +99,7 @@ def rebuild(nids: list[int], edges: pd.DataFrame, cannot_link: set[tuple[int, in
             elif uf.size[a] + uf.size[b] > max_size:
                 reason = f"cluster would exceed {max_size} distinct records"
             elif not against[a].isdisjoint(members[b]):
-                reason = ("would join records that contradict each other (first names or birth dates, "
+                reason = ("would join records that contradict each other (first names, birth dates or Sr/Jr, "
                           "or two members of one household)")
             elif not apart[a].isdisjoint(members[b]):
                 reason = TWO_NAMES_APART

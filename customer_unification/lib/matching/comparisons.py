@@ -136,6 +136,8 @@ def _cross_levels(kind: str, first_name_only: bool) -> tuple[str, list[Level]]:
         # a number that is not the birth year does not undo the spelled name: e.lee35 may be
         # Elizabeth Lee born in 1995 (people pick lucky numbers, house numbers, graduation years)
         year_ok = f" AND {_year_agrees(f'{h}.{year}', f'{n}.byear')}" if with_year else ""
+        if kind == "email":  # an email that spells none of its own record's names is someone else's
+            year_ok += f" AND NOT {h}.email_foreign"
         # CASE, not AND: DuckDB evaluates both sides of an AND; the spelling is the costly part
         return f"(CASE WHEN {n}.{value} IS NULL{year_ok} THEN {spelled} ELSE false END)"
 
@@ -245,6 +247,11 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
         null, levels = _cross_levels("email", first_name_only=False)
     elif kind in ("handle_first_name", "email_first_name"):
         null, levels = _cross_levels(kind.split("_")[0], first_name_only=True)
+    elif kind == "generation":
+        # "Sr" against "Jr": a father and his namesake son. Only a disagreement tells much, and the
+        # model learns how much (EM), as it does how little a shared "Jr" adds.
+        null = _nulls("gen")
+        levels = [Level("same generational suffix (Jr = Jr)", "l.gen = r.gen")]
     elif kind == "identifier":
         x = f"x_{name}"
         null = _nulls(x)
@@ -268,9 +275,9 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
         "first_name": ("fn", "fn_canon", "fn_ph", "fn_canon_ph"), "last_name": ("ln", "ln_parts", "ln_ph"),
         "date_of_birth": ("dob", "byear", "dob_date", "handle_year", "email_year"),
         "email": ("email", "email_local"), "phone": ("phone",), "postcode": ("postcode", "pc_sector", "pc_area"),
-        "city": ("city",), "address": ("addr", "house"), "handle": ("handle",),
-        "handle_name": ("handle_stem",), "email_name": ("email_stem",),
-        "handle_first_name": ("handle_stem",), "email_first_name": ("email_stem",),
+        "city": ("city",), "address": ("addr", "house"), "handle": ("handle",), "generation": ("gen",),
+        "handle_name": ("handle_stem",), "email_name": ("email_stem", "email_foreign"),
+        "handle_first_name": ("handle_stem",), "email_first_name": ("email_stem", "email_foreign"),
     }.get(kind, (f"x_{name}",))
     if kind == "declared" and any(level.sounds_alike for level in comparison.levels):
         reads = (*reads, f"x_{name}_ph")

@@ -15,12 +15,13 @@ from customer_unification.lib.yaml_config import load_yaml_config
 # Roles the engine understands, and what feature it derives from each (see features.py).
 ROLES = (
     "first_name", "first_name_canonical", "last_name", "date_of_birth", "birth_year",
-    "email", "phone", "address", "house_number", "city", "postcode", "region", "handle",
+    "email", "phone", "address", "house_number", "city", "postcode", "region", "handle", "name_suffix",
 )
 
 ComparisonKind = Literal[
     "first_name", "last_name", "date_of_birth", "email", "phone", "postcode", "city", "address",
-    "handle", "handle_name", "email_name", "handle_first_name", "email_first_name", "identifier", "exact",
+    "handle", "handle_name", "email_name", "handle_first_name", "email_first_name", "generation", "identifier",
+    "exact",
 ]
 
 

@@ -58,7 +58,7 @@ class PairExplanation:
         if self.fields:
             out.append(f"  match weight {self.match_weight:+.1f} -> probability {self.match_probability:.4f}")
         if self.conflict:
-            out.append("  the two records contradict each other (first names or birth dates): "
+            out.append("  the two records contradict each other (first names, birth dates or Sr/Jr): "
                        "they are never put in one customer")
         return out
 

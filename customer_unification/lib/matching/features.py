@@ -33,10 +33,43 @@ def _given_name(expr: str) -> str:
     return f"nullif(list_filter({_words(expr)}, lambda w: w NOT IN ({titles}))[1], '')"
 
 
+# Generational suffixes, as written at the end of a surname ("Brooks Sr.", "Brooks JR"): a father
+# and the son named after him, not one surname a typo apart (brookssr ~ brooksjr).
+_GENERATIONS = {"sr": "sr", "senior": "sr", "jr": "jr", "junior": "jr", "ii": "ii", "iii": "iii", "iv": "iv"}
+
+
+def _generation_word(words: str) -> str:
+    """SQL: the generation a name's last word writes (sr, jr, ii ...), if the name has other words."""
+    known = ", ".join(f"'{w}'" for w in _GENERATIONS)
+    return (f"CASE WHEN len({words}) > 1 AND {words}[-1] IN ({known}) THEN "
+            f"CASE {words}[-1] WHEN 'senior' THEN 'sr' WHEN 'junior' THEN 'jr' ELSE {words}[-1] END END")
+
+
+def _surname_words(expr: str) -> str:
+    """SQL: the words of a surname without its generational suffix."""
+    words = _words(expr)
+    return f"CASE WHEN {_generation_word(words)} IS NOT NULL THEN list_slice({words}, 1, len({words}) - 1) ELSE {words} END"
+
+
+def _surname(expr: str) -> str:
+    """SQL: a surname's letters, its generational suffix left out ("O'Brien Jr." -> obrien)."""
+    return f"nullif(array_to_string({_surname_words(expr)}, ''), '')"
+
+
 def _surname_parts(expr: str) -> str:
     """SQL: the words of a surname ("Smith-Jones" -> [smith, jones]), NULL when it has one word:
     one part of a double-barrelled name is evidence of its own (see comparisons)."""
-    return f"CASE WHEN len({_words(expr)}) > 1 THEN {_words(expr)} END"
+    return f"CASE WHEN len({_surname_words(expr)}) > 1 THEN {_surname_words(expr)} END"
+
+
+def _generation(suffix: str | None, last_name: str | None, first_name: str | None) -> str:
+    """SQL: the generation a record names (sr, jr, ii, iii, iv): its suffix column, else the last
+    word of its surname, else of its first-name column ("John Jr")."""
+    words = [f"CASE WHEN {_words(suffix)}[1] IN ({', '.join(repr(w) for w in _GENERATIONS)}) THEN "
+             f"CASE {_words(suffix)}[1] WHEN 'senior' THEN 'sr' WHEN 'junior' THEN 'jr' ELSE {_words(suffix)}[1] END END"
+             ] if suffix else []
+    words += [_generation_word(_words(c)) for c in (last_name, first_name) if c]
+    return f"coalesce({', '.join(words)})" if words else "NULL"
 
 
 def _phone_digits(expr: str) -> str:
@@ -128,8 +161,9 @@ def _role_exprs(config: MatchConfig, columns: set[str]) -> dict[str, str]:
     return {
         "fn": role("first_name", _given_name),
         "fn_canon_in": role("first_name_canonical", _letters),
-        "ln": role("last_name", _letters),
+        "ln": role("last_name", _surname),
         "ln_parts": role("last_name", _surname_parts),
+        "gen": _generation(col("name_suffix"), col("last_name"), col("first_name")),
         # dates compare as YYYYMMDD text so typos and day/month swaps are visible (and invalid dates kept)
         "dob": f"CASE WHEN length({dob_text}) = 8 THEN {dob_text} END",
         # a birth date written as its year alone ("1971") still tells 1971 from 1995
@@ -184,7 +218,7 @@ def build_features(con: duckdb.DuckDBPyConnection, config: MatchConfig, source: 
           {base}
         FROM {source}"""
     extra_sql = "".join(f",\n  {sql} AS {name}" for name, sql in role_extras.items())
-    feature_cols = ["fn", "fn_canon", "ln", "ln_parts", "dob", "byear", "email", "email_local", "phone", "postcode",
+    feature_cols = ["fn", "fn_canon", "ln", "ln_parts", "gen", "dob", "byear", "email", "email_local", "phone", "postcode",
                     "pc_sector", "pc_area", "city", "addr", "house", "region", "handle", "handle_stem", "handle_year",
                     "email_stem", "email_year", "name_stem", "initial_stem",
                     *raw_extras, *role_extras]
@@ -240,6 +274,19 @@ def _require(column: str, columns: set[str]) -> str:
     return column
 
 
+def foreign_email_sql(n: str) -> str:
+    """The record's email spells none of its own names: it is someone else's (a gift ordered under
+    the buyer's address, a booking made by an assistant, a family's shared address). Such an email
+    says whose it is, not who this record is, so it is not compared with other records' names.
+    Names are matched as the stem writes them (letters only): the first three letters of its first
+    name or of the name it is a nickname of (a typo further on is still the record's own name),
+    initial + surname or surname + initial; a record without a full name owns its email."""
+    fn, canon, ln = (f"regexp_replace({n}.{c}, '[^a-z]', '', 'g')" for c in ("fn", "fn_canon", "ln"))
+    return (f"coalesce({n}.email_stem IS NOT NULL AND {fn} <> '' AND {ln} <> '' AND NOT ("
+            f"contains({n}.email_stem, left({fn}, 3)) OR contains({n}.email_stem, left({canon}, 3)) "
+            f"OR contains({n}.email_stem, left({fn}, 1) || {ln}) OR contains({n}.email_stem, {ln} || left({fn}, 1))), false)")
+
+
 def phonetic_features(config: MatchConfig) -> list[str]:
     """The declared comparisons' features that a `sounds_alike` level reads a Metaphone key of."""
     return [f"x_{c.name}" for c in config.comparisons
@@ -267,7 +314,7 @@ def build_nodes(con: duckdb.DuckDBPyConnection, feature_cols: list[str], phoneti
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE cu_nodes AS
         SELECT n.*, a.key::VARCHAR AS fn_ph, c.key::VARCHAR AS fn_canon_ph, b.key::VARCHAR AS ln_ph,
-               try_strptime(n.dob, '%Y%m%d')::DATE AS dob_date{extra}
+               try_strptime(n.dob, '%Y%m%d')::DATE AS dob_date, {foreign_email_sql('n')} AS email_foreign{extra}
         FROM (SELECT min(rid) AS nid, count(*) AS records, {picks} FROM cu_features GROUP BY sig) n
         LEFT JOIN cu_phonetic_in a ON a.name = n.fn LEFT JOIN cu_phonetic_in c ON c.name = n.fn_canon
         LEFT JOIN cu_phonetic_in b ON b.name = n.ln{joins}""")

@@ -23,8 +23,9 @@ import numpy as np
 from customer_unification.lib.matching.em import _FLOOR, FittedModel, log_likelihood
 
 # What one person has and the people they live with do not: a first name (and a handle or email
-# spelling it) and a birth date.
-UNSHARED_KINDS = ("first_name", "date_of_birth", "handle_name", "email_name", "handle_first_name", "email_first_name")
+# spelling it), a birth date, and a generation (the father "Sr", the son "Jr").
+UNSHARED_KINDS = ("first_name", "date_of_birth", "handle_name", "email_name", "handle_first_name", "email_first_name",
+                  "generation")
 
 
 def fit_households(patterns: np.ndarray, counts: np.ndarray, model: FittedModel, shared: list[bool], *,

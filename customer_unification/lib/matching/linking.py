@@ -52,7 +52,7 @@ def refuse_contradicting_links(con: duckdb.DuckDBPyConnection, config: MatchConf
     _tolerate(con, config, specs, model, "cu_refused_direct")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE cu_refused_direct AS
-        SELECT l, r, link, 'the two records contradict each other (first names or birth dates, '
+        SELECT l, r, link, 'the two records contradict each other (first names, birth dates or Sr/Jr, '
                || round(-against, 1) || ' bits against)' AS reason FROM cu_refused_direct;
         DELETE FROM cu_edges e USING cu_refused_direct d WHERE e.l = d.l AND e.r = d.r;
         DROP TABLE cu_edge_pairs""")
@@ -149,16 +149,17 @@ def _suspect_components(con: duckdb.DuckDBPyConnection, config: MatchConfig, can
     """Components of `cu_comp` to rebuild: those holding two contradicting records, a
     must-not-link pair, or too many records. The rest - by far most - are taken whole.
 
-    Contradictions are searched pairwise only among the records asserting a name or a birth date
-    in components where those are not all alike (`cu_comp_contradictions`, kept for _rebuild)."""
+    Contradictions are searched pairwise only among the records asserting a name, a birth date or
+    a generation (Sr, Jr) in components where those are not all alike (`cu_comp_contradictions`, kept for _rebuild)."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE cu_comp_evidence AS
         WITH ev AS (
-          SELECT c.comp, n.nid, n.fn_canon, n.dob, n.byear FROM cu_comp c JOIN cu_nodes n USING (nid)
-          WHERE n.fn IS NOT NULL OR n.dob IS NOT NULL OR n.byear IS NOT NULL)
+          SELECT c.comp, n.nid, n.fn_canon, n.dob, n.byear, n.gen FROM cu_comp c JOIN cu_nodes n USING (nid)
+          WHERE n.fn IS NOT NULL OR n.dob IS NOT NULL OR n.byear IS NOT NULL OR n.gen IS NOT NULL)
         SELECT * FROM ev WHERE comp IN (
           SELECT comp FROM ev GROUP BY comp
-          HAVING count(DISTINCT fn_canon) > 1 OR count(DISTINCT dob) > 1 OR count(DISTINCT byear) > 1)""")
+          HAVING count(DISTINCT fn_canon) > 1 OR count(DISTINCT dob) > 1 OR count(DISTINCT byear) > 1
+              OR count(DISTINCT gen) > 1)""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE cu_comp_pairs AS
         SELECT a.comp, a.nid AS l, b.nid AS r FROM cu_comp_evidence a

@@ -29,7 +29,7 @@ _MAX_NAMED_PER_VALUE = 200
 LIMIT_COLUMNS = ["rule", "value_masked", "value_hash", "reason", "records"]
 # Reasons a value stops linking on its own, besides being blocked or shared by too many records.
 TWO_NAMES = "shared by two people (two different first names, each on two or more records)"
-CONTRADICTING = "shared by records of different people (first names or birth dates clearly differ)"
+CONTRADICTING = "shared by records of different people (first names, birth dates or Sr/Jr clearly differ)"
 HOUSEHOLD = "shared within a household (records more likely two people living together than one person)"
 _MAX_TRAINING_GROUP = 20  # labelled pairs come from small groups only (n^2 pairs per group)
 

@@ -13,6 +13,10 @@ import pandas as pd
 
 from customer_unification.lib.matching.em import FittedModel
 
+# Bumped when the saved tables' columns change: a state of another layout is not overlaid (its rows
+# would not line up with this version's), the next run is a full one instead.
+LAYOUT = 2
+
 TABLES = {
     "match_nodes": "SELECT * FROM cu_nodes",
     # a record's cluster is its node's (match_node_labels): an incremental run then rewrites the
@@ -66,8 +70,8 @@ def save_state(con: duckdb.DuckDBPyConnection, schema: str, model: FittedModel, 
     # value frequencies: a 1% delta barely moves them, so incremental runs reuse these
     for (name,) in con.sql("SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE 'cu_tf_%'").fetchall():
         con.execute(f"CREATE OR REPLACE TABLE {schema}.match_{name.removeprefix('cu_')} AS SELECT * FROM {name}")
-    con.execute(f"CREATE OR REPLACE TABLE {schema}.match_state (model JSON, config JSON)")
-    con.execute(f"INSERT INTO {schema}.match_state VALUES (?, ?)", [json.dumps(model.to_dict()), config_json])
+    con.execute(f"CREATE OR REPLACE TABLE {schema}.match_state (model JSON, config JSON, layout INTEGER)")
+    con.execute(f"INSERT INTO {schema}.match_state VALUES (?, ?, ?)", [json.dumps(model.to_dict()), config_json, LAYOUT])
 
 
 def update_state(con: duckdb.DuckDBPyConnection, schema: str, limited: pd.DataFrame) -> None:
@@ -135,7 +139,11 @@ def has_state(con: duckdb.DuckDBPyConnection, schema: str) -> bool:
     needed = [*TABLES, "match_state", "match_limited"]
     found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name IN "
                         f"({', '.join('?' for _ in needed)})", [schema, *needed]).fetchall()[0][0]
-    return found == len(needed)
+    if found < len(needed):
+        return False
+    layout = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_schema = ? "
+                         "AND table_name = 'match_state' AND column_name = 'layout'", [schema]).fetchall()[0][0]
+    return bool(layout) and con.sql(f"SELECT max(layout) FROM {schema}.match_state").fetchall()[0][0] == LAYOUT
 
 
 def load_model(con: duckdb.DuckDBPyConnection, schema: str) -> tuple[FittedModel, str]:

@@ -8,10 +8,11 @@ import pytest
 from customer_unification.lib.matching import scoring
 from customer_unification.lib.matching.comparisons import absorbed_sql, build_spec
 from customer_unification.lib.matching.config import Comparison
+from customer_unification.lib.matching.features import foreign_email_sql
 
 NODE_COLUMNS = ["nid", "fn", "fn_canon", "ln", "dob", "byear", "email", "email_local", "email_stem",
                 "email_year", "handle", "handle_stem", "handle_year", "name_stem", "initial_stem",
-                "fn_ph", "fn_canon_ph", "ln_ph", "ln_parts", "dob_date"]
+                "fn_ph", "fn_canon_ph", "ln_ph", "ln_parts", "dob_date", "gen"]
 
 
 def _con(rows: list[dict]) -> duckdb.DuckDBPyConnection:
@@ -21,8 +22,9 @@ def _con(rows: list[dict]) -> duckdb.DuckDBPyConnection:
     for c in ("byear", "email_year", "handle_year"):
         frame[c] = pd.array(frame[c], dtype="Int64")
     con.register("cu_nodes_in", frame)
-    con.execute("CREATE TABLE cu_nodes AS SELECT * REPLACE (CAST(ln_parts AS VARCHAR[]) AS ln_parts, "
-                "try_strptime(dob, '%Y%m%d')::DATE AS dob_date) FROM cu_nodes_in")
+    con.execute("CREATE TABLE cu_nodes AS SELECT *, " + foreign_email_sql("n") + " AS email_foreign FROM ("
+                "SELECT * REPLACE (CAST(ln_parts AS VARCHAR[]) AS ln_parts, "
+                "try_strptime(dob, '%Y%m%d')::DATE AS dob_date) FROM cu_nodes_in) n")
     return con
 
 
@@ -78,6 +80,25 @@ def test_email_spelling_the_name_absorbs_the_first_name_agreement():
     # not spelled: the first-name agreement is evidence of its own
     assert g.loc[(1, 3), "g_email_name"] == 0
     assert g.loc[(1, 3), "g_first_name"] == FIRST_NAME_EXACT
+
+
+def test_an_email_spelling_none_of_its_own_records_names_is_not_compared_with_other_names():
+    """A gift ordered under the buyer's address: John's record carries jennifer.obrien@, which
+    spells none of his names - it says whose the email is, not who he is, so it does not make him
+    the "Jen O'Brien" of a call at the same address (nor absorb their names' comparison). An email
+    on a record without a name of its own, or one whose first name has a typo (Jennfier), or
+    a nickname's (Jen), is the record's own and still spells the other's name."""
+    con = _con([_person(1, fn="jen", fn_canon="jennifer", ln="obrien"),
+                _person(2, fn="john", ln="obrien", email="jennifer.obrien@x.test"),
+                _person(3, email="jennifer.obrien@x.test"),
+                _person(4, fn="jennfier", ln="obrien", email="jennifer.obrien@x.test"),
+                _person(5, fn="jen", fn_canon="jennifer", ln="obrien", email="jennifer.obrien@x.test")])
+    assert con.sql("SELECT nid FROM cu_nodes WHERE email_foreign").fetchall() == [(2,)]
+    g = _gammas(con, [(1, 2), (1, 3), (1, 4)])
+    assert g.loc[(1, 2), "g_email_name"] == 0
+    assert g.loc[(1, 2), "g_first_name"] >= 0 and g.loc[(1, 2), "g_last_name"] == FIRST_NAME_EXACT - 1
+    assert g.loc[(1, 3), "g_email_name"] == SPELLS_NAME
+    assert g.loc[(1, 4), "g_email_name"] == SPELLS_NAME
 
 
 def test_absorbed_disagreement_still_counts():

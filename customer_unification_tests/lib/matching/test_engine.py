@@ -347,3 +347,24 @@ def test_twins_each_named_twice_stay_two_customers_while_a_swapped_name_stays_wi
     assert len(noah) == 1 and len(philip) == 1 and noah != philip, (noah, philip)
     # names that may be one person's (Molly is a nickname of Mary) are not two people's
     assert len({cluster_of(result, k) for k in ("crm|h0", "shop|h1", "calls|h2", "sms|h3")}) == 1
+
+
+def test_a_father_and_his_namesake_son_stay_apart_while_a_suffix_written_once_joins_its_person(con, config):
+    """"Quill Sr" and "Quill Jr" are a father and the son named after him, not one surname a typo
+    apart: same first name, address and landline, no birth dates. A generational suffix that
+    disagrees is a contradiction (conflicts.GENERATIONS_DIFFER_BITS); one written on some of a
+    person's records only is not part of the surname, so those records still join."""
+    home = {"first_name": "Robert", "address_line1": "3175 spring pl", "postcode": "10066", "city": "boston",
+            "phone": "+16175550188"}
+    frame = people(*background(),
+                   {**home, "source_record_id": "s1", "last_name": "Quill Sr", "email": "rquill@x.test"},
+                   {**home, "source_record_id": "s2", "source": "shop", "last_name": "Quill Sr."},
+                   {**home, "source_record_id": "s3", "source": "calls", "last_name": "Quill", "phone": None,
+                    "email": "rquill@x.test"},
+                   {**home, "source_record_id": "j1", "last_name": "Quill Jr", "email": "bobby.quill@x.test"},
+                   {**home, "source_record_id": "j2", "source": "shop", "last_name": "QUILL JR."})
+    result = run(con, frame, config)
+    father = {cluster_of(result, k) for k in ("crm|s1", "shop|s2", "calls|s3")}
+    son = {cluster_of(result, k) for k in ("crm|j1", "shop|j2")}
+    assert len(father) == 1 and len(son) == 1 and father != son, (father, son)
+

@@ -120,7 +120,7 @@ def test_links_refused_by_clustering_beyond_the_bound_fail_the_gate(con, config)
     links += [(*link[:3], "refused", guard) for link in links[:6]]
     # refused before clustering (the pair contradicts itself) and by a steward: not the guard's doing
     links += [(f"crm|x{i}", f"crm|y{i}", "probabilistic", "refused",
-               "the two records contradict each other (first names or birth dates)") for i in range(40)]
+               "the two records contradict each other (first names, birth dates or Sr/Jr)") for i in range(40)]
     links += [(*links[10][:3], "refused", "must-not-link override")]
     estate(con, records, customers, links=links)
     result = measure(con, config)
@@ -209,7 +209,7 @@ def test_engine_run_refusal_is_measured_and_explain_names_the_value_and_the_refu
     text = "\n".join(explain_pair(con, config, "st", apart, "sms|B", links="identity.record_links").lines())
     assert "verdict: different customers" in text
     assert f"rule {rule}: share " in text and "refused by clustering: " in text
-    assert "first names or birth dates" in text  # the refusal's reason, as clustering gave it
+    assert "first names, birth dates or Sr/Jr" in text  # the refusal's reason, as clustering gave it
     assert raw not in text  # masked
     # without the run's record links explain cannot name the refusal, and says so
     bare = "\n".join(explain_pair(con, config, "st", apart, "sms|B").lines())
@@ -238,7 +238,7 @@ def test_explain_names_a_limited_value_and_its_reason(con, config):
 def test_default_config_names_every_rule_in_the_figures(con):
     config: MatchConfig = load_match_config()
     records = people({"source_record_id": "1"}).rename(columns={"email": "email_match_key"})
-    records["first_name_canonical"] = records["birth_year"] = records["region"] = None
+    records["first_name_canonical"] = records["birth_year"] = records["region"] = records["name_suffix"] = None
     records["cookie_id"] = records["device_id"] = None
     estate(con, records, ["CU1"])
     result = measure(con, config)
