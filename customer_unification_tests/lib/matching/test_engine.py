@@ -4,8 +4,9 @@ anti-chaining, overrides, identical records, incremental runs and determinism.""
 import duckdb
 import pandas as pd
 
-from customer_unification.lib.matching import linking, rules
-from customer_unification.lib.matching.engine import comparison_specs, match_new_records, match_records, save_run
+from customer_unification.lib.matching import linking, rules, state
+from customer_unification.lib.matching.engine import (comparison_specs, incremental_blocker, match_new_records,
+                                                      match_records, save_run)
 from customer_unification.lib.matching.resolve import resolve
 
 from .conftest import people
@@ -189,6 +190,22 @@ def test_incremental_run_links_new_records_without_rescoring_old_pairs(config):
     saved = con.sql("SELECT rule, value_hash, reason FROM state.match_limited").fetchall()
     assert sorted(saved) == sorted(again.limited[["rule", "value_hash", "reason"]].itertuples(index=False, name=None))
     assert len(saved) > len(inc.limited)
+
+
+def test_a_state_saved_with_another_layout_takes_no_new_records(config):
+    """The saved tables' columns follow the engine's features; a state from a version whose nodes
+    had other columns would be overlaid row by row on this version's. It is refused instead, with
+    the reason, and a full run saves a usable one."""
+    con = duckdb.connect()
+    con.register("old", people(*background(30)))
+    save_run(con, config, match_records(con, "old", config), "state")
+    assert incremental_blocker(con, config, "state") is None
+    con.execute(f"UPDATE state.match_state SET layout = {state.LAYOUT - 1}")
+    assert "older version" in incremental_blocker(con, config, "state")
+    con.execute("ALTER TABLE state.match_state DROP COLUMN layout")  # saved before layouts were recorded
+    assert "older version" in incremental_blocker(con, config, "state")
+    save_run(con, config, match_records(con, "old", config), "state")
+    assert incremental_blocker(con, config, "state") is None
 
 
 def test_results_do_not_depend_on_input_order(config):
