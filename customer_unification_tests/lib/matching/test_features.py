@@ -4,7 +4,7 @@ one spelling."""
 import duckdb
 import pytest
 
-from customer_unification.lib.matching.features import street_line_sql, mailbox_sql
+from customer_unification.lib.matching.features import build_features, mailbox_sql, street_line_sql
 from customer_unification.lib.normalize.emails import email_match_key
 
 from .conftest import people
@@ -55,3 +55,18 @@ def test_a_birth_date_written_as_its_year_alone_keeps_father_and_son_apart(con, 
     assert byear == {"crm|father": 1971, "shop|son": 1995, "calls|son2": 1995}
     assert cluster_of(result, "crm|father") != cluster_of(result, "shop|son")
     assert cluster_of(result, "shop|son") == cluster_of(result, "calls|son2")
+
+
+def test_a_generational_suffix_is_a_feature_of_its_own_not_part_of_the_surname(con, config):
+    frame = people({"source_record_id": "1", "first_name": "Robert", "last_name": "Quill Sr."},
+                   {"source_record_id": "2", "first_name": "Robert", "last_name": "QUILL JUNIOR"},
+                   {"source_record_id": "3", "first_name": "John Jr", "last_name": "O'Brien"},
+                   {"source_record_id": "4", "first_name": "Ann", "last_name": "Senior"},  # a surname
+                   {"source_record_id": "5", "first_name": "Lee", "last_name": "Smith-Jones III"})
+    config = config.model_copy(update={"columns": {**config.columns, "name_suffix": "suffix"}})
+    frame["suffix"] = [None, None, None, None, "IV"]  # a staged suffix column wins
+    con.register("src", frame)
+    build_features(con, config, "src")
+    got = con.sql("SELECT ln, ln_parts, gen FROM cu_features ORDER BY rid").fetchall()
+    assert got == [("quill", None, "sr"), ("quill", None, "jr"), ("obrien", ["o", "brien"], "jr"), ("senior", None, None),
+                   ("smithjones", ["smith", "jones"], "iv")]
