@@ -214,6 +214,7 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
         levels = [Level("exact", "l.email = r.email"),
                   Level("same local part, other domain", "l.email_local = r.email_local"),
                   Level("local parts Jaro-Winkler >= 0.88", f"{_jw('email_local')} >= 0.88")]
+        tf = "email_local" if comparison.term_frequency else None
     elif kind == "phone":
         null = _nulls("phone")
         levels = [Level("exact", "l.phone = r.phone"),
@@ -284,6 +285,10 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
     tf_levels, tf_source = (), None
     if kind == "handle" and comparison.term_frequency:
         tf = "handle"
+    if kind == "email" and comparison.term_frequency:
+        # emma.smith@ at two providers is as often two Emma Smiths as one: how many people write a
+        # local part decides what sharing it at another domain says (kx7q.lee@ is one person's)
+        tf_levels = (2,)
     if kind in ("handle_first_name", "email_first_name") and comparison.term_frequency:
         tf = "fn"  # how common the first name is
     if kind in ("handle_name", "email_name") and comparison.term_frequency:

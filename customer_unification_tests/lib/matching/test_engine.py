@@ -4,7 +4,7 @@ anti-chaining, overrides, identical records, incremental runs and determinism.""
 import duckdb
 import pandas as pd
 
-from customer_unification.lib.matching import linking, rules, state
+from customer_unification.lib.matching import linking, rules, scoring, state
 from customer_unification.lib.matching.engine import (comparison_specs, incremental_blocker, match_new_records,
                                                       match_records, save_run)
 from customer_unification.lib.matching.resolve import resolve
@@ -385,3 +385,27 @@ def test_a_father_and_his_namesake_son_stay_apart_while_a_suffix_written_once_jo
     son = {cluster_of(result, k) for k in ("crm|j1", "shop|j2")}
     assert len(father) == 1 and len(son) == 1 and father != son, (father, son)
 
+
+
+def test_a_local_part_many_people_write_says_less_at_another_domain(con, config):
+    """emma.smith@ at two providers is as often two Emma Smiths as one: the "same local part, other
+    domain" level is weighed by how many people write the local part (term frequency, counted once
+    per person as the rules tie their records), so a rare one (kx7q.lee@) says more."""
+    providers = ["gmail.test", "yahoo.test", "xtra.test", "bigpond.test", "aol.test"]
+    emmas = [{"source_record_id": f"e{i}{copy}", "source": source, "first_name": "Emma", "last_name": "Smith",
+              "email": f"emma.smith@{provider}", "phone": f"+1617555{i:04d}", "city": city}
+             for i, (provider, city) in enumerate(zip(providers, ["austin", "boston", "chicago", "denver", "erie"]))
+             for copy, source in (("a", "crm"), ("b", "shop"))]
+    frame = people(*background(), *emmas,
+                   {"source_record_id": "k1", "first_name": "Kit", "last_name": "Lee", "email": "kx7q.lee@a.test"},
+                   {"source_record_id": "k2", "source": "shop", "first_name": "Kit", "last_name": "Lee",
+                    "email": "kx7q.lee@b.test"})
+    result = run(con, frame, config)
+    node = dict(con.sql("SELECT record_key, nid FROM cu_records").fetchall())
+    pairs = [sorted((node["crm|e0a"], node["crm|e1a"])), sorted((node["crm|k1"], node["shop|k2"]))]
+    con.execute("CREATE TEMP TABLE pairs AS SELECT * FROM (VALUES " +
+                ", ".join(f"({a}, {b}, 0)" for a, b in pairs) + ") t(l, r, rules)")
+    scoring.build_gammas(con, comparison_specs(config), candidates="pairs", out="pair_gammas")
+    got = dict(con.sql("SELECT l, tfb_email FROM pair_gammas").fetchall())
+    assert got[pairs[0][0]] < got[pairs[1][0]] - 1, got  # five people against one (counted twice)
+    assert cluster_of(result, "crm|k1") == cluster_of(result, "shop|k2")
