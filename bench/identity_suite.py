@@ -3,7 +3,7 @@ mapped only, with Splink 5 side by side.
 
     .venv/bin/python bench/identity_suite.py
         [--families febrl1,febrl2,febrl3,febrl4,fake_1000,demo,noisy_people,retail_estate,contacts_eu,
-                   subscribers_na,guests_intl]
+                   subscribers_na,guests_intl,members_mixed]
         [--engines ours,splink] [--people N]
 
 Discipline - this suite measures how the engine does on data nobody tuned it for:
@@ -41,6 +41,10 @@ Families (records -> true people):
 - guests_intl: bench/families/guests_intl.py `generate(people=4000, seed=31)`, guests of a hotel group
   and its airline partner in eight countries (passport-order upper-case names, bookings made by an
   assistant, UK/IE/AU/SG/IN/DE/FR postcodes; written independently, after the session-11 changes).
+- members_mixed: bench/families/members_mixed.py `generate(people=4000, seed=41)`, members of a US/UK
+  gym chain from six sources (keyed-in paper forms, an app, card names like `J SMITH`, a trainer's
+  CRM with nicknames, corporate rosters; many common-name strangers; written independently, late in
+  session 11).
 
 Both engines run in this process on the same frame; seconds are wall time of the engine call
 alone (ours: a fresh DuckDB connection + `match_records`; Splink: settings, training, prediction,
@@ -80,7 +84,7 @@ OUT = BENCH / "out"
 RESULTS = OUT / "identity_suite.jsonl"
 
 FAMILIES = ("febrl1", "febrl2", "febrl3", "febrl4", "fake_1000", "demo", "noisy_people", "retail_estate",
-            "contacts_eu", "subscribers_na", "guests_intl")
+            "contacts_eu", "subscribers_na", "guests_intl", "members_mixed")
 ENGINES = ("ours", "splink")
 SPLINK_THRESHOLD = 0.9
 SPLINK_U_PAIRS = 1e6
@@ -94,6 +98,8 @@ SUBSCRIBERS_SEED = 23
 SUBSCRIBERS_PEOPLE = 4000
 GUESTS_SEED = 31
 GUESTS_PEOPLE = 4000
+MEMBERS_SEED = 41
+MEMBERS_PEOPLE = 4000
 # The only keys a family YAML may hold: anything else would be tuning.
 MAPPING_ONLY_KEYS = {"extends", "key", "columns"}
 # Roles Splink's tutorial model compares (the role is also the column name Splink sees).
@@ -288,9 +294,13 @@ def load_guests_intl(name: str = "guests_intl", people: int = GUESTS_PEOPLE) -> 
     return _generated_table(name, people, GUESTS_SEED)
 
 
+def load_members_mixed(name: str = "members_mixed", people: int = MEMBERS_PEOPLE) -> Family:
+    return _generated_table(name, people, MEMBERS_SEED)
+
+
 def load_family(name: str, people: int | None = None) -> Family:
     """`people`: the generated families' size (None: noisy_people 5,000, retail_estate, contacts_eu,
-    subscribers_na and guests_intl 4,000)."""
+    subscribers_na, guests_intl and members_mixed 4,000)."""
     if name.startswith("febrl"):
         return load_febrl(name)
     if name == "fake_1000":
@@ -307,6 +317,8 @@ def load_family(name: str, people: int | None = None) -> Family:
         return load_subscribers_na(people=people or SUBSCRIBERS_PEOPLE)
     if name == "guests_intl":
         return load_guests_intl(people=people or GUESTS_PEOPLE)
+    if name == "members_mixed":
+        return load_members_mixed(people=people or MEMBERS_PEOPLE)
     raise ValueError(f"unknown family {name!r}; families are {list(FAMILIES)}")
 
 
