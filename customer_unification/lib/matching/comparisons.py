@@ -249,8 +249,8 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
     elif kind in ("handle_first_name", "email_first_name"):
         null, levels = _cross_levels(kind.split("_")[0], first_name_only=True)
     elif kind == "generation":
-        # "Sr" against "Jr": a father and his namesake son. Only a disagreement tells much, and the
-        # model learns how much (EM), as it does how little a shared "Jr" adds.
+        # "Sr" against "Jr": a father and his namesake son. A disagreement is a contradiction
+        # (conflicts.GENERATIONS_DIFFER_BITS); what an agreement adds the model learns.
         null = _nulls("gen")
         levels = [Level("same generational suffix (Jr = Jr)", "l.gen = r.gen")]
     elif kind == "identifier":

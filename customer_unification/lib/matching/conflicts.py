@@ -54,8 +54,8 @@ def evidence_against_sql(specs: list[ComparisonSpec], model: FittedModel) -> str
     unsupervised model's: a steward's labels move scores, not this hard line (corrections learnt
     on the hardest pairs would otherwise split whole customers far from any labelled pair)."""
     weights = dict(zip(model.names, model.weights(corrected=False)))
-    terms = [f"(CASE WHEN g_{s.name} = 0 THEN {GENERATIONS_DIFFER_BITS!r} ELSE 0.0 END)" if s.kind == "generation"
-             else f"least(0.0, {scoring.level_weight_sql(weights[s.name], f'g_{s.name}')})"
+    terms = [f"(CASE WHEN g_{s.name} = 0 THEN {GENERATIONS_DIFFER_BITS!r} ELSE 0.0 END)"
+             if s.kind == "generation" else f"least(0.0, {scoring.level_weight_sql(weights[s.name], f'g_{s.name}')})"
              for s in personal_specs(specs) if s.name in weights]
     return " + ".join(terms) if terms else "0.0"
 

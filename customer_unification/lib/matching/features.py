@@ -38,17 +38,23 @@ def _given_name(expr: str) -> str:
 _GENERATIONS = {"sr": "sr", "senior": "sr", "jr": "jr", "junior": "jr", "ii": "ii", "iii": "iii", "iv": "iv"}
 
 
-def _generation_word(words: str) -> str:
-    """SQL: the generation a name's last word writes (sr, jr, ii ...), if the name has other words."""
+def _as_generation(word: str) -> str:
+    """SQL: the generation the word `word` writes (sr, jr, ii, iii, iv), NULL if none."""
     known = ", ".join(f"'{w}'" for w in _GENERATIONS)
-    return (f"CASE WHEN len({words}) > 1 AND {words}[-1] IN ({known}) THEN "
-            f"CASE {words}[-1] WHEN 'senior' THEN 'sr' WHEN 'junior' THEN 'jr' ELSE {words}[-1] END END")
+    return (f"CASE WHEN {word} IN ({known}) THEN "
+            f"CASE {word} WHEN 'senior' THEN 'sr' WHEN 'junior' THEN 'jr' ELSE {word} END END")
+
+
+def _generation_word(words: str) -> str:
+    """SQL: the generation a name's last word writes, if the name has other words."""
+    return f"CASE WHEN len({words}) > 1 THEN {_as_generation(f'{words}[-1]')} END"
 
 
 def _surname_words(expr: str) -> str:
     """SQL: the words of a surname without its generational suffix."""
     words = _words(expr)
-    return f"CASE WHEN {_generation_word(words)} IS NOT NULL THEN list_slice({words}, 1, len({words}) - 1) ELSE {words} END"
+    return (f"CASE WHEN {_generation_word(words)} IS NOT NULL THEN list_slice({words}, 1, len({words}) - 1) "
+            f"ELSE {words} END")
 
 
 def _surname(expr: str) -> str:
@@ -65,9 +71,7 @@ def _surname_parts(expr: str) -> str:
 def _generation(suffix: str | None, last_name: str | None, first_name: str | None) -> str:
     """SQL: the generation a record names (sr, jr, ii, iii, iv): its suffix column, else the last
     word of its surname, else of its first-name column ("John Jr")."""
-    words = [f"CASE WHEN {_words(suffix)}[1] IN ({', '.join(repr(w) for w in _GENERATIONS)}) THEN "
-             f"CASE {_words(suffix)}[1] WHEN 'senior' THEN 'sr' WHEN 'junior' THEN 'jr' ELSE {_words(suffix)}[1] END END"
-             ] if suffix else []
+    words = [_as_generation(f"{_words(suffix)}[1]")] if suffix else []
     words += [_generation_word(_words(c)) for c in (last_name, first_name) if c]
     return f"coalesce({', '.join(words)})" if words else "NULL"
 
@@ -218,9 +222,9 @@ def build_features(con: duckdb.DuckDBPyConnection, config: MatchConfig, source: 
           {base}
         FROM {source}"""
     extra_sql = "".join(f",\n  {sql} AS {name}" for name, sql in role_extras.items())
-    feature_cols = ["fn", "fn_canon", "ln", "ln_parts", "gen", "dob", "byear", "email", "email_local", "phone", "postcode",
-                    "pc_sector", "pc_area", "city", "addr", "house", "region", "handle", "handle_stem", "handle_year",
-                    "email_stem", "email_year", "name_stem", "initial_stem",
+    feature_cols = ["fn", "fn_canon", "ln", "ln_parts", "gen", "dob", "byear", "email", "email_local", "phone",
+                    "postcode", "pc_sector", "pc_area", "city", "addr", "house", "region", "handle", "handle_stem",
+                    "handle_year", "email_stem", "email_year", "name_stem", "initial_stem",
                     *raw_extras, *role_extras]
     postcode = _postcode_sql("b.pc_in")
     con.execute(f"""
@@ -284,7 +288,8 @@ def foreign_email_sql(n: str) -> str:
     fn, canon, ln = (f"regexp_replace({n}.{c}, '[^a-z]', '', 'g')" for c in ("fn", "fn_canon", "ln"))
     return (f"coalesce({n}.email_stem IS NOT NULL AND {fn} <> '' AND {ln} <> '' AND NOT ("
             f"contains({n}.email_stem, left({fn}, 3)) OR contains({n}.email_stem, left({canon}, 3)) "
-            f"OR contains({n}.email_stem, left({fn}, 1) || {ln}) OR contains({n}.email_stem, {ln} || left({fn}, 1))), false)")
+            f"OR contains({n}.email_stem, left({fn}, 1) || {ln}) "
+            f"OR contains({n}.email_stem, {ln} || left({fn}, 1))), false)")
 
 
 def phonetic_features(config: MatchConfig) -> list[str]:

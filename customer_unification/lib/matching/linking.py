@@ -150,7 +150,8 @@ def _suspect_components(con: duckdb.DuckDBPyConnection, config: MatchConfig, can
     must-not-link pair, or too many records. The rest - by far most - are taken whole.
 
     Contradictions are searched pairwise only among the records asserting a name, a birth date or
-    a generation (Sr, Jr) in components where those are not all alike (`cu_comp_contradictions`, kept for _rebuild)."""
+    a generation (Sr, Jr) in components where those are not all alike (`cu_comp_contradictions`,
+    kept for _rebuild)."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE cu_comp_evidence AS
         WITH ev AS (

@@ -71,7 +71,8 @@ def save_state(con: duckdb.DuckDBPyConnection, schema: str, model: FittedModel, 
     for (name,) in con.sql("SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE 'cu_tf_%'").fetchall():
         con.execute(f"CREATE OR REPLACE TABLE {schema}.match_{name.removeprefix('cu_')} AS SELECT * FROM {name}")
     con.execute(f"CREATE OR REPLACE TABLE {schema}.match_state (model JSON, config JSON, layout INTEGER)")
-    con.execute(f"INSERT INTO {schema}.match_state VALUES (?, ?, ?)", [json.dumps(model.to_dict()), config_json, LAYOUT])
+    con.execute(f"INSERT INTO {schema}.match_state VALUES (?, ?, ?)",
+                [json.dumps(model.to_dict()), config_json, LAYOUT])
 
 
 def update_state(con: duckdb.DuckDBPyConnection, schema: str, limited: pd.DataFrame) -> None:
