@@ -1,7 +1,7 @@
 """bench/identity_suite.py: the default configuration, columns mapped only, on independent data.
 
-Runs the suite's own functions with our engine on febrl1 and fake_1000 (skipped when the shared
-file is absent). The F1 floors sit a little below what the engine measured when this test was
+Runs the suite's own functions with our engine on febrl1, fake_1000 (skipped when the shared
+file is absent) and three independently written generators at 1,000 people. The F1 floors sit a little below what the engine measured when this test was
 written (febrl1 0.992, fake_1000 0.923 with the engine of b3cb96f): they catch a broken harness or a collapse,
 not a moving figure. The suite reports; nothing here is a target to tune the engine to.
 """
