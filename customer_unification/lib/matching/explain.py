@@ -40,6 +40,7 @@ class PairExplanation:
     match_weight: float | None = None
     match_probability: float | None = None
     conflict: bool = False
+    foreign_emails: list[str] = field(default_factory=list)  # records whose email is someone else's
 
     def lines(self) -> list[str]:
         out = [f"{self.left}  vs  {self.right}", f"verdict: {self.verdict}"]
@@ -60,6 +61,8 @@ class PairExplanation:
         if self.conflict:
             out.append("  the two records contradict each other (first names, birth dates or Sr/Jr): "
                        "they are never put in one customer")
+        out += [f"  the email of {key} spells none of its own names: someone else's (a gift, a booking made "
+                "for them), not compared with names" for key in self.foreign_emails]
         return out
 
 
@@ -72,7 +75,8 @@ def bar(weight: float, scale: float = 2.0, width: int = 12) -> str:
 
 def _load(con: duckdb.DuckDBPyConnection, schema: str) -> FittedModel:
     if not state.has_state(con, schema):
-        raise LookupError(f"no saved matching run in schema {schema!r}: run identity resolution first")
+        raise LookupError(f"no saved matching run in schema {schema!r} (or one saved by an older version): "
+                          "run identity resolution first")
     con.execute(f"CREATE OR REPLACE TEMP TABLE cu_nodes AS SELECT * FROM {schema}.match_nodes")
     return state.load_model(con, schema)[0]
 
@@ -124,6 +128,9 @@ def explain_pair(con: duckdb.DuckDBPyConnection, config: MatchConfig, schema: st
         out.fields.append(FieldEvidence(spec.name, level, weight, against_household))
     out.prior_weight = model.prior_weight
     out.household_prior = model.household_prior_weight if model.h is not None else None
+    foreign = {nid for (nid,) in con.execute("SELECT nid FROM cu_nodes WHERE nid IN (?, ?) AND email_foreign",
+                                               [l, r]).fetchall()}
+    out.foreign_emails = [key for key, nid in ((left, a), (right, b)) if nid in foreign]
     out.match_weight = float(row["match_weight"])
     out.match_probability = float(row["match_probability"])
     linked = con.execute(f"SELECT link, probability FROM {schema}.match_links WHERE l = ? AND r = ?", [l, r]).fetchall()
