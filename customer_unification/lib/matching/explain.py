@@ -40,7 +40,7 @@ class PairExplanation:
     match_weight: float | None = None
     match_probability: float | None = None
     conflict: bool = False
-    foreign_emails: list[str] = field(default_factory=list)  # records whose email is someone else's
+    foreign_emails: list[str] = field(default_factory=list)  # "first" / "second": whose email is someone else's
 
     def lines(self) -> list[str]:
         out = [f"{self.left}  vs  {self.right}", f"verdict: {self.verdict}"]
@@ -61,8 +61,9 @@ class PairExplanation:
         if self.conflict:
             out.append("  the two records contradict each other (first names, birth dates or Sr/Jr): "
                        "they are never put in one customer")
-        out += [f"  the email of {key} spells none of its own names: someone else's (a gift, a booking made "
-                "for them), not compared with names" for key in self.foreign_emails]
+        # which record, not its key: callers mask the keys of the first line only
+        out += [f"  the email of the {which} record spells none of its own names: someone else's (a gift, "
+                "a booking made for them), not compared with names" for which in self.foreign_emails]
         return out
 
 
@@ -130,7 +131,7 @@ def explain_pair(con: duckdb.DuckDBPyConnection, config: MatchConfig, schema: st
     out.household_prior = model.household_prior_weight if model.h is not None else None
     foreign = {nid for (nid,) in con.execute("SELECT nid FROM cu_nodes WHERE nid IN (?, ?) AND email_foreign",
                                                [l, r]).fetchall()}
-    out.foreign_emails = [key for key, nid in ((left, a), (right, b)) if nid in foreign]
+    out.foreign_emails = [which for which, nid in (("first", a), ("second", b)) if nid in foreign]
     out.match_weight = float(row["match_weight"])
     out.match_probability = float(row["match_probability"])
     linked = con.execute(f"SELECT link, probability FROM {schema}.match_links WHERE l = ? AND r = ?", [l, r]).fetchall()
