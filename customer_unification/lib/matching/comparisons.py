@@ -135,11 +135,13 @@ def _cross_levels(kind: str, first_name_only: bool) -> tuple[str, list[Level]]:
             spelled = _spells_name(f"{h}.{stem}", n)
         # a number that is not the birth year does not undo the spelled name: e.lee35 may be
         # Elizabeth Lee born in 1995 (people pick lucky numbers, house numbers, graduation years)
-        year_ok = f" AND {_year_agrees(f'{h}.{year}', f'{n}.byear')}" if with_year else ""
+        guards = [f"{n}.{value} IS NULL"]
+        if with_year:
+            guards.append(_year_agrees(f"{h}.{year}", f"{n}.byear"))
         if kind == "email":  # an email that spells none of its own record's names is someone else's
-            year_ok += f" AND NOT {h}.email_foreign"
+            guards.append(f"NOT {h}.email_foreign")
         # CASE, not AND: DuckDB evaluates both sides of an AND; the spelling is the costly part
-        return f"(CASE WHEN {n}.{value} IS NULL{year_ok} THEN {spelled} ELSE false END)"
+        return f"(CASE WHEN {' AND '.join(guards)} THEN {spelled} ELSE false END)"
 
     def either(**kw) -> str:
         return f"{direction('l', 'r', **kw)} OR {direction('r', 'l', **kw)}"
