@@ -6,9 +6,7 @@ written (febrl1 0.992, fake_1000 0.923 with the engine of b3cb96f): they catch a
 not a moving figure. The suite reports; nothing here is a target to tune the engine to.
 """
 
-import importlib.util
 import math
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -16,14 +14,6 @@ import pytest
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
-
-@pytest.fixture(scope="module")
-def suite():
-    spec = importlib.util.spec_from_file_location("identity_suite", BENCH / "identity_suite.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclass looks its module up while being created
-    spec.loader.exec_module(module)
-    return module
 
 
 def _check_row(row: dict, family: str, records: int, people: int) -> None:

@@ -71,6 +71,12 @@ def two_edits_sql(a: str, b: str) -> str:
             f"THEN damerau_levenshtein({a}, {b}) <= 2 ELSE false END)")
 
 
+def swapped_with_typos_sql() -> str:
+    """SQL: each side's first name is the other's surname but for at most one typo (Chandelr Ay ~
+    Amy Chandler): a swap happens at data entry, and the typos come with it independently."""
+    return f"(CASE WHEN {one_edit_sql('l.fn', 'r.ln')} THEN {one_edit_sql('l.ln', 'r.fn')} ELSE false END)"
+
+
 def day_month_swapped_sql(a: str, b: str) -> str:
     """SQL: two YYYYMMDD dates that differ only by day and month trading places."""
     return (f"(left({a}, 4) = left({b}, 4) AND substr({a}, 5, 2) = substr({b}, 7, 2) "
@@ -174,8 +180,9 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
         levels = [Level("exact", "l.fn = r.fn"),
                   Level("same name after nicknames (Bob = Robert), or first and last names swapped",
                         f"l.fn_canon = r.fn_canon OR {swapped}"),
-                  Level("one typo, also after nicknames (Jonh = John, Jamse ~ Jim)",
-                        f"{one_edit_sql('l.fn', 'r.fn')} OR {one_edit_sql('l.fn_canon', 'r.fn_canon')}"),
+                  Level("one typo, also after nicknames (Jonh = John, Jamse ~ Jim), or names swapped with a typo",
+                        f"{one_edit_sql('l.fn', 'r.fn')} OR {one_edit_sql('l.fn_canon', 'r.fn_canon')} "
+                        f"OR {swapped_with_typos_sql()}"),
                   Level("two typos or sounds alike (Gpegory ~ Gregry, Stephen ~ Steven)",
                         f"{two_edits_sql('l.fn', 'r.fn')} OR {two_edits_sql('l.fn_canon', 'r.fn_canon')} "
                         "OR l.fn_ph = r.fn_ph OR l.fn_canon_ph = r.fn_canon_ph"),
@@ -190,8 +197,9 @@ def build_spec(comparison: Comparison) -> ComparisonSpec:
         levels = [Level("exact", "l.ln = r.ln"),
                   Level("one typo, first and last names swapped, or one part of a double-barrelled name",
                         f"{one_edit_sql('l.ln', 'r.ln')} OR (l.ln = r.fn AND l.fn = r.ln) OR {part}"),
-                  Level("two typos, sounds alike or Jaro-Winkler >= 0.88",
-                        f"{two_edits_sql('l.ln', 'r.ln')} OR l.ln_ph = r.ln_ph OR {_jw('ln')} >= 0.88"),
+                  Level("two typos, sounds alike, Jaro-Winkler >= 0.88, or names swapped with a typo",
+                        f"{two_edits_sql('l.ln', 'r.ln')} OR l.ln_ph = r.ln_ph OR {_jw('ln')} >= 0.88 "
+                        f"OR {swapped_with_typos_sql()}"),
                   Level("an initial that fits", _initial_fits("ln"))]
         tf = "ln" if comparison.term_frequency else None
     elif kind == "date_of_birth":

@@ -185,6 +185,10 @@ class Clustering(_Strict):
     # contradiction when the two records' own fields favour a match by at least this many bits
     # (log2 Bayes factor, prior excluded).
     conflict_tolerance_bits: float | None = None
+    # False (the default): two records that agree on a place (address, postcode, city) and on
+    # nothing personal are not linked directly, however much the model weighs the place - it is
+    # shared by households, flatmates and colleagues at a company address (linking.py).
+    link_on_place_alone: bool = False
 
     @model_serializer(mode="wrap")
     def _gate_bounds_left_out_of_json(self, handler, info):

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from customer_unification.lib.matching import clustering, scoring
-from customer_unification.lib.matching.comparisons import ComparisonSpec
+from customer_unification.lib.matching.comparisons import ComparisonSpec, one_edit_sql
 from customer_unification.lib.matching.config import MatchConfig
 from customer_unification.lib.matching.conflicts import find_contradictions, find_household_pairs, find_two_names
 from customer_unification.lib.matching.em import FittedModel
@@ -38,6 +38,8 @@ def collect_edges(con: duckdb.DuckDBPyConnection, config: MatchConfig, must_link
     con.unregister("cu_must_link")
     con.unregister("cu_cannot_link_in")
     refuse_contradicting_links(con, config, specs, model)
+    if not config.clustering.link_on_place_alone:
+        refuse_place_alone_links(con, specs)
 
 
 def refuse_contradicting_links(con: duckdb.DuckDBPyConnection, config: MatchConfig,
@@ -56,6 +58,33 @@ def refuse_contradicting_links(con: duckdb.DuckDBPyConnection, config: MatchConf
                || round(-against, 1) || ' bits against)' AS reason FROM cu_refused_direct;
         DELETE FROM cu_edges e USING cu_refused_direct d WHERE e.l = d.l AND e.r = d.r;
         DROP TABLE cu_edge_pairs""")
+
+
+# a place is shared by a household, flatmates, the colleagues at a company address, a care home
+PLACE_KINDS = ("address", "postcode", "city")
+
+
+def refuse_place_alone_links(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec],
+                             gammas: str = "cu_gammas") -> None:
+    """Refuse the probabilistic links of `cu_edges` whose two records agree on a place and on
+    nothing personal: no comparison but address, postcode and city agrees at any level, and
+    neither record's first name or surname is (but for a typo) a name of the other's, whichever
+    field holds it (Lucy Clarke ~ Bkows Lucy). However strongly a model weighs a shared address, it
+    says where someone lives or works, not who they are. Appends to `cu_refused_direct`."""
+    personal = [s for s in specs if s.kind not in PLACE_KINDS]
+    if len(personal) == len(specs):  # nothing to share but a person
+        return
+    nothing_personal = " AND ".join(f"g.g_{s.name} <= 0" for s in personal) or "true"
+    names = ("l.fn IS NOT NULL AND r.fn IS NOT NULL AND l.ln IS NOT NULL AND r.ln IS NOT NULL AND ("
+             f"{one_edit_sql('l.fn', 'r.ln')} OR {one_edit_sql('l.ln', 'r.fn')})")
+    has_names = {"fn", "ln"} <= {row[0] for row in con.sql("DESCRIBE cu_nodes").fetchall()}
+    con.execute(f"""
+        INSERT INTO cu_refused_direct
+        SELECT e.l, e.r, e.link, 'the two records share a place (address, postcode or city) and nothing personal'
+        FROM cu_edges e JOIN {gammas} g ON g.l = e.l AND g.r = e.r
+        JOIN cu_nodes l ON l.nid = e.l JOIN cu_nodes r ON r.nid = e.r
+        WHERE e.link = 'probabilistic' AND {nothing_personal}{f" AND NOT coalesce({names}, false)" if has_names else ""};
+        DELETE FROM cu_edges e USING cu_refused_direct d WHERE e.l = d.l AND e.r = d.r""")
 
 
 def _tolerate(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[ComparisonSpec],

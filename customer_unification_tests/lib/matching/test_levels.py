@@ -32,6 +32,8 @@ def _first_name_level(a: dict, b: dict) -> int:
     ({"fn": "kathryn"}, {"fn": "catherine"}, "two typos"),
     ({"fn": "alex"}, {"fn": "alexander"}, "alike"),
     ({"fn": "neal", "ln": "kelly"}, {"fn": "kelly", "ln": "neal"}, "nickname"),  # first and last swapped
+    ({"fn": "chandelr", "ln": "ay"}, {"fn": "amy", "ln": "chandler"}, "one typo"),  # swapped, a typo in each
+    ({"fn": "campbell", "ln": "joshua"}, {"fn": "joshua", "ln": "campblel"}, "one typo"),
 ])
 def test_first_name_variants_of_one_person_agree(a, b, level):
     assert _first_name_level(a, b) == FN[level]
@@ -40,6 +42,15 @@ def test_first_name_variants_of_one_person_agree(a, b, level):
 @pytest.mark.parametrize(("a", "b"), [("susan", "donald"), ("john", "mary"), ("ann", "amy")])
 def test_different_first_names_disagree(a, b):
     assert _first_name_level({"fn": a}, {"fn": b}) == 0
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ({"fn": "chandler", "ln": "amy"}, {"fn": "amy", "ln": "bishop"}),  # one name in the other field only
+    ({"fn": "chandler", "ln": "ann"}, {"fn": "amy", "ln": "chandler"}),  # swapped, but Ann is not Amy
+    ({"fn": "chandler", "ln": "amy"}, {"fn": "amy", "ln": "chandlerson"}),  # two edits is no typo
+])
+def test_a_swap_needs_both_names_within_a_typo(a, b):
+    assert _first_name_level(a, b) == 0
 
 
 @pytest.mark.parametrize(("a", "b", "level"), [
@@ -65,6 +76,14 @@ def test_surname_levels(a, b, level):
     con = _con([_person(1, fn="x", ln=a.replace("-", "")), _person(2, fn="x", ln=b)])
     con.execute("UPDATE cu_nodes SET ln_parts = string_split('smith-jones', '-') WHERE nid = 1 AND ln = 'smithjones'")
     assert int(_gammas(con, [(1, 2)], specs=[FIRST, LAST]).loc[(1, 2), "g_last_name"]) == level
+
+
+def test_a_swapped_surname_with_a_typo_agrees_as_two_typos_do():
+    con = _con([_person(1, fn="chandelr", ln="ay"), _person(2, fn="amy", ln="chandler"),
+                _person(3, fn="chandelr", ln="bo")])
+    g = _gammas(con, [(1, 2), (2, 3)], specs=[FIRST, LAST])
+    assert int(g.loc[(1, 2), "g_last_name"]) == 2
+    assert int(g.loc[(2, 3), "g_last_name"]) == 0  # Bo is no typo of Amy
 
 
 def _model(fn_disagree_m: float) -> FittedModel:
