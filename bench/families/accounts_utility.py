@@ -91,6 +91,9 @@ import random
 
 import pandas as pd
 
+COLUMNS = ["record_id", "source", "first_name", "last_name", "dob", "email", "phone", "street", "city",
+           "postcode", "true_person", "country"]
+
 # ----------------------------------------------------------------------------------- name pools
 UK_M = ("James John David Michael Robert William Thomas Richard Paul Mark Daniel Christopher Andrew "
         "Stephen Matthew Peter Anthony Joseph Edward Alexander Benjamin Samuel Oliver Harry Jack "
@@ -484,10 +487,10 @@ class _World:
                 labels = list("ABCD")[:rng.randint(2, 4)]
             else:
                 size = rng.randint(4, 30)
-                if country == "CA":
-                    labels = [rng.choice(["", "", "10", "20"]) and str(100 * (k // 6 + 1) + k % 6 + 1) or
-                              (str(k // 4 + 1) + "ABCD"[k % 4]) for k in range(size)]
-                    labels = list(dict.fromkeys(labels))
+                if country == "CA" and rng.random() < 0.5:
+                    labels = [str(100 * (k // 6 + 1) + k % 6 + 1) for k in range(size)]
+                elif country == "CA":
+                    labels = [str(k // 4 + 1) + "ABCD"[k % 4] for k in range(size)]
                 else:
                     labels = [str(k + 1) for k in range(size)]
             bname = None
@@ -657,6 +660,7 @@ def _new_person(rng, world, hh, sex, age=(18, 85), first=None, last=None, dob=No
 
 def _marry(rng, husband, wife):
     wife["married"] = True
+    husband["married"] = True
     hh = husband["hh"]
     share = 0.10 if (hh["country"] == "CA" and hh["french"]) else 0.70
     if rng.random() < share:
@@ -766,8 +770,8 @@ def _build_people(rng, world, n):
             if r < 1 / 3:
                 s1, s2 = rng.choice("MF"), rng.choice("MF")
                 f1 = _pick_first(rng, hh["country"], s1, hh["french"])
-                pool = [x for x in (UK_M + IE_M + CA_M + FR_M if s2 == "M" else UK_F + IE_F + CA_F + FR_F)
-                        if x[0] == f1[0] and x != f1]
+                cp = {"UK": (UK_M, UK_F), "IE": (IE_M, IE_F), "CA": ((FR_M, FR_F) if hh["french"] else (CA_M, CA_F))}
+                pool = [x for x in cp[hh["country"]][0 if s2 == "M" else 1] if x[0] == f1[0] and x != f1]
                 f2 = rng.choice(pool) if pool else _pick_first(rng, hh["country"], s2, hh["french"])
             elif r < 2 / 3:
                 f1, f2 = rng.choice(TWIN_SIMILAR)
@@ -781,8 +785,8 @@ def _build_people(rng, world, n):
                 _new_person(rng, world, hh, rng.choice("MF"), last=last, age=(2024 - dob[0] + 20, min(90, 2024 - dob[0] + 40)))
             house(hh, 0.20, landline_bonus=0.1)
         else:  # father_son
-            f, l, _ = common_name(hh, "M")
-            if f and COMMON and _ == "F":
+            f, l, s = common_name(hh, "M")
+            if s == "F":
                 f = None
             first = f or _pick_first(rng, hh["country"], "M", hh["french"])
             last = l or _pick_surname(rng, hh["country"], hh["french"])
@@ -984,9 +988,9 @@ def _dd_name(rng, p, first, last, hh):
     fm = (fi + " " + mi).strip()
     r = rng.choices(range(5), [35, 20, 25, 10, 10])[0]
     if r == 4:
-        partner = [m for m in hh["members"] if m is not p and m["last"] == p["last"]
-                   and m["married"] != p["married"] or (m is not p and m["last"] == p["last"] and hh["type"] == "couple")]
-        if partner and hh["type"] in ("couple", "family", "father_son"):
+        partner = [m for m in hh["members"] if m is not p and m["married"] and p["married"]
+                   and m["last"] == p["last"] and m["sex"] != p["sex"]]
+        if partner:
             q = partner[0]
             qt = {"M": "MR", "MME": "MRS"}.get(_ascii(q["title"]).upper().rstrip("."), _ascii(q["title"]).upper().rstrip("."))
             f = title + " " + fi + " & " + qt + " " + _ascii(q["first"])[0].upper()
@@ -1260,6 +1264,4 @@ def generate(people: int = 4000, seed: int = 53) -> pd.DataFrame:
               "moving": "MOV", "letting": "LET"}
     for i, r in enumerate(rows):
         r["record_id"] = "%s-%06d" % (prefix[r["source"]], i + 1)
-    cols = ["record_id", "source", "first_name", "last_name", "dob", "email", "phone", "street", "city",
-            "postcode", "true_person", "country"]
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=COLUMNS)

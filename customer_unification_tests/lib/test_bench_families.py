@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 
-@pytest.mark.parametrize("name", ["contacts_eu", "subscribers_na", "guests_intl", "members_mixed"])
+@pytest.mark.parametrize("name", ["contacts_eu", "subscribers_na", "guests_intl", "members_mixed",
+                                  "accounts_utility"])
 def test_columns_and_determinism(name):
     family = importlib.import_module(f"bench.families.{name}")
     frame = family.generate(people=200, seed=5)

@@ -14,6 +14,7 @@ from customer_unification.lib.matching.config import MatchConfig
 from customer_unification.lib.matching.conflicts import find_contradictions
 from customer_unification.lib.matching.em import FittedModel
 from customer_unification.lib.matching.households import UNSHARED_KINDS
+from customer_unification.lib.matching.linking import PLACE_ALONE_REASON, place_alone_sql
 from customer_unification.lib.matching import scoring, state
 from customer_unification.lib.matching.rules import value_hash
 from customer_unification.lib.quality.masking import mask_value
@@ -132,6 +133,10 @@ def explain_pair(con: duckdb.DuckDBPyConnection, config: MatchConfig, schema: st
     foreign = {nid for (nid,) in con.execute("SELECT nid FROM cu_nodes WHERE nid IN (?, ?) AND email_foreign",
                                                [l, r]).fetchall()}
     out.foreign_emails = [which for which, nid in (("first", a), ("second", b)) if nid in foreign]
+    place = None if config.clustering.link_on_place_alone else place_alone_sql(con, specs)
+    place_alone = place is not None and con.sql(
+        "SELECT count(*) FROM cu_explain_gammas g JOIN cu_nodes l ON l.nid = g.l JOIN cu_nodes r ON r.nid = g.r "
+        f"WHERE {place}").fetchall()[0][0] > 0
     out.match_weight = float(row["match_weight"])
     out.match_probability = float(row["match_probability"])
     linked = con.execute(f"SELECT link, probability FROM {schema}.match_links WHERE l = ? AND r = ?", [l, r]).fetchall()
@@ -141,6 +146,8 @@ def explain_pair(con: duckdb.DuckDBPyConnection, config: MatchConfig, schema: st
         out.verdict = f"same customer, linked {how}"
     elif out.conflict:
         out.verdict = "different customers: the records contradict each other"
+    elif place_alone and out.match_probability >= threshold:
+        out.verdict = f"different customers: {PLACE_ALONE_REASON}, and a place alone links no one"
     elif out.match_probability < threshold and all(" - limited: " in line for line in out.rules):
         shared = "every identifier they share was limited, and " if out.rules else ""
         out.verdict = (f"different customers: {shared}match probability {out.match_probability:.4f} "

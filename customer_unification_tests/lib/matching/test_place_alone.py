@@ -9,6 +9,12 @@ from customer_unification.lib.matching import linking
 from customer_unification.lib.matching.comparisons import build_spec
 from customer_unification.lib.matching.config import Comparison
 from customer_unification.lib.matching.evaluate import pairwise_scores
+from customer_unification.lib.matching.explain import explain_pair
+from customer_unification.lib.matching.publish import write_tables
+from customer_unification.lib.matching.resolve import resolve
+
+from .conftest import people
+from .test_engine import background
 
 SPECS = [build_spec(Comparison(name=k, kind=k))
          for k in ("first_name", "last_name", "email", "address", "postcode", "city")]
@@ -60,3 +66,33 @@ def test_a_company_address_does_not_merge_its_employees(suite):
     rule = pairwise_scores(suite.our_clusters(family), family.truth)
     assert rule["precision"] >= alone["precision"] + 0.01, (rule, alone)
     assert rule["recall"] >= alone["recall"] - 0.001, (rule, alone)
+
+
+@pytest.mark.parametrize("place_alone_links", [False, True])
+def test_a_name_and_an_email_at_one_address_stay_apart_and_explain_says_why(config, place_alone_links):
+    """A postal record with a name and a web record with an email only, at one address: the
+    model scores the place at +22 bits, a sure match; nothing personal can agree, so the link is
+    refused (and kept with the rule switched off)."""
+    config = config.model_copy(deep=True)
+    config.clustering.link_on_place_alone = place_alone_links
+    con = duckdb.connect()
+    place = {"address_line1": "357 riverside ct", "postcode": "80247", "city": "denver"}
+    con.register("src", people(*background(120),
+                               {"source_record_id": "x1", "first_name": "Lisa", "last_name": "Phillips", **place},
+                               {"source_record_id": "x2", "source": "shop", "email": "mt@vertex.test", **place}))
+    resolution = resolve(con, "src", config, run_id="r1", state_schema="st")
+    write_tables(con, config, resolution, "r1", "st")
+    customer = resolution.identity_map.set_index("source_record_id")["customer_id"]
+    lines = explain_pair(con, config, "st", "crm|x1", "shop|x2", links="identity.record_links").lines()
+    probability = float(lines[-1].rsplit(" ", 1)[-1])
+    assert probability > 0.99  # what the model alone would do
+    refused = con.sql("SELECT refused_because FROM identity.record_links WHERE status = 'refused' "
+                      "AND refused_because LIKE '%share a place%'").fetchall()
+    if place_alone_links:
+        assert customer["x1"] == customer["x2"] and not refused
+        assert lines[1] == "verdict: same customer, linked directly by probabilistic"
+    else:
+        assert customer["x1"] != customer["x2"]
+        assert refused == [("the two records share a place (address, postcode or city) and nothing personal",)]
+        assert lines[1] == ("verdict: different customers: the two records share a place (address, postcode or "
+                            "city) and nothing personal, and a place alone links no one")
