@@ -1,7 +1,7 @@
 """bench/identity_suite.py: the default configuration, columns mapped only, on independent data.
 
 Runs the suite's own functions with our engine on febrl1, fake_1000 (skipped when the shared
-file is absent) and three independently written generators at 1,000 people. The F1 floors sit a little below what the engine measured when this test was
+file is absent) and four independently written generators at 1,000 people. The F1 floors sit a little below what the engine measured when this test was
 written (febrl1 0.992, fake_1000 0.923 with the engine of b3cb96f): they catch a broken harness or a collapse,
 not a moving figure. The suite reports; nothing here is a target to tune the engine to.
 """
@@ -60,11 +60,13 @@ def test_splink_input_dates_and_blanks(suite):
     assert data["unique_id"].tolist() == [0, 1, 2, 3]
 
 
-# measured with the engine of 87df29f at 1,000 people (P / R): contacts_eu 0.989 / 0.926,
-# subscribers_na 0.833 / 0.900, guests_intl 0.862 / 0.818
+# measured in session 12 at 1,000 people (P / R): contacts_eu 0.989 / 0.928, subscribers_na 0.851 / 0.900,
+# guests_intl 0.969 / 0.806, members_mixed 0.956 / 0.745 (both write birth dates as text in several
+# formats, read as digits until session 12: a floor under their precision guards lib/matching/birth_dates.py)
 @pytest.mark.parametrize("family, precision, recall", [("contacts_eu", 0.98, 0.915),
-                                                       ("subscribers_na", 0.82, 0.89),
-                                                       ("guests_intl", 0.85, 0.805)])
+                                                       ("subscribers_na", 0.84, 0.89),
+                                                       ("guests_intl", 0.96, 0.795),
+                                                       ("members_mixed", 0.945, 0.735)])
 def test_independent_generators_keep_their_precision_and_recall(suite, family, precision, recall):
     """Floors just under what the engine measures on the independently written generators: a change
     that loses either shows here, not only in the suite's report."""

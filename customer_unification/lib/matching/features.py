@@ -9,6 +9,7 @@ import duckdb
 import jellyfish
 import pandas as pd
 
+from customer_unification.lib.matching.birth_dates import TABLE as TEXT_DATES, register_text_birth_dates
 from customer_unification.lib.matching.config import MatchConfig
 from customer_unification.lib.nicknames import NICKNAMES
 
@@ -143,8 +144,9 @@ def mailbox_sql(email: str) -> str:
             f"ELSE {base} || '@' || {domain} END")
 
 
-def _role_exprs(config: MatchConfig, columns: set[str]) -> dict[str, str]:
-    """SQL for each feature from the mapped input columns (quoted), NULL for unmapped roles."""
+def _role_exprs(config: MatchConfig, columns: set[str], parsed_dob: str | None = None) -> dict[str, str]:
+    """SQL for each feature from the mapped input columns (quoted), NULL for unmapped roles.
+    `parsed_dob`: the column holding text birth dates as YYYYMMDD (birth_dates.py), if any."""
 
     def col(role: str) -> str | None:
         name = config.columns.get(role)
@@ -159,7 +161,7 @@ def _role_exprs(config: MatchConfig, columns: set[str]) -> dict[str, str]:
         return "NULL" if c is None else template(c)
 
     dob_text = role("date_of_birth", lambda c: (
-        f"coalesce(strftime(try_cast({c} AS DATE), '%Y%m%d'), "
+        f"coalesce(strftime(try_cast({c} AS DATE), '%Y%m%d'), {parsed_dob or 'NULL'}, "
         f"nullif(regexp_replace(CAST({c} AS VARCHAR), '[^0-9]', '', 'g'), ''))"))
     year = role("birth_year", lambda c: f"try_cast({c} AS INTEGER)")
     return {
@@ -194,7 +196,10 @@ def build_features(con: duckdb.DuckDBPyConnection, config: MatchConfig, source: 
     missing = [k for k in config.key if k not in columns]
     if missing:
         raise KeyError(f"key column(s) {missing} not in the input (it has {sorted(columns)})")
-    exprs = _role_exprs(config, columns)
+    dob_column = config.columns.get("date_of_birth")
+    text_dates = (dob_column in columns and types[dob_column] == "VARCHAR"
+                  and register_text_birth_dates(con, source, f'"{dob_column}"'))
+    exprs = _role_exprs(config, columns, parsed_dob="d.cu_dob_ymd" if text_dates else None)
     raw_extras, role_extras = {}, {}  # from input columns / from derived features
     for comparison in config.comparisons:
         if comparison.kind in ("identifier", "exact", "declared"):
@@ -220,7 +225,7 @@ def build_features(con: duckdb.DuckDBPyConnection, config: MatchConfig, source: 
     base_sql = f"""
         SELECT row_number() OVER (ORDER BY {order}) - 1 AS rid, {key_cols},
           {base}
-        FROM {source}"""
+        FROM {source} s{f' LEFT JOIN {TEXT_DATES} d ON d.cu_dob_raw = s."{dob_column}"' if text_dates else ''}"""
     extra_sql = "".join(f",\n  {sql} AS {name}" for name, sql in role_extras.items())
     feature_cols = ["fn", "fn_canon", "ln", "ln_parts", "gen", "dob", "byear", "email", "email_local", "phone",
                     "postcode", "pc_sector", "pc_area", "city", "addr", "house", "region", "handle", "handle_stem",
