@@ -16,6 +16,7 @@ from customer_unification.lib.yaml_config import load_yaml_config
 ROLES = (
     "first_name", "first_name_canonical", "last_name", "date_of_birth", "birth_year",
     "email", "phone", "address", "house_number", "city", "postcode", "region", "handle", "name_suffix",
+    "full_name",
 )
 
 ComparisonKind = Literal[

@@ -11,6 +11,7 @@ import pandas as pd
 
 from customer_unification.lib.matching.birth_dates import TABLE as TEXT_DATES, register_text_birth_dates
 from customer_unification.lib.matching.config import MatchConfig
+from customer_unification.lib.matching.full_names import TABLE as FULL_NAMES, register_full_names
 from customer_unification.lib.nicknames import NICKNAMES
 
 def _letters(expr: str) -> str:
@@ -144,17 +145,22 @@ def mailbox_sql(email: str) -> str:
             f"ELSE {base} || '@' || {domain} END")
 
 
-def _role_exprs(config: MatchConfig, columns: set[str], parsed_dob: str | None = None) -> dict[str, str]:
+def _role_exprs(config: MatchConfig, columns: set[str], parsed_dob: str | None = None,
+                split_name: str | None = None) -> dict[str, str]:
     """SQL for each feature from the mapped input columns (quoted), NULL for unmapped roles.
-    `parsed_dob`: the column holding text birth dates as YYYYMMDD (birth_dates.py), if any."""
+    `parsed_dob`: the column holding text birth dates as YYYYMMDD (birth_dates.py), if any;
+    `split_name`: the alias of the joined full_names table, if a full name is mapped."""
+    from_full_name = {"first_name": "cu_full_first", "last_name": "cu_full_last", "name_suffix": "cu_full_suffix"}
 
     def col(role: str) -> str | None:
         name = config.columns.get(role)
+        split = f"{split_name}.{from_full_name[role]}" if split_name and role in from_full_name else None
         if name is None:
-            return None
+            return split
         if name not in columns:
             raise KeyError(f"role {role!r} is mapped to column {name!r}, which the input does not have")
-        return f'"{name}"'
+        # the record's own column wins where it is filled
+        return f"coalesce(nullif(trim(CAST(\"{name}\" AS VARCHAR)), ''), {split})" if split else f'"{name}"'
 
     def role(role: str, template) -> str:
         c = col(role)
@@ -199,7 +205,11 @@ def build_features(con: duckdb.DuckDBPyConnection, config: MatchConfig, source: 
     dob_column = config.columns.get("date_of_birth")
     text_dates = (dob_column in columns and types[dob_column] == "VARCHAR"
                   and register_text_birth_dates(con, source, f'"{dob_column}"'))
-    exprs = _role_exprs(config, columns, parsed_dob="d.cu_dob_ymd" if text_dates else None)
+    full_name = config.columns.get("full_name")
+    if full_name is not None:
+        register_full_names(con, source, f'"{_require(full_name, columns)}"')
+    exprs = _role_exprs(config, columns, parsed_dob="d.cu_dob_ymd" if text_dates else None,
+                        split_name="fnm" if full_name is not None else None)
     raw_extras, role_extras = {}, {}  # from input columns / from derived features
     for comparison in config.comparisons:
         if comparison.kind in ("identifier", "exact", "declared"):
@@ -225,7 +235,8 @@ def build_features(con: duckdb.DuckDBPyConnection, config: MatchConfig, source: 
     base_sql = f"""
         SELECT row_number() OVER (ORDER BY {order}) - 1 AS rid, {key_cols},
           {base}
-        FROM {source} s{f' LEFT JOIN {TEXT_DATES} d ON d.cu_dob_raw = s."{dob_column}"' if text_dates else ''}"""
+        FROM {source} s{f' LEFT JOIN {TEXT_DATES} d ON d.cu_dob_raw = s."{dob_column}"' if text_dates else ''}
+        {f'LEFT JOIN {FULL_NAMES} fnm ON fnm.cu_full_raw = CAST(s."{full_name}" AS VARCHAR)' if full_name else ''}"""
     extra_sql = "".join(f",\n  {sql} AS {name}" for name, sql in role_extras.items())
     feature_cols = ["fn", "fn_canon", "ln", "ln_parts", "gen", "dob", "byear", "email", "email_local", "phone",
                     "postcode", "pc_sector", "pc_area", "city", "addr", "house", "region", "handle", "handle_stem",

@@ -55,11 +55,13 @@ def test_colleagues_at_one_office_are_not_linked_but_a_person_is():
     assert kept == {(3, 4), (5, 6), (7, 8), (9, 10)}
 
 
-def test_a_company_address_does_not_merge_its_employees(suite):
-    """members_mixed at its suite size (4,000 people): corporate rosters give colleagues the
-    office address, postcode and city, and the model fitted there weighs names too little to
-    keep them apart - the rule does. Recall does not pay for it."""
-    family = suite.load_members_mixed()
+def test_place_evidence_alone_merges_people_on_an_unseen_estate_and_the_rule_stops_it(suite):
+    """accounts_utility at its suite size (4,000 people; written after the rule, held out: its
+    errors were never looked at): letting agents' offices, landlords and flats of one building
+    give people a place in common. Measured when written: precision 0.8120 -> 0.8291 with the
+    rule, recall 0.8928 -> 0.8932. (members_mixed, where the defect was found - colleagues at a
+    corporate roster's office - needs the rule no more once its text birth dates are read.)"""
+    family = suite.load_accounts_utility()
     family.config.clustering.link_on_place_alone = True
     alone = pairwise_scores(suite.our_clusters(family), family.truth)
     family.config.clustering.link_on_place_alone = False
