@@ -8,6 +8,7 @@ blocked and scored once, and the records inherit its cluster.
 import duckdb
 import jellyfish
 import pandas as pd
+from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
 from customer_unification.lib.matching.birth_dates import TABLE as TEXT_DATES, register_text_birth_dates
 from customer_unification.lib.matching.config import MatchConfig
@@ -79,11 +80,24 @@ def _generation(suffix: str | None, last_name: str | None, first_name: str | Non
 
 
 def _phone_digits(expr: str) -> str:
-    """SQL: a phone number's last ten digits, so one number written nationally or internationally
-    compares alike ("07700 900123", "+44 7700 900123"; "(212) 555-0143", "+1 212 555 0143").
-    Fewer than seven digits is not a number."""
-    digits = f"regexp_replace(CAST({expr} AS VARCHAR), '[^0-9]', '', 'g')"
-    return f"CASE WHEN length({digits}) >= 7 THEN right({digits}, 10) END"
+    """SQL: a phone number's national significant number, so one number written nationally or
+    internationally compares alike ("07700 900123", "+44 (0)7700 900123"; "(212) 555-0143",
+    "1-212-555-0143"; "087 123 4567", "+353 87 123 4567"; "0412 345 678", "+61 412 345 678").
+
+    Written internationally (a leading + or 00, or 11+ digits not starting with 0), the country
+    code is dropped (ITU codes, prefix-free, from phonenumbers); then the trunk 0. The last ten
+    digits did it for UK and North American numbers only: an Irish, Australian, French or
+    Singaporean number kept part of its country code. Fewer than seven digits is not a number."""
+    text = f"trim(CAST({expr} AS VARCHAR))"
+    digits = f"regexp_replace({text}, '[^0-9]', '', 'g')"
+    national = f"ltrim(regexp_replace(ltrim({digits}, '0'), '^({_COUNTRY_CODES})', ''), '0')"
+    international = (f"starts_with({text}, '+') OR starts_with({digits}, '00') "
+                     f"OR (length({digits}) >= 11 AND NOT starts_with({digits}, '0'))")
+    return (f"CASE WHEN length({digits}) < 7 THEN NULL WHEN {international} THEN nullif({national}, '') "
+            f"ELSE nullif(ltrim({digits}, '0'), '') END")
+
+
+_COUNTRY_CODES = "|".join(sorted((str(code) for code in COUNTRY_CODE_TO_REGION_CODE if code), key=len, reverse=True))
 
 
 # Street words written several ways, and their one spelling here (whole words only).

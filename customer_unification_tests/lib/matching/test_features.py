@@ -4,7 +4,7 @@ one spelling."""
 import duckdb
 import pytest
 
-from customer_unification.lib.matching.features import build_features, mailbox_sql, street_line_sql
+from customer_unification.lib.matching.features import _phone_digits, build_features, mailbox_sql, street_line_sql
 from customer_unification.lib.normalize.emails import email_match_key
 
 from .conftest import people
@@ -70,3 +70,31 @@ def test_a_generational_suffix_is_a_feature_of_its_own_not_part_of_the_surname(c
     got = con.sql("SELECT ln, ln_parts, gen FROM cu_features ORDER BY rid").fetchall()
     assert got == [("quill", None, "sr"), ("quill", None, "jr"), ("obrien", ["o", "brien"], "jr"), ("senior", None, None),
                    ("smithjones", ["smith", "jones"], "iv")]
+
+
+def _phone(text: str) -> str | None:
+    return duckdb.sql(f"SELECT {_phone_digits('$p')}", params={"p": text}).fetchall()[0][0]
+
+
+@pytest.mark.parametrize(("national", "international"), [
+    ("07700 900123", "+44 (0)7700 900123"), ("(212) 555-0143", "1-212-555-0143"),
+    ("087 123 4567", "+353 87 123 4567"), ("087 123 4567", "00353871234567"),
+    ("0412 345 678", "+61 412 345 678"), ("06 12 34 56 78", "+33 6 12 34 56 78"),
+    ("9506 8325", "+65 9506 8325"), ("0160 6370083", "+49 160 6370083"), ("07700 900123", "44 7700 900123")])
+def test_a_number_written_nationally_or_internationally_is_one_number(national, international):
+    assert _phone(national) == _phone(international) is not None
+
+
+def test_different_numbers_and_non_numbers_stay_apart():
+    assert _phone("087 123 4567") != _phone("+353 87 123 4568")
+    assert _phone("+353 87 123 4567") == "871234567"  # the country code is dropped: the rest must agree
+    assert _phone("12345") is None and _phone("") is None and _phone(None) is None
+
+
+def test_an_irish_mobile_written_two_ways_links_by_the_phone_rule(con, config):
+    frame = people(*background(),
+                   {"source_record_id": "a", "first_name": "Niamh", "last_name": "Byrne", "phone": "+353 87 123 4567"},
+                   {"source_record_id": "b", "source": "shop", "first_name": "Niamh", "phone": "087 123 4567"})
+    result = run(con, frame, config)
+    assert cluster_of(result, "crm|a") == cluster_of(result, "shop|b")
+    assert result.assignments.set_index("record_key").loc["shop|b", "matched_by"] == "rule:phone"
