@@ -79,6 +79,14 @@ def _generation(suffix: str | None, last_name: str | None, first_name: str | Non
     return f"coalesce({', '.join(words)})" if words else "NULL"
 
 
+def _postcode_text(expr: str) -> str:
+    """SQL: a postcode's letters and digits, upper case, without a state or province written
+    before a numeric code ("NSW 2000" = "2000", "TX 77072" = "77072"); a UK, Irish or Canadian
+    code, letters and digits mixed, is kept whole."""
+    letters = f"upper(regexp_replace(CAST({expr} AS VARCHAR), '[^0-9A-Za-z]', '', 'g'))"
+    return f"nullif(regexp_replace({letters}, '^[A-Z]{{2,3}}([0-9]{{4,5}})$', '\\1'), '')"
+
+
 def _phone_digits(expr: str) -> str:
     """SQL: a phone number's national significant number, so one number written nationally or
     internationally compares alike ("07700 900123", "+44 (0)7700 900123"; "(212) 555-0143",
@@ -197,7 +205,7 @@ def _role_exprs(config: MatchConfig, columns: set[str], parsed_dob: str | None =
                  f"BETWEEN 1850 AND 2100 THEN try_cast({dob_text} AS INTEGER) END)",
         "email": role("email", lambda c: mailbox_sql(f"lower({_text(c)})")),
         "phone": role("phone", _phone_digits),
-        "pc_in": role("postcode", lambda c: f"nullif(upper(regexp_replace(CAST({c} AS VARCHAR), '[^0-9A-Za-z]', '', 'g')), '')"),
+        "pc_in": role("postcode", _postcode_text),
         "city": role("city", lambda c: f"nullif(regexp_replace(lower(strip_accents(trim(CAST({c} AS VARCHAR)))), '[^a-z ]', '', 'g'), '')"),
         "addr": role("address", street_line_sql),
         "house_in": role("house_number", _text),

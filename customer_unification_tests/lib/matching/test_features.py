@@ -4,7 +4,8 @@ one spelling."""
 import duckdb
 import pytest
 
-from customer_unification.lib.matching.features import _phone_digits, build_features, mailbox_sql, street_line_sql
+from customer_unification.lib.matching.features import (_phone_digits, _postcode_text, build_features, mailbox_sql,
+                                                        street_line_sql)
 from customer_unification.lib.normalize.emails import email_match_key
 
 from .conftest import people
@@ -98,3 +99,10 @@ def test_an_irish_mobile_written_two_ways_links_by_the_phone_rule(con, config):
     result = run(con, frame, config)
     assert cluster_of(result, "crm|a") == cluster_of(result, "shop|b")
     assert result.assignments.set_index("record_key").loc["shop|b", "matched_by"] == "rule:phone"
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("NSW 2000", "2000"), ("qld4217", "4217"), ("TX 77072", "77072"), ("63124-7234", "631247234"),
+    ("SW1A 1AA", "SW1A1AA"), ("H9P 1V0", "H9P1V0"), ("D06 T9XN", "D06T9XN"), ("AB8 4AZ", "AB84AZ"), ("", None)])
+def test_a_state_before_a_numeric_postcode_is_dropped_and_mixed_codes_kept(written, expected):
+    assert duckdb.sql(f"SELECT {_postcode_text('$p')}", params={"p": written}).fetchall()[0][0] == expected
