@@ -133,7 +133,7 @@ def explain_pair(con: duckdb.DuckDBPyConnection, config: MatchConfig, schema: st
     foreign = {nid for (nid,) in con.execute("SELECT nid FROM cu_nodes WHERE nid IN (?, ?) AND email_foreign",
                                                [l, r]).fetchall()}
     out.foreign_emails = [which for which, nid in (("first", a), ("second", b)) if nid in foreign]
-    place = None if config.clustering.link_on_place_alone else place_alone_sql(con, specs)
+    place = None if config.clustering.link_on_place_alone else place_alone_sql(specs)
     place_alone = place is not None and con.sql(
         "SELECT count(*) FROM cu_explain_gammas g JOIN cu_nodes l ON l.nid = g.l JOIN cu_nodes r ON r.nid = g.r "
         f"WHERE {place}").fetchall()[0][0] > 0

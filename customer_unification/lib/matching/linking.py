@@ -62,28 +62,25 @@ def refuse_contradicting_links(con: duckdb.DuckDBPyConnection, config: MatchConf
 
 # a place is shared by a household, flatmates, the colleagues at a company address, a care home
 PLACE_KINDS = ("address", "postcode", "city")
+PLACE_ALONE_REASON = "the two records share a place (address, postcode or city) and nothing personal"
 
 
-def refuse_place_alone_links(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec],
-                             gammas: str = "cu_gammas") -> None:
+def refuse_place_alone_links(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec]) -> None:
     """Refuse the probabilistic links of `cu_edges` whose two records share a place and nothing
-    personal (place_alone_sql). Appends to `cu_refused_direct`."""
-    condition = place_alone_sql(con, specs)
+    personal (place_alone_sql), judged on their levels in `cu_gammas`. Appends to `cu_refused_direct`."""
+    condition = place_alone_sql(specs)
     if condition is None:
         return
     con.execute(f"""
         INSERT INTO cu_refused_direct
         SELECT e.l, e.r, e.link, '{PLACE_ALONE_REASON}'
-        FROM cu_edges e JOIN {gammas} g ON g.l = e.l AND g.r = e.r
+        FROM cu_edges e JOIN cu_gammas g ON g.l = e.l AND g.r = e.r
         JOIN cu_nodes l ON l.nid = e.l JOIN cu_nodes r ON r.nid = e.r
         WHERE e.link = 'probabilistic' AND {condition};
         DELETE FROM cu_edges e USING cu_refused_direct d WHERE e.l = d.l AND e.r = d.r""")
 
 
-PLACE_ALONE_REASON = "the two records share a place (address, postcode or city) and nothing personal"
-
-
-def place_alone_sql(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec]) -> str | None:
+def place_alone_sql(specs: list[ComparisonSpec]) -> str | None:
     """SQL on a pair's levels `g` and its nodes `l`, `r`: the two records agree on a place and on
     nothing personal - no comparison but address, postcode and city agrees at any level, and
     neither record's first name or surname is (but for a typo) a name of the other's, whichever
@@ -92,12 +89,11 @@ def place_alone_sql(con: duckdb.DuckDBPyConnection, specs: list[ComparisonSpec])
     personal = [s for s in specs if s.kind not in PLACE_KINDS]
     if len(personal) == len(specs):
         return None
-    condition = " AND ".join(f"g.g_{s.name} <= 0" for s in personal) or "true"
-    if {"fn", "ln"} <= {row[0] for row in con.sql("DESCRIBE cu_nodes").fetchall()}:
-        names = ("l.fn IS NOT NULL AND r.fn IS NOT NULL AND l.ln IS NOT NULL AND r.ln IS NOT NULL AND ("
-                 f"{one_edit_sql('l.fn', 'r.ln')} OR {one_edit_sql('l.ln', 'r.fn')})")
-        condition += f" AND NOT coalesce({names}, false)"
-    return condition
+    nothing_personal = " AND ".join(f"g.g_{s.name} <= 0" for s in personal) or "true"
+    # every node has fn and ln (features.build_features), NULL where a record has none
+    names_cross = (f"l.fn IS NOT NULL AND r.fn IS NOT NULL AND l.ln IS NOT NULL AND r.ln IS NOT NULL AND ("
+                   f"{one_edit_sql('l.fn', 'r.ln')} OR {one_edit_sql('l.ln', 'r.fn')})")
+    return f"{nothing_personal} AND NOT coalesce({names_cross}, false)"
 
 
 def _tolerate(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[ComparisonSpec],

@@ -99,7 +99,6 @@ def fit_u(con: duckdb.DuckDBPyConnection, config: MatchConfig, specs: list[Compa
 
 
 RULE_PAIR_GAMMAS = "cu_rule_pair_gammas"
-WITNESS_KINDS = ("first_name", "date_of_birth")
 
 
 def m_from_rule_pairs(con: duckdb.DuckDBPyConnection, config: MatchConfig,
@@ -132,16 +131,6 @@ def m_from_rule_pairs(con: duckdb.DuckDBPyConnection, config: MatchConfig,
                     if not role_feature.get(r.column, {f"r_{r.name}"}) & set(spec.features)]
         gammas = grouped[f"g_{spec.name}"].astype(np.int64)
         rows = ((masks & sum(1 << i for i in teaching)) != 0) & (gammas >= 0)
-        import os
-        targets = os.environ.get("CU_EXP_WITNESS", "").split(",")
-        if spec.kind in targets:
-            witnesses = [w for w in specs if w is not spec and w.kind in WITNESS_KINDS]
-            if witnesses:
-                vouched = np.zeros(len(gammas), dtype=bool)
-                for w in witnesses:
-                    vouched |= grouped[f"g_{w.name}"].astype(np.int64) >= max(1, w.top - 2)
-                if grouped["n"][rows & vouched].sum() >= config.training.min_labelled_pairs:
-                    rows &= vouched
         counts = np.bincount(gammas[rows], weights=grouped["n"][rows].astype(float), minlength=spec.top + 1)
         total = counts.sum()
         if not teaching or total < config.training.min_labelled_pairs:
